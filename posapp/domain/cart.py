@@ -1,0 +1,238 @@
+"""The cart: lines, discounts, own points, eat-in; totals computed once per receipt per rate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+from posapp.domain.errors import EmptyCart, InvalidDiscount, InvalidPrice, InvalidQuantity, LineNotFound
+from posapp.domain.money import MAX_AMOUNT, Yen
+from posapp.domain.tax import RateTotal, TaxClass, TaxPolicy, rate_for, rate_totals, split_across_rates
+
+MAX_QUANTITY = 999
+"""A larger quantity on one line is almost always a barcode scanned into the quantity field."""
+
+
+@dataclass(frozen=True, slots=True)
+class Discount:
+    """A discount of a fixed ``amount`` of yen or of a ``percent`` (floored), never both."""
+
+    amount: Yen = 0
+    percent: int = 0
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        if self.amount < 0 or not 0 <= self.percent <= 100 or (self.amount and self.percent):
+            raise InvalidDiscount(
+                "a discount is an amount or a percent from 0 to 100", value=(self.amount, self.percent)
+            )
+
+    def of(self, base: Yen) -> Yen:
+        """The yen this discount takes off ``base``; refuses to take more than the base."""
+        value = self.amount if self.amount else base * self.percent // 100
+        if value > base:
+            raise InvalidDiscount(f"discount {value} is larger than {base}", value=value, limit=base)
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class CartLine:
+    """One line of the cart; ``unit_price`` is the catalogue price, ``override_price`` a clerk's change."""
+
+    sku: str
+    name: str
+    unit_price: Yen
+    quantity: int
+    tax_class: TaxClass
+    jan: str | None = None
+    category: str | None = None
+    override_price: Yen | None = None
+    discount: Discount | None = None
+
+    def __post_init__(self) -> None:
+        check_quantity(self.quantity)
+        check_price(self.unit_price)
+        if self.override_price is not None:
+            check_price(self.override_price)
+        self.discount_amount  # noqa: B018 - validates that the discount fits the line
+
+    @property
+    def price(self) -> Yen:
+        """The unit price charged."""
+        return self.unit_price if self.override_price is None else self.override_price
+
+    @property
+    def gross(self) -> Yen:
+        """Price × quantity, before the line discount."""
+        return self.price * self.quantity
+
+    @property
+    def discount_amount(self) -> Yen:
+        """The yen the line discount takes off."""
+        return self.discount.of(self.gross) if self.discount else 0
+
+    @property
+    def amount(self) -> Yen:
+        """What the line adds to the sale after its own discount."""
+        return self.gross - self.discount_amount
+
+    def rate(self, *, eat_in: bool) -> int:
+        """The tax rate of this line for a sale that is (or is not) eaten in."""
+        return rate_for(self.tax_class, eat_in=eat_in)
+
+
+def check_quantity(quantity: int) -> int:
+    """Refuse zero, negative and absurd quantities."""
+    if not isinstance(quantity, int) or isinstance(quantity, bool) or not 1 <= quantity <= MAX_QUANTITY:
+        raise InvalidQuantity(f"quantity must be 1..{MAX_QUANTITY}", value=quantity, limit=MAX_QUANTITY)
+    return quantity
+
+
+def check_price(price: Yen, *, limit: Yen = MAX_AMOUNT) -> Yen:
+    """Refuse negative prices and prices over the store's limit."""
+    if not isinstance(price, int) or isinstance(price, bool) or not 0 <= price <= limit:
+        raise InvalidPrice(f"price must be 0..{limit} yen", value=price, limit=limit)
+    return price
+
+
+@dataclass(frozen=True, slots=True)
+class CartTotals:
+    """Everything a screen or a receipt shows about the money of a cart."""
+
+    by_rate: tuple[RateTotal, ...]
+    subtotal: Yen
+    basket_discount: Yen
+    points_discount: Yen
+    amount_due: Yen
+    item_count: int
+    line_amounts: tuple[Yen, ...]
+
+    @property
+    def tax_total(self) -> Yen:
+        """All tax on the receipt, summed over the per-rate figures."""
+        return sum(rate.tax for rate in self.by_rate)
+
+    def rate(self, rate: int) -> RateTotal | None:
+        """The per-rate total for ``rate`` percent, if anything was sold at it."""
+        return next((total for total in self.by_rate if total.rate == rate), None)
+
+
+class LineMerge(StrEnum):
+    """Whether scanning the same item again adds a line or raises the quantity of the last one."""
+
+    MERGE = "merge"
+    NEW_LINE = "new_line"
+
+
+@dataclass(frozen=True, slots=True)
+class Cart:
+    """An immutable cart: every change returns a new cart, so a failed change leaves the old one intact."""
+
+    lines: tuple[CartLine, ...] = ()
+    basket_discounts: tuple[Discount, ...] = ()
+    points_used: int = 0
+    eat_in: bool = False
+    policy: TaxPolicy = field(default_factory=TaxPolicy)
+
+    def add(self, line: CartLine, *, merge: LineMerge = LineMerge.MERGE) -> Cart:
+        """Add ``line``; a plain repeat of the last line's item raises its quantity instead."""
+        if merge is LineMerge.MERGE and self.lines:
+            last = self.lines[-1]
+            if (
+                last.sku == line.sku
+                and last.unit_price == line.unit_price
+                and last.override_price is None
+                and last.discount is None
+                and line.override_price is None
+                and line.discount is None
+            ):
+                merged = replace(last, quantity=check_quantity(last.quantity + line.quantity))
+                return self._with_lines((*self.lines[:-1], merged))
+        return self._with_lines((*self.lines, line))
+
+    def with_quantity(self, index: int, quantity: int) -> Cart:
+        """Change the quantity of line ``index``."""
+        return self._replace_line(index, quantity=check_quantity(quantity))
+
+    def with_price_override(self, index: int, price: Yen, *, limit: Yen = MAX_AMOUNT) -> Cart:
+        """Charge ``price`` per unit on line ``index`` instead of the catalogue price."""
+        return self._replace_line(index, override_price=check_price(price, limit=limit))
+
+    def with_line_discount(self, index: int, discount: Discount | None) -> Cart:
+        """Set (or clear, with ``None``) the discount of line ``index``."""
+        return self._replace_line(index, discount=discount)
+
+    def without_line(self, index: int) -> Cart:
+        """Void line ``index`` before the sale is completed."""
+        self._line(index)
+        return self._with_lines(self.lines[:index] + self.lines[index + 1 :])
+
+    def with_basket_discount(self, discount: Discount) -> Cart:
+        """Add a basket-level discount (split across rates when totals are computed)."""
+        cart = replace(self, basket_discounts=(*self.basket_discounts, discount))
+        cart.totals()
+        return cart
+
+    def without_basket_discounts(self) -> Cart:
+        """Remove all basket-level discounts."""
+        return replace(self, basket_discounts=())
+
+    def with_points(self, points: int) -> Cart:
+        """Use ``points`` of the store's own points, which act as a discount (1 pt = ¥1)."""
+        if points < 0:
+            raise InvalidDiscount("points used cannot be negative", value=points)
+        cart = replace(self, points_used=points)
+        cart.totals()
+        return cart
+
+    def with_eat_in(self, eat_in: bool) -> Cart:
+        """Mark the sale as eaten in (reduced-rate food becomes 10%) or taken out."""
+        return replace(self, eat_in=eat_in)
+
+    def require_lines(self) -> None:
+        """Refuse to complete an empty cart."""
+        if not self.lines:
+            raise EmptyCart("the cart has no lines")
+
+    def totals(self) -> CartTotals:
+        """Per-rate totals and taxes after line and basket discounts, rounded once per rate."""
+        amounts: dict[int, Yen] = {}
+        for line in self.lines:
+            rate = line.rate(eat_in=self.eat_in)
+            amounts[rate] = amounts.get(rate, 0) + line.amount
+        subtotal = sum(amounts.values())
+        basket_discount = 0
+        for discount in self.basket_discounts:
+            basket_discount += discount.of(subtotal - basket_discount)
+        if self.points_used > subtotal - basket_discount:
+            raise InvalidDiscount(
+                "points used exceed the amount left to pay",
+                value=self.points_used,
+                limit=subtotal - basket_discount,
+            )
+        shares = split_across_rates(basket_discount + self.points_used, amounts)
+        after_discount = {rate: amounts[rate] - shares.get(rate, 0) for rate in amounts}
+        by_rate = rate_totals(after_discount, self.policy)
+        return CartTotals(
+            by_rate=by_rate,
+            subtotal=subtotal,
+            basket_discount=basket_discount,
+            points_discount=self.points_used,
+            amount_due=sum(rate.gross for rate in by_rate),
+            item_count=sum(line.quantity for line in self.lines),
+            line_amounts=tuple(line.amount for line in self.lines),
+        )
+
+    def _line(self, index: int) -> CartLine:
+        if not 0 <= index < len(self.lines):
+            raise LineNotFound(f"no line {index + 1}", value=index)
+        return self.lines[index]
+
+    def _replace_line(self, index: int, **changes: object) -> Cart:
+        line = replace(self._line(index), **changes)  # type: ignore[arg-type]
+        return self._with_lines((*self.lines[:index], line, *self.lines[index + 1 :]))
+
+    def _with_lines(self, lines: tuple[CartLine, ...]) -> Cart:
+        cart = replace(self, lines=lines)
+        cart.totals()  # a change that would make a discount exceed its base is refused here
+        return cart

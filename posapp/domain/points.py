@@ -1,0 +1,67 @@
+"""Points shared by stores and the online shop: earning and redeeming rules (1 pt = ¥1)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from posapp.domain.cart import CartTotals
+from posapp.domain.errors import InsufficientPoints
+
+
+class EarnBase(StrEnum):
+    """Whether points are earned on the tax-inclusive amount or the amount before tax."""
+
+    AFTER_TAX = "after_tax"
+    BEFORE_TAX = "before_tax"
+
+
+class EarnScope(StrEnum):
+    """Whether the unit is applied to the whole basket or to each line (rounding per line)."""
+
+    BASKET = "basket"
+    ITEM = "item"
+
+
+@dataclass(frozen=True, slots=True)
+class PointsPolicy:
+    """The chain's earn rule; the default is 1 pt per ¥100 paid in money, tax included, per basket."""
+
+    unit: int = 100
+    base: EarnBase = EarnBase.AFTER_TAX
+    scope: EarnScope = EarnScope.BASKET
+    points_paid_part_earns: bool = False
+
+    def __post_init__(self) -> None:
+        if self.unit not in (100, 200):
+            raise ValueError("the earn unit is ¥100 or ¥200")
+
+
+def points_earned(totals: CartTotals, policy: PointsPolicy, *, points_payment: int = 0) -> int:
+    """Points earned by a sale with ``totals``; ``points_payment`` is common-programme points paid."""
+    paid_with_points = totals.points_discount + points_payment
+    gross_paid = totals.amount_due - points_payment
+    if policy.points_paid_part_earns:
+        gross_paid += paid_with_points
+    if gross_paid <= 0:
+        return 0
+    tax = totals.tax_total
+    base = gross_paid if policy.base is EarnBase.AFTER_TAX else max(gross_paid - tax, 0)
+    if policy.scope is EarnScope.BASKET:
+        return base // policy.unit
+    # Per item: the paid base is shared over the lines in proportion, and each line rounds down.
+    line_total = sum(totals.line_amounts)
+    if line_total == 0:
+        return 0
+    return sum((base * amount // line_total) // policy.unit for amount in totals.line_amounts)
+
+
+def check_redeemable(points: int, *, balance: int, cap: int | None = None) -> int:
+    """Refuse to use more points than the balance (or the per-sale cap); returns ``points``."""
+    if points < 0:
+        raise InsufficientPoints("points used cannot be negative", value=points)
+    if points > balance:
+        raise InsufficientPoints(f"only {balance} points available", value=points, limit=balance)
+    if cap is not None and points > cap:
+        raise InsufficientPoints(f"at most {cap} points per sale", value=points, limit=cap)
+    return points
