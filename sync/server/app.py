@@ -1,0 +1,136 @@
+"""The FastAPI application: ``create_app(settings)`` makes an app with its own engine."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from pydantic import BaseModel
+from sqlalchemy import text
+
+from sync.server.auth.router import admin_router as auth_admin_router
+from sync.server.auth.router import device_router
+from sync.server.config import Settings, load_settings
+from sync.server.db.migrate import upgrade
+from sync.server.db.session import make_engine, make_session_factory
+from sync.server.problems import Problem, install_problem_handlers
+from sync.server.products.router import router as products_router
+from sync.server.stores.router import router as stores_router
+
+log = logging.getLogger("sync.server.access")
+API_VERSION = "1.0.0"
+
+
+class Health(BaseModel):
+    """Liveness and database reachability."""
+
+    status: str
+    database: str
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """An app bound to the database of ``settings`` (migrated at start for SQLite)."""
+    settings = settings or load_settings()
+    engine = make_engine(settings.resolved_database_url, pool_size=settings.pool_size)
+    if settings.is_sqlite and settings.migrate_on_start:
+        upgrade(engine)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(title="OmniPOS central server", version=API_VERSION, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = make_session_factory(engine)
+    install_problem_handlers(app)
+    for router in _routers():
+        app.include_router(router)
+    _install_access_log(app)
+    _install_health(app)
+    _add_problem_schema(app)
+    return app
+
+
+def _routers() -> list:  # type: ignore[type-arg]
+    from sync.server.channel.router import router as channel_router
+    from sync.server.customers.router import admin_router as customers_admin_router
+    from sync.server.customers.router import router as customers_router
+    from sync.server.points.router import router as points_router
+    from sync.server.stock.router import admin_router as stock_admin_router
+    from sync.server.stock.router import router as stock_router
+
+    return [
+        stores_router,
+        products_router,
+        auth_admin_router,
+        device_router,
+        customers_router,
+        customers_admin_router,
+        points_router,
+        stock_router,
+        stock_admin_router,
+        channel_router,
+    ]
+
+
+def _install_health(app: FastAPI) -> None:
+    @app.get("/healthz", response_model=Health, tags=["ops"])
+    def healthz() -> Health:
+        """Whether the server is up and its database answers."""
+        with app.state.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return Health(status="ok", database=app.state.engine.dialect.name)
+
+
+def _install_access_log(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def access_log(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
+        started = time.perf_counter()
+        response = await call_next(request)
+        response.headers["x-request-id"] = request_id
+        log.info(
+            "request",
+            extra={
+                "request_id": request_id,
+                "method": request.method,
+                "path": request.url.path,
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+            },
+        )
+        return response
+
+
+def _add_problem_schema(app: FastAPI) -> None:
+    original = app.openapi
+
+    def openapi() -> dict:  # type: ignore[type-arg]
+        if app.openapi_schema is None:
+            schema = original()
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            components.setdefault(
+                "Problem", Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+            )
+            for name, definition in (
+                Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+                .get("$defs", {})
+                .items()
+            ):
+                components.setdefault(name, definition)
+            components["Problem"].pop("$defs", None)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def create_app_from_env() -> FastAPI:
+    """Factory for ``uvicorn --factory`` (multi-worker runs read settings from the environment)."""
+    return create_app(load_settings())

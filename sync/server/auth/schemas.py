@@ -1,0 +1,48 @@
+"""Bodies for pairing, devices and channels."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, StringConstraints
+
+from sync.server.validation import Name
+
+
+class PairIn(BaseModel):
+    """A terminal trading its pairing code for a token."""
+
+    pairing_code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
+    device_name: Name
+
+
+class PairOut(BaseModel):
+    """The device's identity and token (shown once; the terminal keeps it in the OS keyring)."""
+
+    device_id: str
+    token: str
+    store_code: str
+
+
+class DeviceOut(BaseModel):
+    """A paired device."""
+
+    device_id: str
+    name: str
+    store_code: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class ChannelIn(BaseModel):
+    """A new online-shop integration."""
+
+    name: Name
+
+
+class ChannelOut(BaseModel):
+    """The integration's API key (shown once)."""
+
+    name: str
+    api_key: str

@@ -1,0 +1,122 @@
+"""Issuing, checking and revoking credentials; pairing a terminal with a one-time code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Literal
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from sync.server.auth.models import AdminToken, Channel, Device, PairingCode
+from sync.server.db.base import utcnow, uuid7
+from sync.server.problems import Invalid, NotFound
+from sync.server.security import hash_token, new_pairing_code, new_token
+from sync.server.stores.models import Store
+
+CallerKind = Literal["admin", "device", "channel"]
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who is calling: the kind of credential and, for a device, its store; for a channel, its id."""
+
+    kind: CallerKind
+    credential_id: str
+    store_id: int | None = None
+    store_code: str | None = None
+
+
+def authenticate(session: Session, token: str) -> Caller | None:
+    """The caller a bearer token belongs to, or ``None`` when it is unknown or revoked."""
+    digest = hash_token(token)
+    if token.startswith("adm_"):
+        admin = session.scalar(select(AdminToken).where(AdminToken.token_hash == digest))
+        if admin is not None and admin.revoked_at is None:
+            return Caller("admin", str(admin.id))
+    elif token.startswith("dev_"):
+        row = session.execute(
+            select(Device, Store.code)
+            .join(Store, Store.id == Device.store_id)
+            .where(Device.token_hash == digest)
+        ).first()
+        if row is not None and row[0].revoked_at is None:
+            return Caller("device", row[0].id, store_id=row[0].store_id, store_code=row[1])
+    elif token.startswith("chn_"):
+        channel = session.scalar(select(Channel).where(Channel.key_hash == digest))
+        if channel is not None and channel.revoked_at is None:
+            return Caller("channel", str(channel.id))
+    return None
+
+
+def create_admin_token(session: Session, *, label: str = "") -> str:
+    """Make an HQ token; only its hash is stored, so the returned text is the one chance to see it."""
+    token = new_token("adm")
+    session.add(AdminToken(token_hash=hash_token(token), label=label))
+    session.flush()
+    return token
+
+
+def create_channel(session: Session, *, name: str) -> str:
+    """Register an online-shop integration and return its API key (shown once)."""
+    key = new_token("chn")
+    session.add(Channel(name=name, key_hash=hash_token(key)))
+    session.flush()
+    return key
+
+
+def create_pairing_code(session: Session, *, store: Store, minutes: int) -> tuple[str, PairingCode]:
+    """A one-use pairing code for ``store`` that expires after ``minutes``."""
+    code = new_pairing_code()
+    row = PairingCode(
+        store_id=store.id, code_hash=hash_token(code), expires_at=utcnow() + timedelta(minutes=minutes)
+    )
+    session.add(row)
+    session.flush()
+    return code, row
+
+
+def pair_device(session: Session, *, pairing_code: str, device_name: str) -> tuple[Device, str, str]:
+    """Trade a pairing code for a device token; the code is spent atomically, so it works once."""
+    now = utcnow()
+    spent = session.execute(
+        update(PairingCode)
+        .where(
+            PairingCode.code_hash == hash_token(pairing_code),
+            PairingCode.used_at.is_(None),
+            PairingCode.expires_at > now,
+        )
+        .values(used_at=now)
+        .returning(PairingCode.store_id)
+    ).first()
+    if spent is None:
+        raise Invalid("the pairing code is unknown, used or expired", slug="pairing-code")
+    store = session.get_one(Store, spent[0])
+    token = new_token("dev")
+    device = Device(id=uuid7(), store_id=store.id, name=device_name, token_hash=hash_token(token))
+    session.add(device)
+    session.flush()
+    return device, token, store.code
+
+
+def list_devices(session: Session) -> list[tuple[Device, str]]:
+    """Every paired device with its store code, newest first."""
+    rows = session.execute(
+        select(Device, Store.code).join(Store, Store.id == Device.store_id).order_by(Device.created_at.desc())
+    )
+    return [(device, code) for device, code in rows]
+
+
+def revoke_device(session: Session, *, device_id: str) -> tuple[Device, str]:
+    """Revoke a device's token (idempotent); it gets 401 from then on."""
+    row = session.execute(
+        select(Device, Store.code).join(Store, Store.id == Device.store_id).where(Device.id == device_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"no device {device_id}")
+    device, code = row
+    if device.revoked_at is None:
+        device.revoked_at = utcnow()
+        session.flush()
+    return device, code

@@ -1,0 +1,34 @@
+"""The change log terminals pull from, and the server epoch their cursors carry."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from sync.server.db.base import Base, BigId, JsonDoc, UTCDateTime, utcnow
+
+
+class ChangeLog(Base):
+    """One change to data a terminal caches; ``id`` only grows in commit order."""
+
+    __tablename__ = "change_log"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    entity: Mapped[str] = mapped_column(String(32))
+    key: Mapped[str] = mapped_column(String(128))
+    store_code: Mapped[str | None] = mapped_column(String(16), index=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ServerEpoch(Base):
+    """A random id made when the database was first migrated; a restore from backup changes it."""
+
+    __tablename__ = "server_epoch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    epoch: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

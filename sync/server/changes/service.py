@@ -1,0 +1,95 @@
+"""Recording and reading the change feed.
+
+Writers never insert into ``change_log`` directly: ``record_change`` queues a row on the session and
+the rows are appended just before the commit, after taking a transaction-scoped advisory lock on
+PostgreSQL. So log ids are handed out in commit order and a reader polling ``id > cursor`` can never
+pass a row that is still to become visible. Taking the lock last (at commit) also means a writer
+holding it never waits for another lock, so it cannot deadlock with row locks.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, or_, select, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from sync.server.changes.models import ChangeLog, ServerEpoch
+from sync.server.db.base import utcnow
+
+CHANGE_LOG_LOCK_ID = 0x0D0C_1A06
+_PENDING = "pending_changes"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One row of the feed as a reader sees it."""
+
+    id: int
+    entity: str
+    key: str
+    store_code: str | None
+    payload: dict[str, Any]
+    created_at: datetime
+
+
+def record_change(
+    session: Session, *, entity: str, key: str, store_code: str | None, payload: dict[str, Any]
+) -> None:
+    """Queue a change of terminal-cached data; it is written with the session's commit (or dropped on rollback)."""
+    pending: list[dict[str, Any]] = session.info.setdefault(_PENDING, [])
+    pending.append(
+        {"entity": entity, "key": key, "store_code": store_code, "payload": payload, "created_at": utcnow()}
+    )
+
+
+def _write_pending(session: Session) -> None:
+    pending: list[dict[str, Any]] = session.info.pop(_PENDING, [])
+    if not pending:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:lock_id)"), {"lock_id": CHANGE_LOG_LOCK_ID})
+    session.execute(insert(ChangeLog), pending)
+
+
+def _drop_pending(session: Session, *args: Any) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def install_change_log_writer(factory: sessionmaker[Session]) -> None:
+    """Make sessions from ``factory`` write their queued changes at commit."""
+    from sqlalchemy import event
+
+    event.listen(factory, "before_commit", _write_pending)
+    event.listen(factory, "after_rollback", _drop_pending)
+
+
+def read_changes(session: Session, *, after: int, limit: int, store_code: str | None) -> list[Change]:
+    """Changes with id greater than ``after``, oldest first: chain-wide ones and those for ``store_code``."""
+    query = select(ChangeLog).where(ChangeLog.id > after).order_by(ChangeLog.id).limit(limit)
+    if store_code is None:
+        query = query.where(ChangeLog.store_code.is_(None))
+    else:
+        query = query.where(or_(ChangeLog.store_code.is_(None), ChangeLog.store_code == store_code))
+    return [
+        Change(row.id, row.entity, row.key, row.store_code, row.payload, row.created_at)
+        for row in session.scalars(query)
+    ]
+
+
+def latest_change_id(session: Session) -> int:
+    """The id of the newest change (0 when the log is empty)."""
+    return session.scalar(select(ChangeLog.id).order_by(ChangeLog.id.desc()).limit(1)) or 0
+
+
+def server_epoch(session: Session) -> str:
+    """The server's epoch, made on first use if migrations have not made it."""
+    epoch = session.scalar(select(ServerEpoch.epoch).where(ServerEpoch.id == 1))
+    if epoch is None:
+        epoch = secrets.token_hex(16)
+        session.add(ServerEpoch(id=1, epoch=epoch))
+        session.flush()
+    return epoch

@@ -1,0 +1,165 @@
+"""``posapp-server``: run the API, migrate, issue the HQ token, load demo data, import products."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from sync.server.config import Settings, load_settings
+
+ADMIN_TOKEN_FILE = "admin-token"
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return load_settings(
+        database_url=getattr(args, "database", None),
+        host=getattr(args, "host", None),
+        port=getattr(args, "port", None),
+        workers=getattr(args, "workers", None),
+    )
+
+
+def _session_factory(settings: Settings):  # type: ignore[no-untyped-def]
+    from sync.server.db.migrate import upgrade
+    from sync.server.db.session import make_engine, make_session_factory
+
+    engine = make_engine(settings.resolved_database_url, pool_size=2)
+    upgrade(engine)
+    return make_session_factory(engine)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Serve the API with uvicorn (SQLite is migrated on start)."""
+    import uvicorn
+
+    from sync.server.logs import configure_logging
+
+    settings = _settings(args)
+    configure_logging(settings.log_level)
+    # Workers are separate processes: they read the settings from the environment.
+    os.environ["POSAPP_DATABASE_URL"] = settings.resolved_database_url
+    if settings.is_sqlite:
+        _session_factory(settings)
+    uvicorn.run(
+        "sync.server.app:create_app_from_env",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        log_config=None,
+        access_log=False,
+    )
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """Upgrade the database to the newest schema."""
+    settings = _settings(args)
+    _session_factory(settings)
+    print(json.dumps({"migrated": settings.resolved_database_url.split("@")[-1]}))
+    return 0
+
+
+def cmd_admin_token(args: argparse.Namespace) -> int:
+    """Create a new HQ token and print it; ``--save`` also writes it to a 0600 file for the demo."""
+    from sync.server.auth import service as auth_service
+
+    settings = _settings(args)
+    token_file = settings.data_dir / ADMIN_TOKEN_FILE
+    if args.show:
+        if not token_file.exists():
+            print("no saved admin token; run `posapp-server admin-token --save`", file=sys.stderr)
+            return 1
+        print(token_file.read_text().strip())
+        return 0
+    with _session_factory(settings)() as session:
+        token = auth_service.create_admin_token(session, label=args.label)
+        session.commit()
+    if args.save:
+        token_file.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(token_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(token + "\n")
+        os.chmod(token_file, 0o600)
+    print(token)
+    return 0
+
+
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    """Load the demo stores, products, members and history into an empty database."""
+    from dataclasses import asdict
+
+    from sync.server.demo.generator import load_demo_data
+
+    with _session_factory(_settings(args))() as session:
+        summary = load_demo_data(session, seed=args.seed, products=args.products, members=args.members)
+        session.commit()
+    print(json.dumps(asdict(summary)))
+    return 0
+
+
+def cmd_import_products(args: argparse.Namespace) -> int:
+    """Import a product CSV (UTF-8 or cp932); one bad row and nothing is imported."""
+    from sync.server.products import service
+    from sync.server.products.csv_import import parse_products_csv
+
+    products, errors = parse_products_csv(Path(args.file).read_bytes())
+    if errors:
+        print(
+            json.dumps(
+                {"created": 0, "updated": 0, "errors": [e.model_dump() for e in errors]}, ensure_ascii=False
+            )
+        )
+        return 1
+    with _session_factory(_settings(args))() as session:
+        created, updated = service.upsert_products(session, items=products)
+        session.commit()
+    print(json.dumps({"created": created, "updated": updated, "errors": []}))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line grammar."""
+    parser = argparse.ArgumentParser(prog="posapp-server", description="OmniPOS central server")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def command(name: str, handler, help_text: str) -> argparse.ArgumentParser:  # type: ignore[no-untyped-def]
+        sub = commands.add_parser(name, help=help_text)
+        sub.add_argument(
+            "--database", help="SQLAlchemy URL (default: POSAPP_DATABASE_URL or embedded SQLite)"
+        )
+        sub.set_defaults(handler=handler)
+        return sub
+
+    run = command("run", cmd_run, "serve the HTTP API")
+    run.add_argument("--host")
+    run.add_argument("--port", type=int)
+    run.add_argument("--workers", type=int)
+    command("migrate", cmd_migrate, "upgrade the database schema")
+    token = command("admin-token", cmd_admin_token, "create a new HQ token (only its hash is stored)")
+    token.add_argument("--label", default="cli")
+    token.add_argument(
+        "--save", action="store_true", help="also write it to a 0600 file in the data directory"
+    )
+    token.add_argument("--show", action="store_true", help="print the token saved with --save")
+    demo = command("demo-data", cmd_demo_data, "load deterministic demo data into an empty database")
+    demo.add_argument("--seed", type=int, default=42)
+    demo.add_argument("--products", type=int, default=5000)
+    demo.add_argument("--members", type=int, default=500)
+    imports = command("import-products", cmd_import_products, "import a product CSV")
+    imports.add_argument("file")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``posapp-server``."""
+    args = build_parser().parse_args(argv)
+    handler = args.handler
+    return int(handler(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

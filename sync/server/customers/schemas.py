@@ -1,0 +1,95 @@
+"""Customer bodies: registration, profile, search results and the cross-channel timeline."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints
+
+from sync.server.validation import Code, Name, _no_control_characters
+
+MemberNo = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9]{4,20}$")]
+Email = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_lower=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$"),
+]
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9０-９() -]{6,20}$")]
+Kana = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=100), AfterValidator(_no_control_characters)
+]
+
+
+class CustomerIn(BaseModel):
+    """A customer to register; the server gives a member number if none is given."""
+
+    member_no: MemberNo | None = None
+    name: Name
+    name_kana: Kana = ""
+    email: Email | None = None
+    phone: Phone | None = None
+    home_store: Code | None = Field(default=None, description="must be the device's own store")
+
+
+class CustomerOut(BaseModel):
+    """A customer profile with the points balance."""
+
+    id: int
+    member_no: str
+    name: str
+    name_kana: str
+    email: str | None
+    phone: str | None
+    home_store: str | None
+    points_balance: int
+    created_at: datetime
+
+
+class HistoryLine(BaseModel):
+    """One item of a sale or order."""
+
+    sku: str
+    name: str
+    qty: int
+    amount: int
+
+
+class HistoryEntry(BaseModel):
+    """One event of a customer's timeline, whatever the channel."""
+
+    kind: Literal["store_sale", "store_return", "online_order", "online_cancel", "points", "note"]
+    channel: Literal["store", "online", "hq"]
+    location: str | None
+    occurred_at: datetime
+    reference: str
+    items: list[HistoryLine] = Field(default_factory=list)
+    amount: int | None = None
+    points: int | None = None
+    detail: str = ""
+
+
+class NoteIn(BaseModel):
+    """A note about a customer."""
+
+    body: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=2000),
+        AfterValidator(_no_control_characters),
+    ]
+
+
+class MergeIn(BaseModel):
+    """Merge ``duplicate_id`` into ``survivor_id``: history and points follow the survivor."""
+
+    survivor_id: Annotated[int, Field(ge=1, le=2**31 - 1)]
+    duplicate_id: Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+
+class MergeOut(BaseModel):
+    """The survivor after the merge."""
+
+    survivor: CustomerOut
+    moved_entries: int
+
+
+SearchQuery = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]

@@ -1,0 +1,134 @@
+"""Customers: one record across channels, matched by member number, else email, else phone."""
+
+from __future__ import annotations
+
+import unicodedata
+import uuid
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from sync.server.changes.service import record_change
+from sync.server.customers.models import Customer
+from sync.server.points import service as points_service
+from sync.server.problems import Conflict, NotFound
+from sync.server.stores.models import Store
+
+SEARCH_LIMIT = 50
+
+
+def normalise_phone(phone: str | None) -> str | None:
+    """Digits only (full-width digits folded), so ``03-1234-5678`` finds ``0312345678``."""
+    if not phone:
+        return None
+    digits = "".join(char for char in unicodedata.normalize("NFKC", phone) if char.isdigit())
+    return digits or None
+
+
+def get_customer(session: Session, customer_id: int, *, follow_merge: bool = True) -> Customer:
+    """The customer with ``customer_id`` (or the survivor it was merged into), or 404."""
+    customer = session.get(Customer, customer_id)
+    seen = 0
+    while follow_merge and customer is not None and customer.merged_into_id is not None and seen < 10:
+        customer = session.get(Customer, customer.merged_into_id)
+        seen += 1
+    if customer is None:
+        raise NotFound(f"no customer {customer_id}")
+    return customer
+
+
+def find_match(
+    session: Session, *, member_no: str | None, email: str | None, phone: str | None
+) -> Customer | None:
+    """The customer these identifiers belong to: by member number, else email, else phone."""
+    candidates = (
+        (Customer.member_no, member_no),
+        (Customer.email, email.lower() if email else None),
+        (Customer.phone, normalise_phone(phone)),
+    )
+    for column, value in candidates:
+        if value:
+            found = session.scalars(select(Customer).where(column == value).order_by(Customer.id)).first()
+            if found is not None:
+                return get_customer(session, found.id)
+    return None
+
+
+def register(
+    session: Session,
+    *,
+    name: str,
+    name_kana: str = "",
+    email: str | None = None,
+    phone: str | None = None,
+    member_no: str | None = None,
+    home_store_id: int | None = None,
+) -> Customer:
+    """Create a customer with an empty points account; a taken member number is a conflict."""
+    if member_no and session.scalar(select(Customer.id).where(Customer.member_no == member_no)) is not None:
+        raise Conflict(f"member number {member_no} is taken")
+    customer = Customer(
+        member_no=member_no or uuid.uuid4().hex[:20],
+        name=name,
+        name_kana=name_kana,
+        email=email.lower() if email else None,
+        phone=normalise_phone(phone),
+        home_store_id=home_store_id,
+    )
+    session.add(customer)
+    session.flush()
+    if not member_no:
+        # Numbers the server gives are the id, zero-padded: unique and short enough for a card.
+        customer.member_no = f"{customer.id:012d}"
+    points_service.ensure_account(session, customer_id=customer.id)
+    session.flush()
+    publish_customer(session, customer)
+    return customer
+
+
+def search(session: Session, *, q: str) -> list[Customer]:
+    """Customers whose member number, phone or email is ``q``, or whose name or kana contains it."""
+    text = unicodedata.normalize("NFKC", q).strip()
+    pattern = f"%{text.replace('%', '').replace('_', '')}%"
+    conditions = [
+        Customer.member_no == text,
+        Customer.email == text.lower(),
+        Customer.name.ilike(pattern),
+        Customer.name_kana.ilike(pattern),
+    ]
+    phone = normalise_phone(text)
+    if phone and len(phone) >= 6:
+        conditions.append(Customer.phone == phone)
+    query = (
+        select(Customer)
+        .where(Customer.merged_into_id.is_(None), or_(*conditions))
+        .order_by(Customer.id)
+        .limit(SEARCH_LIMIT)
+    )
+    return list(session.scalars(query))
+
+
+def home_store_code(session: Session, customer: Customer) -> str | None:
+    """The code of the customer's home store, if any."""
+    if customer.home_store_id is None:
+        return None
+    return session.scalar(select(Store.code).where(Store.id == customer.home_store_id))
+
+
+def publish_customer(session: Session, customer: Customer) -> None:
+    """Put a customer's profile on the chain-wide change feed (terminals cache customers of interest)."""
+    record_change(
+        session,
+        entity="customer",
+        key=str(customer.id),
+        store_code=None,
+        payload={
+            "id": customer.id,
+            "member_no": customer.member_no,
+            "name": customer.name,
+            "name_kana": customer.name_kana,
+            "email": customer.email,
+            "phone": customer.phone,
+            "merged_into_id": customer.merged_into_id,
+        },
+    )

@@ -1,0 +1,34 @@
+"""Every model in one place, so ``Base.metadata`` is complete for Alembic and tests."""
+
+from sync.server.auth.models import AdminToken, Channel, Device, PairingCode
+from sync.server.changes.models import ChangeLog, ServerEpoch
+from sync.server.channel.models import OnlineOrder
+from sync.server.customers.models import Customer, CustomerNote
+from sync.server.db.base import Base
+from sync.server.points.models import PointsAccount, PointsEntry, PointsHold
+from sync.server.products.models import Product
+from sync.server.sales.models import StoreSale
+from sync.server.stock.models import StockLevel, StockMovement
+from sync.server.stores.models import Clerk, Store
+
+__all__ = [
+    "AdminToken",
+    "Base",
+    "ChangeLog",
+    "Channel",
+    "Clerk",
+    "Customer",
+    "CustomerNote",
+    "Device",
+    "OnlineOrder",
+    "PairingCode",
+    "PointsAccount",
+    "PointsEntry",
+    "PointsHold",
+    "Product",
+    "ServerEpoch",
+    "StockLevel",
+    "StockMovement",
+    "Store",
+    "StoreSale",
+]

@@ -1,0 +1,64 @@
+"""Device endpoints for points holds: place, capture with a sale, release."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+
+from sync.server.customers import service as customers_service
+from sync.server.deps import DeviceDep, SessionDep, SettingsDep
+from sync.server.points import holds
+from sync.server.points import service as points_service
+from sync.server.points.models import PointsHold
+from sync.server.points.schemas import CaptureIn, HoldIn, HoldOut
+from sync.server.problems import PROBLEM_RESPONSES
+
+router = APIRouter(prefix="/v1/points/holds", tags=["device"], responses=PROBLEM_RESPONSES)
+HoldId = Annotated[str, Path(min_length=1, max_length=36)]
+
+
+def _out(session: SessionDep, hold: PointsHold, balance_after: int | None = None) -> HoldOut:
+    if balance_after is None:
+        balance_after = points_service.balance(session, customer_id=hold.customer_id)
+    return HoldOut(
+        hold_id=hold.id,
+        status=hold.status,
+        points=hold.points,
+        expires_at=hold.expires_at,
+        balance_after=balance_after,
+    )
+
+
+@router.post("", response_model=HoldOut, status_code=201)
+def place_hold(body: HoldIn, session: SessionDep, settings: SettingsDep, device: DeviceDep) -> HoldOut:
+    """Hold points at tender time (409 when the balance does not cover them)."""
+    customer = customers_service.get_customer(session, body.customer_id)
+    hold, balance_after = holds.place_hold(
+        session,
+        customer_id=customer.id,
+        points=body.points,
+        idempotency_key=f"{device.store_code}:{body.idempotency_key}",
+        store_code=device.store_code,
+        minutes=settings.points_hold_minutes,
+    )
+    session.commit()
+    return _out(session, hold, balance_after)
+
+
+@router.post("/{hold_id}/capture", response_model=HoldOut)
+def capture_hold(hold_id: HoldId, body: CaptureIn, session: SessionDep, device: DeviceDep) -> HoldOut:
+    """The sale completed: the held points are spent for good."""
+    hold = holds.capture(
+        session, hold=holds.get_hold(session, hold_id, store_code=device.store_code), sale_id=body.sale_id
+    )
+    session.commit()
+    return _out(session, hold)
+
+
+@router.post("/{hold_id}/release", response_model=HoldOut)
+def release_hold(hold_id: HoldId, session: SessionDep, device: DeviceDep) -> HoldOut:
+    """The sale was voided: the held points go back."""
+    hold = holds.release(session, hold=holds.get_hold(session, hold_id, store_code=device.store_code))
+    session.commit()
+    return _out(session, hold)

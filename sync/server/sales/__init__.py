@@ -1,0 +1,1 @@
+"""Store sales as the server keeps them (ingested by the sync feed; read for customer history)."""

@@ -1,0 +1,123 @@
+"""The change feed: every terminal-cached write is logged, and a polling reader never skips a row."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.orm import Session, sessionmaker
+
+from sync.server.changes.service import latest_change_id, read_changes, record_change, server_epoch
+from sync.server.db.session import make_engine, make_session_factory
+from tests.server.conftest import Api, product, truncate_all
+
+
+def test_writes_of_cached_data_reach_the_feed(api: Api) -> None:
+    api.store("S001")
+    api.products(product("A1", 100))
+    api.client.post(
+        "/v1/admin/clerks",
+        json={"store": "S001", "code": "1001", "name": "佐藤", "pin": "1234", "role": "cashier"},
+        headers=api.admin,
+    )
+    customer = api.customer()
+    api.give_points(customer["id"], 5)
+    api.client.post(
+        "/v1/admin/stock",
+        json={"location": "S001", "sku": "A1", "delta": 3, "reason": "入荷"},
+        headers=api.admin,
+    )
+    with api.session() as session:
+        for_s001 = read_changes(session, after=0, limit=1000, store_code="S001")
+        for_s002 = read_changes(session, after=0, limit=1000, store_code="S002")
+        epoch = server_epoch(session)
+    entities = {change.entity for change in for_s001}
+    assert entities >= {"store", "product", "clerk", "customer", "points_balance", "stock"}
+    clerk = next(change for change in for_s001 if change.entity == "clerk")
+    assert clerk.payload["pin_hash"].startswith("scrypt$")
+    assert not any(change.store_code == "S001" for change in for_s002)
+    ids = [change.id for change in for_s001]
+    assert ids == sorted(ids)
+    assert len(epoch) == 32
+
+
+def test_a_rolled_back_write_leaves_no_change(api: Api) -> None:
+    with api.session() as session:
+        before = latest_change_id(session)
+        record_change(session, entity="product", key="X", store_code=None, payload={})
+        session.rollback()
+        session.commit()
+        assert latest_change_id(session) == before
+
+
+def test_bad_request_leaves_no_partial_write(api: Api) -> None:
+    with api.session() as session:
+        before = latest_change_id(session)
+    assert (
+        api.client.post(
+            "/v1/admin/products", json=[product("A1", 1), product("A2", -1)], headers=api.admin
+        ).status_code
+        == 422
+    )
+    with api.session() as session:
+        assert latest_change_id(session) == before
+
+
+@pytest.fixture
+def pg_sessions(pg_migrated: str) -> Iterator[sessionmaker[Session]]:
+    engine = make_engine(pg_migrated)
+    truncate_all(engine)
+    yield make_session_factory(engine)
+    engine.dispose()
+
+
+@pytest.mark.pg
+def test_reader_gets_both_rows_when_transactions_commit_out_of_order(
+    pg_sessions: sessionmaker[Session],
+) -> None:
+    first, second, reader = pg_sessions(), pg_sessions(), pg_sessions()
+    record_change(first, entity="product", key="first", store_code=None, payload={})
+    first.execute(text("SELECT 1"))  # the first transaction is open and started first
+    record_change(second, entity="product", key="second", store_code=None, payload={})
+    second.commit()  # ... but the second commits first
+    seen = read_changes(reader, after=0, limit=100, store_code=None)
+    reader.commit()
+    assert [change.key for change in seen] == ["second"]
+    first.commit()
+    seen += read_changes(reader, after=seen[-1].id, limit=100, store_code=None)
+    assert [change.key for change in seen] == ["second", "first"]
+    for session in (first, second, reader):
+        session.close()
+
+
+@pytest.mark.pg
+def test_polling_reader_misses_nothing_under_concurrent_writers(pg_sessions: sessionmaker[Session]) -> None:
+    writers, per_writer = 6, 25
+
+    def write(number: int) -> None:
+        for index in range(per_writer):
+            with pg_sessions() as session:
+                record_change(session, entity="product", key=f"{number}:{index}", store_code=None, payload={})
+                session.commit()
+
+    threads = [threading.Thread(target=write, args=(number,)) for number in range(writers)]
+    for thread in threads:
+        thread.start()
+    seen: list[str] = []
+    cursor = 0
+
+    def poll() -> None:
+        nonlocal cursor
+        with pg_sessions() as session:
+            for change in read_changes(session, after=cursor, limit=1000, store_code=None):
+                seen.append(change.key)
+                cursor = change.id
+
+    while any(thread.is_alive() for thread in threads):
+        poll()
+    for thread in threads:
+        thread.join()
+    poll()
+    assert sorted(seen) == sorted(f"{n}:{i}" for n in range(writers) for i in range(per_writer))
