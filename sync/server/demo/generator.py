@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from posapp.domain.barcodes import ean_check_digit
 from posapp.domain.cart import Cart, CartLine, LineMerge
 from posapp.domain.points import PointsPolicy, points_earned
 from posapp.domain.tax import TaxClass
@@ -21,7 +22,6 @@ from sync.server.customers.models import Customer
 from sync.server.demo.catalogue import BASE_ITEMS, BRANDS, FAMILY_NAMES, GIVEN_NAMES, SIZES
 from sync.server.points.models import PointsAccount, PointsEntry
 from sync.server.problems import Conflict
-from sync.server.products.jan import ean_check_digit
 from sync.server.products.models import Product
 from sync.server.sales.models import StoreSale
 from sync.server.security import hash_token, new_token
@@ -80,7 +80,7 @@ def _insert_products(session: Session, rng: random.Random, count: int) -> list[d
         rows.append(
             {
                 "sku": f"P{number:05d}",
-                "jan": body + str(ean_check_digit(body)),
+                "jan": body + ean_check_digit(body),
                 "name": " ".join(part for part in (brand[0] + name, size[0]) if part),
                 "name_kana": " ".join(part for part in (brand[1] + kana, size[0]) if part),
                 "price": price,
