@@ -136,16 +136,17 @@ def make_in_store_code(item_code: str, price: Yen | None = None, *, prefix: str 
 
 
 def make_member_card(member_no: str) -> str:
-    """The 13-digit card code for a member number of up to 10 digits."""
-    if not member_no.isdigit() or len(member_no) > 10:
-        raise InvalidBarcode("a member number has up to 10 digits", value=member_no)
-    body = MEMBER_PREFIX + member_no.rjust(10, "0")
+    """The 13-digit card code for a member number of up to 10 significant digits."""
+    significant = member_no.lstrip("0") or "0"
+    if not member_no.isdigit() or len(significant) > 10:
+        raise InvalidBarcode("a member number has up to 10 significant digits", value=member_no)
+    body = MEMBER_PREFIX + significant.rjust(10, "0")
     return body + ean_check_digit(body)
 
 
 def member_no_from_card(code: str) -> str:
-    """The member number carried by a 13-digit member card code."""
-    return code[2:12]
+    """The member number carried by a member card, without leading zeros (compare numbers, not text)."""
+    return code[2:12].lstrip("0") or "0"
 
 
 def parse_scan(

@@ -56,8 +56,9 @@ def test_book_price_code() -> None:
 
 
 def test_member_card_round_trip() -> None:
-    code = make_member_card("123456")
-    assert parse_scan(code) == MemberCard(code, member_no="0000123456")
+    code = make_member_card("000000123456")
+    assert code == "2900001234562"[:12] + code[12]
+    assert parse_scan(code) == MemberCard(code, member_no="123456")
 
 
 def test_receipt_barcode_is_a_receipt_reference() -> None:
