@@ -1,0 +1,209 @@
+"""Outbox events: the facts a terminal sends to the server, each exactly once.
+
+An event is an envelope (client-made UUIDv7 id, gapless per-terminal sequence, kind, time) around a
+typed payload. Sales are append-only: a void or a return is a new event that names the original.
+The server keeps the id with what it applied, so a resent event is recognised and changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+Yen = Annotated[int, Field(ge=-(10**10), le=10**10)]
+Count = Annotated[int, Field(ge=0, le=10**9)]
+Code = Annotated[str, StringConstraints(min_length=1, max_length=40)]
+Text = Annotated[str, StringConstraints(max_length=200)]
+
+
+class EventKind(StrEnum):
+    """What happened at the terminal."""
+
+    SALE_COMPLETED = "sale.completed"
+    SALE_VOIDED = "sale.voided"
+    RETURN_COMPLETED = "return.completed"
+    CASH_MOVED = "cash.moved"
+    DAY_CLOSED = "day.closed"
+    MEMBER_REGISTERED = "member.registered"
+    STOCK_ADJUSTED = "stock.adjusted"
+
+
+class _Payload(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SoldLine(_Payload):
+    """One line of a sale or return as the receipt shows it."""
+
+    line_no: Annotated[int, Field(ge=1, le=10_000)]
+    sku: Code
+    name: Text
+    quantity: Annotated[int, Field(ge=1, le=9_999)]
+    unit_price: Yen
+    discount: Yen = 0
+    amount: Yen
+    tax_class: Code
+    rate: Annotated[int, Field(ge=0, le=100)]
+    price_overridden: bool = False
+
+
+class RateLine(_Payload):
+    """Taxable amount and tax of one rate, rounded once per receipt."""
+
+    rate: Annotated[int, Field(ge=0, le=100)]
+    taxable: Yen
+    tax: Yen
+
+
+class Payment(_Payload):
+    """A tender: kind and amount, with a reference for cashless (never a card number)."""
+
+    kind: Code
+    amount: Yen
+    reference: Text | None = None
+
+
+class SaleCompleted(_Payload):
+    """A completed sale: what the customer bought and paid."""
+
+    sale_id: Code
+    receipt_no: Code
+    business_day: date
+    sold_at: AwareDatetime
+    clerk_code: Code
+    member_no: Code | None = None
+    eat_in: bool = False
+    lines: list[SoldLine] = Field(min_length=1, max_length=1_000)
+    by_rate: list[RateLine]
+    subtotal: Yen
+    discount: Yen
+    points_discount: Yen = 0
+    total: Yen
+    payments: list[Payment] = Field(min_length=1, max_length=20)
+    change: Yen = 0
+    points_used: Count = 0
+    points_earned: Count = 0
+    offline_points: bool = False
+
+
+class SaleVoided(_Payload):
+    """A completed sale cancelled as a whole, approved by a manager."""
+
+    void_id: Code
+    original_sale_id: Code
+    original_receipt_no: Code
+    receipt_no: Code
+    voided_at: AwareDatetime
+    clerk_code: Code
+    approved_by: Code
+    total: Yen
+    points_used: Count = 0
+    points_earned: Count = 0
+
+
+class ReturnCompleted(_Payload):
+    """Goods brought back against a receipt; amounts are positive refunds."""
+
+    return_id: Code
+    original_sale_id: Code
+    original_receipt_no: Code
+    receipt_no: Code
+    returned_at: AwareDatetime
+    clerk_code: Code
+    approved_by: Code
+    member_no: Code | None = None
+    lines: list[SoldLine] = Field(min_length=1, max_length=1_000)
+    by_rate: list[RateLine]
+    total: Yen
+    refunds: list[Payment] = Field(min_length=1, max_length=20)
+    points_restored: Count = 0
+    points_taken_back: Count = 0
+
+
+class CashMoved(_Payload):
+    """Cash put into or taken out of the drawer outside a sale."""
+
+    movement_id: Code
+    direction: Annotated[str, StringConstraints(pattern="^(in|out)$")]
+    amount: Annotated[int, Field(gt=0, le=10**8)]
+    reason: Text
+    clerk_code: Code
+    at: AwareDatetime
+
+
+class DayClosed(_Payload):
+    """A Z report: the period's figures and the counted cash."""
+
+    closing_no: Annotated[int, Field(ge=1)]
+    closed_at: AwareDatetime
+    business_day: date
+    clerk_code: Code
+    gross_sales: Yen
+    net_sales: Yen
+    expected_cash: Yen
+    counted_cash: Yen
+    over_short: Yen
+    next_float: Yen
+
+
+class MemberRegistered(_Payload):
+    """A member signed up at the counter (possibly offline); the server gives them their final id."""
+
+    member_no: Code
+    name: Text
+    name_kana: Text = ""
+    phone: Text = ""
+    email: Text = ""
+    registered_at: AwareDatetime
+
+
+class StockAdjusted(_Payload):
+    """Goods received, counted, damaged or lost, with who did it."""
+
+    adjustment_id: Code
+    sku: Code
+    delta: Annotated[int, Field(ge=-(10**6), le=10**6)]
+    reason: Annotated[str, StringConstraints(pattern="^(received|counted|damaged|lost)$")]
+    clerk_code: Code
+    at: AwareDatetime
+
+
+PAYLOAD_TYPES: dict[EventKind, type[_Payload]] = {
+    EventKind.SALE_COMPLETED: SaleCompleted,
+    EventKind.SALE_VOIDED: SaleVoided,
+    EventKind.RETURN_COMPLETED: ReturnCompleted,
+    EventKind.CASH_MOVED: CashMoved,
+    EventKind.DAY_CLOSED: DayClosed,
+    EventKind.MEMBER_REGISTERED: MemberRegistered,
+    EventKind.STOCK_ADJUSTED: StockAdjusted,
+}
+
+
+class Event(BaseModel):
+    """The envelope the outbox stores and the push request carries."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Annotated[str, StringConstraints(min_length=36, max_length=36)]
+    seq: Annotated[int, Field(ge=1)]
+    kind: EventKind
+    terminal_code: Code
+    store_code: Code
+    created_at: datetime
+    payload: dict[str, Any]
+
+    def typed_payload(self) -> _Payload:
+        """The payload validated against its kind's schema (raises ``pydantic.ValidationError``)."""
+        return PAYLOAD_TYPES[self.kind].model_validate(self.payload)
+
+    def payload_hash(self) -> str:
+        """A stable hash of what the event says, to tell a resend from a different event with the same id."""
+        canonical = json.dumps(
+            {"kind": self.kind.value, "payload": self.payload}, sort_keys=True, separators=(",", ":")
+        )
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
