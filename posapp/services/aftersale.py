@@ -1,0 +1,357 @@
+"""After the sale: voids, returns by receipt number, and receipts reprinted from what was stored.
+
+A void or a return is a new fact (with its own receipt number and outbox event) that names the
+original; the original is only flagged, never rewritten, so the server sees an append-only history.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from posapp.domain.barcodes import normalise_scan_text
+from posapp.domain.receipt import ReceiptDocument, ReceiptItem, ReceiptKind, ReceiptPoints, ReceiptTender
+from posapp.domain.tax import REDUCED_RATE, RateTotal, rate_totals
+from posapp.domain.tender import Tender, TenderKind
+from posapp.services.errors import ReceiptNotFound, SaleNotReturnable
+from posapp.services.records import RECEIPT_COUNTER, append_event, audit, new_id, next_number
+from posapp.services.records import receipt_no as format_receipt_no
+from posapp.services.sale import CompletedSale, _move_stock, terminal_header
+from posapp.store.models import Customer, PaymentRow, Sale, SaleLine
+from sync.protocol.events import EventKind, Payment, RateLine, ReturnCompleted, SaleVoided, SoldLine
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from posapp.services.terminal import Approval, Terminal
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnableLine:
+    """A line of the original sale and how much of it can still come back."""
+
+    line_no: int
+    sku: str
+    name: str
+    sold: int
+    returnable: int
+    unit_price: int
+    net_amount: int
+
+
+def _original(session: Session, number: str) -> Sale:
+    sale = session.scalar(select(Sale).where(Sale.receipt_no == normalise_scan_text(number).lstrip("R")))
+    if sale is None:
+        raise ReceiptNotFound("no sale with this receipt number at this terminal", value=number)
+    return sale
+
+
+def returnable_lines(terminal: Terminal, number: str) -> list[ReturnableLine]:
+    """What can still be returned from the sale ``number``."""
+    with terminal.db.read() as session:
+        sale = _original(session, number)
+        if sale.kind != "sale" or sale.voided:
+            raise SaleNotReturnable("this receipt cannot be returned against", value=number)
+        return [
+            ReturnableLine(
+                line.line_no,
+                line.sku,
+                line.name,
+                line.quantity,
+                line.quantity - line.returned_quantity,
+                line.unit_price,
+                line.net_amount,
+            )
+            for line in sale.lines
+        ]
+
+
+def void_sale(terminal: Terminal, *, receipt_no: str, approval: Approval) -> CompletedSale:
+    """Cancel a sale of the open period as a whole: refund every tender, take points and stock back."""
+    clerk = terminal.require_clerk()
+    settings = terminal.require_configured()
+    now = terminal.now()
+    with terminal.db.write() as session:
+        original = _original(session, receipt_no)
+        if original.kind != "sale" or original.voided:
+            raise SaleNotReturnable("this sale was already voided", value=receipt_no)
+        if original.closing_no is not None or any(line.returned_quantity for line in original.lines):
+            raise SaleNotReturnable(
+                "only a sale of the open period with no returns can be voided", value=receipt_no
+            )
+        seq = next_number(session, RECEIPT_COUNTER)
+        number = format_receipt_no(settings, seq)
+        void = Sale(
+            id=new_id(),
+            kind="void",
+            receipt_no=number,
+            receipt_seq=seq,
+            business_day=terminal.business_day(now),
+            at=now,
+            clerk_code=clerk.code,
+            approved_by=approval.manager_code,
+            member_no=original.member_no,
+            eat_in=original.eat_in,
+            subtotal=original.subtotal,
+            discount=original.discount,
+            points_discount=original.points_discount,
+            total=original.total,
+            by_rate=original.by_rate,
+            item_count=original.item_count,
+            points_used=original.points_used,
+            points_earned=original.points_earned,
+            original_sale_id=original.id,
+        )
+        void.payments = [
+            PaymentRow(
+                seq=p.seq,
+                kind=p.kind,
+                amount=p.amount - (original.change if p.kind == "cash" else 0),
+                reference=p.reference,
+            )
+            for p in original.payments
+        ]
+        original.voided = True
+        session.add(void)
+        _adjust_member(session, original.member_no, original.points_used - original.points_earned)
+        _move_stock(session, settings.store_code, [(line.sku, line.quantity) for line in original.lines], now)
+        payload = SaleVoided(
+            void_id=void.id,
+            original_sale_id=original.id,
+            original_receipt_no=original.receipt_no,
+            receipt_no=number,
+            voided_at=now,
+            clerk_code=clerk.code,
+            approved_by=approval.manager_code,
+            total=original.total,
+            points_used=original.points_used,
+            points_earned=original.points_earned,
+        )
+        append_event(
+            session,
+            settings=settings,
+            kind=EventKind.SALE_VOIDED,
+            aggregate_id=void.id,
+            payload=payload.model_dump(mode="json"),
+            now=now,
+        )
+        audit(
+            session,
+            now=now,
+            clerk_code=clerk.code,
+            action="void",
+            approved_by=approval.manager_code,
+            receipt_no=original.receipt_no,
+            total=original.total,
+        )
+        session.flush()
+        document = _document(terminal, void, original.lines, ReceiptKind.VOID, original.receipt_no)
+        return CompletedSale(
+            void.id, number, original.total, 0, original.points_used, original.points_earned, document
+        )
+
+
+def return_items(
+    terminal: Terminal,
+    *,
+    receipt_no: str,
+    quantities: dict[int, int],
+    refund_kind: str,
+    refund_reference: str | None,
+    approval: Approval,
+) -> CompletedSale:
+    """Refund returned goods at what the customer actually paid for them; restore points and stock."""
+    clerk = terminal.require_clerk()
+    settings = terminal.require_configured()
+    refund_tender_kind = TenderKind(refund_kind)
+    wanted = {line_no: qty for line_no, qty in quantities.items() if qty}
+    if not wanted or any(qty < 0 for qty in wanted.values()):
+        raise SaleNotReturnable("choose what comes back", value=quantities)
+    now = terminal.now()
+    with terminal.db.write() as session:
+        original = _original(session, receipt_no)
+        if original.kind != "sale" or original.voided:
+            raise SaleNotReturnable("this receipt cannot be returned against", value=receipt_no)
+        by_no = {line.line_no: line for line in original.lines}
+        returned: list[tuple[SaleLine, int, int]] = []
+        for line_no, qty in sorted(wanted.items()):
+            line = by_no.get(line_no)
+            if line is None or qty > line.quantity - line.returned_quantity:
+                raise SaleNotReturnable("more than was sold (or already returned)", value=line_no)
+            if qty == line.quantity - line.returned_quantity:
+                refund = line.net_amount - line.refunded_amount  # the last unit takes the remainder
+            else:
+                refund = line.net_amount * qty // line.quantity
+            returned.append((line, qty, refund))
+        total = sum(refund for _, _, refund in returned)
+        Tender(refund_tender_kind, max(total, 1), refund_reference)  # refuses card numbers in references
+        share = total / original.total if original.total else 1.0
+        points_restored = int(original.points_used * share)
+        points_taken_back = int(original.points_earned * share)
+        seq = next_number(session, RECEIPT_COUNTER)
+        number = format_receipt_no(settings, seq)
+        amounts_by_rate: dict[int, int] = {}
+        for line, _, refund in returned:
+            amounts_by_rate[line.rate] = amounts_by_rate.get(line.rate, 0) + refund
+        by_rate = rate_totals(amounts_by_rate, settings.tax_policy())
+        ret = Sale(
+            id=new_id(),
+            kind="return",
+            receipt_no=number,
+            receipt_seq=seq,
+            business_day=terminal.business_day(now),
+            at=now,
+            clerk_code=clerk.code,
+            approved_by=approval.manager_code,
+            member_no=original.member_no,
+            subtotal=total,
+            total=total,
+            item_count=sum(qty for _, qty, _ in returned),
+            by_rate=[{"rate": r.rate, "taxable": r.taxable, "tax": r.tax, "gross": r.gross} for r in by_rate],
+            points_used=points_restored,
+            points_earned=points_taken_back,
+            original_sale_id=original.id,
+        )
+        ret.lines = [
+            SaleLine(
+                line_no=i + 1,
+                sku=line.sku,
+                name=line.name,
+                quantity=qty,
+                unit_price=line.unit_price,
+                catalog_price=line.catalog_price,
+                amount=refund,
+                net_amount=refund,
+                tax_class=line.tax_class,
+                rate=line.rate,
+            )
+            for i, (line, qty, refund) in enumerate(returned)
+        ]
+        ret.payments = [
+            PaymentRow(seq=1, kind=refund_tender_kind.value, amount=total, reference=refund_reference)
+        ]
+        for line, qty, refund in returned:
+            line.returned_quantity += qty
+            line.refunded_amount += refund
+        session.add(ret)
+        _adjust_member(session, original.member_no, points_restored - points_taken_back)
+        _move_stock(session, settings.store_code, [(line.sku, qty) for line, qty, _ in returned], now)
+        payload = ReturnCompleted(
+            return_id=ret.id,
+            original_sale_id=original.id,
+            original_receipt_no=original.receipt_no,
+            receipt_no=number,
+            returned_at=now,
+            clerk_code=clerk.code,
+            approved_by=approval.manager_code,
+            member_no=original.member_no,
+            lines=[
+                SoldLine(
+                    line_no=x.line_no,
+                    sku=x.sku,
+                    name=x.name,
+                    quantity=x.quantity,
+                    unit_price=x.unit_price,
+                    amount=x.amount,
+                    tax_class=x.tax_class,
+                    rate=x.rate,
+                )
+                for x in ret.lines
+            ],
+            by_rate=[RateLine(rate=r.rate, taxable=r.taxable, tax=r.tax) for r in by_rate],
+            total=total,
+            refunds=[Payment(kind=refund_tender_kind.value, amount=total, reference=refund_reference)],
+            points_restored=points_restored,
+            points_taken_back=points_taken_back,
+        )
+        append_event(
+            session,
+            settings=settings,
+            kind=EventKind.RETURN_COMPLETED,
+            aggregate_id=ret.id,
+            payload=payload.model_dump(mode="json"),
+            now=now,
+        )
+        audit(
+            session,
+            now=now,
+            clerk_code=clerk.code,
+            action="return",
+            approved_by=approval.manager_code,
+            receipt_no=original.receipt_no,
+            total=total,
+        )
+        session.flush()
+        document = _document(terminal, ret, ret.lines, ReceiptKind.RETURN, original.receipt_no)
+        return CompletedSale(ret.id, number, total, 0, points_restored, points_taken_back, document)
+
+
+def _adjust_member(session: Session, member_no: str | None, delta: int) -> None:
+    if member_no and delta:
+        customer = session.scalar(select(Customer).where(Customer.member_no == member_no))
+        if customer is not None:
+            customer.points_balance += delta
+
+
+def receipt_for(terminal: Terminal, number: str, *, reprint: bool) -> ReceiptDocument:
+    """Rebuild the receipt of a stored sale, void or return."""
+    with terminal.db.read() as session:
+        sale = _original(session, number)
+        original_no = None
+        if sale.original_sale_id:
+            original = session.get(Sale, sale.original_sale_id)
+            original_no = original.receipt_no if original else None
+        kind = {"sale": ReceiptKind.SALE, "void": ReceiptKind.VOID, "return": ReceiptKind.RETURN}[sale.kind]
+        document = _document(terminal, sale, sale.lines, kind, original_no)
+    return _with_reprint(document, reprint)
+
+
+def _with_reprint(document: ReceiptDocument, reprint: bool) -> ReceiptDocument:
+    from dataclasses import replace
+
+    return replace(document, reprint=reprint)
+
+
+def _document(
+    terminal: Terminal, sale: Sale, lines: list[SaleLine], kind: ReceiptKind, original_no: str | None
+) -> ReceiptDocument:
+    items = tuple(
+        ReceiptItem(
+            name=line.name,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            amount=line.amount + line.discount if kind is ReceiptKind.SALE else line.amount,
+            reduced=line.rate == REDUCED_RATE,
+            discount=line.discount if kind is ReceiptKind.SALE else 0,
+            discount_label=line.discount_label,
+            price_overridden=line.price_overridden,
+        )
+        for line in lines
+    )
+    basket = sale.discount - sum(line.discount for line in lines) if kind is ReceiptKind.SALE else 0
+    discounts: list[tuple[str, int]] = []
+    if basket:
+        discounts.append(("値引", basket))
+    if sale.points_discount and kind is ReceiptKind.SALE:
+        discounts.append(("ポイント値引", sale.points_discount))
+    points = None
+    if sale.member_no:
+        points = ReceiptPoints(
+            sale.member_no, sale.points_used, sale.points_earned, sale.points_balance_after
+        )
+    return ReceiptDocument(
+        kind=kind,
+        header=terminal_header(terminal, sale.receipt_no, sale.at),
+        items=items,
+        basket_discounts=tuple(discounts),
+        by_rate=tuple(RateTotal(r["rate"], r["taxable"], r["tax"], r["gross"]) for r in sale.by_rate),
+        total=sale.total,
+        item_count=sale.item_count,
+        tenders=tuple(ReceiptTender(TenderKind(p.kind), p.amount, p.reference) for p in sale.payments),
+        change=sale.change,
+        points=points,
+        original_receipt_no=original_no,
+        footer_messages=terminal.settings.footer_messages,
+    )

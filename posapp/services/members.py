@@ -1,0 +1,75 @@
+"""Registering a member at the counter, online or not: the member number is made here, unique chain-wide."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from posapp.domain.errors import DomainError
+from posapp.services.customers import CustomerInfo, digits_only, info
+from posapp.services.records import append_event, audit, next_number
+from posapp.store.models import Customer
+from sync.protocol.events import EventKind, MemberRegistered
+
+if TYPE_CHECKING:
+    from posapp.services.terminal import Terminal
+
+MEMBER_COUNTER = "member"
+
+
+class InvalidMember(DomainError):
+    """A member needs a name; phone and e-mail must look like one."""
+
+    message_key = "error.member.invalid"
+
+
+def local_member_no(store_code: str, terminal_code: str, seq: int) -> str:
+    """``9`` + store digits (3) + terminal (2) + sequence (4): ten digits that fit a member card and
+    cannot collide with the server's own numbers, which count up from 1."""
+    store_digits = "".join(c for c in store_code if c.isdigit())[-3:].rjust(3, "0")
+    return f"9{store_digits}{terminal_code[-2:].rjust(2, '0')}{seq:04d}"
+
+
+def register_member(terminal: Terminal, *, name: str, name_kana: str, phone: str, email: str) -> CustomerInfo:
+    """Create the member locally and queue ``member.registered`` for the server, in one transaction."""
+    clerk = terminal.require_clerk()
+    settings = terminal.require_configured()
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise InvalidMember("a member needs a name", value=name)
+    phone_digits = digits_only(phone)
+    if phone and not 9 <= len(phone_digits) <= 15:
+        raise InvalidMember("this phone number is not valid", value=phone)
+    if email and ("@" not in email or len(email) > 200):
+        raise InvalidMember("this e-mail address is not valid", value=email)
+    now = terminal.now()
+    with terminal.db.write() as session:
+        member_no = local_member_no(
+            settings.store_code, settings.terminal_code, next_number(session, MEMBER_COUNTER)
+        )
+        customer = Customer(
+            member_no=member_no,
+            name=name,
+            name_kana=name_kana.strip(),
+            phone=phone_digits,
+            email=email.strip(),
+        )
+        session.add(customer)
+        payload = MemberRegistered(
+            member_no=member_no,
+            name=name,
+            name_kana=customer.name_kana,
+            phone=phone_digits,
+            email=customer.email,
+            registered_at=now,
+        )
+        append_event(
+            session,
+            settings=settings,
+            kind=EventKind.MEMBER_REGISTERED,
+            aggregate_id=member_no,
+            payload=payload.model_dump(mode="json"),
+            now=now,
+        )
+        audit(session, now=now, clerk_code=clerk.code, action="member_registered", member_no=member_no)
+        session.flush()
+        return info(session, customer)

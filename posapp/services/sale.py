@@ -1,0 +1,506 @@
+"""A sale in progress, and completing it: the one transaction that must never be half-done.
+
+The cart is an immutable domain value; every change makes a new one, so a refused change leaves the
+sale exactly as it was. ``complete()`` validates everything first, then writes the sale, its lines,
+payments, points, receipt number, stock movement and outbox event in one SQLite transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select, update
+
+from posapp.domain.barcodes import BookPriceCode, InStoreCode, MemberCard, ProductCode, ReceiptRef, parse_scan
+from posapp.domain.cart import Cart, CartLine, CartTotals, Discount
+from posapp.domain.points import check_redeemable, points_earned
+from posapp.domain.receipt import ReceiptDocument, ReceiptHeader, ReceiptPoints, build_sale_receipt
+from posapp.domain.tax import TaxClass
+from posapp.domain.tender import Settlement, Tender, TenderKind, require_paid, settle
+from posapp.services import catalog, customers
+from posapp.services.customers import CustomerInfo
+from posapp.services.errors import ApprovalRequired
+from posapp.services.records import RECEIPT_COUNTER, append_event, audit, new_id, next_number, receipt_no
+from posapp.store.models import Customer, PaymentRow, Sale, SaleLine, StockLevel, SuspendedSale, SyncState
+from sync.protocol.events import EventKind, Payment, RateLine, SaleCompleted, SoldLine
+
+if TYPE_CHECKING:
+    from posapp.services.terminal import Approval, Terminal
+
+
+@dataclass(frozen=True, slots=True)
+class ScanResult:
+    """What a scan did: added a line, attached a customer, or named a receipt (for a return)."""
+
+    line_index: int | None = None
+    customer: CustomerInfo | None = None
+    receipt_no: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CompletedSale:
+    """A sale (or void, or return) safely stored: what to print and what to tell the customer."""
+
+    sale_id: str
+    receipt_no: str
+    total: int
+    change: int
+    points_used: int
+    points_earned: int
+    receipt: ReceiptDocument
+
+
+@dataclass(frozen=True, slots=True)
+class SuspendedSaleInfo:
+    """A cart put aside."""
+
+    id: str
+    at: datetime
+    clerk_code: str
+    label: str
+    item_count: int
+
+
+class SaleSession:
+    """One customer's sale at the counter."""
+
+    def __init__(self, terminal: Terminal, cart: Cart | None = None) -> None:
+        self.terminal = terminal
+        self.cart = cart or Cart(policy=terminal.settings.tax_policy())
+        self.customer: CustomerInfo | None = None
+        self.tenders: tuple[Tender, ...] = ()
+        self.approvals: list[tuple[str, str]] = []
+
+    # ---- building the cart ------------------------------------------------------------------------
+
+    @property
+    def totals(self) -> CartTotals:
+        """Totals per rate, discounts, amount due."""
+        return self.cart.totals()
+
+    def scan(self, text: str) -> ScanResult:
+        """Act on any scanned code: a product adds a line, a member card attaches the customer."""
+        with self.terminal.db.read() as session:
+            scan = parse_scan(text, layouts=catalog.in_store_layouts(session))
+            if isinstance(scan, MemberCard):
+                self.customer = customers.get_customer(session, scan.member_no)
+                return ScanResult(customer=self.customer)
+            if isinstance(scan, ReceiptRef):
+                return ScanResult(receipt_no=scan.receipt_no)
+            product, label_price = catalog.product_for_scan(session, scan)
+        return ScanResult(line_index=self._add(product, 1, label_price, scan))
+
+    def add_product(self, sku: str, quantity: int = 1) -> int:
+        """Add a product chosen from search; returns the index of its line."""
+        with self.terminal.db.read() as session:
+            product = catalog.product_by_sku(session, sku)
+        return self._add(product, quantity, None, None)
+
+    def _add(
+        self,
+        product: catalog.ProductInfo,
+        quantity: int,
+        label_price: int | None,
+        scan: ProductCode | InStoreCode | BookPriceCode | None,
+    ) -> int:
+        line = CartLine(
+            sku=product.sku,
+            name=product.name,
+            unit_price=label_price if label_price is not None else product.price,
+            quantity=quantity,
+            tax_class=TaxClass(product.tax_class),
+            jan=product.jan,
+            category=product.category,
+        )
+        self.cart = self.cart.add(line)
+        return next(i for i in reversed(range(len(self.cart.lines))) if self.cart.lines[i].sku == product.sku)
+
+    def set_quantity(self, index: int, quantity: int) -> None:
+        """Change a line's quantity (1 … 999)."""
+        self.cart = self.cart.with_quantity(index, quantity)
+
+    def void_line(self, index: int) -> None:
+        """Remove a line before payment (no approval needed: nothing was paid)."""
+        self.cart = self.cart.without_line(index)
+
+    def discount_line(
+        self, index: int, discount: Discount | None, *, approval: Approval | None = None
+    ) -> None:
+        """A line discount; above the store's threshold it needs a manager's approval."""
+        candidate = self.cart.with_line_discount(index, discount)
+        line = candidate.lines[index]
+        self._require_approval_for_discount(line.discount_amount, line.gross, approval, "line_discount")
+        self.cart = candidate
+
+    def discount_basket(self, discount: Discount, *, approval: Approval | None = None) -> None:
+        """A basket discount, split across rates in proportion."""
+        candidate = self.cart.with_basket_discount(discount)
+        totals = candidate.totals()
+        self._require_approval_for_discount(
+            totals.basket_discount, totals.subtotal, approval, "basket_discount"
+        )
+        self.cart = candidate
+
+    def _require_approval_for_discount(
+        self, amount: int, base: int, approval: Approval | None, action: str
+    ) -> None:
+        threshold = self.terminal.settings.approval_discount_percent
+        if base > 0 and amount * 100 > base * threshold:
+            if approval is None:
+                raise ApprovalRequired("a discount this large needs a manager", value=amount)
+            self.approvals.append((action, approval.manager_code))
+
+    def override_price(self, index: int, price: int, *, approval: Approval) -> None:
+        """Change a line's unit price (manager approval; the store's price limit applies)."""
+        self.cart = self.cart.with_price_override(index, price, limit=self.terminal.settings.price_limit)
+        self.approvals.append(("price_override", approval.manager_code))
+
+    def set_eat_in(self, eat_in: bool) -> None:
+        """Eat-in makes food 10 %; take-out keeps it at 8 %."""
+        self.cart = self.cart.with_eat_in(eat_in)
+
+    def attach_customer(self, member_no: str) -> CustomerInfo:
+        """Attach a member to the sale (points are earned and can be used)."""
+        self.customer = self.terminal.customer(member_no)
+        return self.customer
+
+    def detach_customer(self) -> None:
+        """Take the member off the sale (and any points they were using)."""
+        self.customer = None
+        self.cart = self.cart.with_points(0)
+
+    def use_points(self, points: int) -> None:
+        """Use the member's shared points as a discount (1 pt = ¥1); offline, capped per sale."""
+        if self.customer is None:
+            from posapp.services.errors import UnknownCustomer
+
+            raise UnknownCustomer("attach a member before using points")
+        fresh = self.terminal.customer(self.customer.member_no)
+        self.customer = fresh
+        cap = None if self._online() else self._offline_cap()
+        check_redeemable(points, balance=fresh.available_points, cap=cap)
+        self.cart = self.cart.with_points(points)
+
+    def _online(self) -> bool:
+        with self.terminal.db.read() as session:
+            return bool(session.scalar(select(SyncState.online).where(SyncState.id == 1)))
+
+    def _offline_cap(self) -> int:
+        settings = self.terminal.settings
+        return settings.offline_points_cap if settings.offline_points_allowed else 0
+
+    # ---- paying -----------------------------------------------------------------------------------
+
+    def add_tender(self, kind: TenderKind, amount: int, *, reference: str | None = None) -> Settlement:
+        """Add a tender (split tender allowed); only cash may exceed what is due."""
+        tender = Tender(kind, amount, reference)
+        settlement = settle(self.totals.amount_due, (*self.tenders, tender))
+        self.tenders = settlement.tenders
+        return settlement
+
+    def remove_tender(self, index: int) -> None:
+        """Take back a tender added by mistake."""
+        self.tenders = self.tenders[:index] + self.tenders[index + 1 :]
+
+    @property
+    def settlement(self) -> Settlement:
+        """Tendered, change and what remains."""
+        return settle(self.totals.amount_due, self.tenders)
+
+    def complete(self) -> CompletedSale:
+        """Store the sale. Every check runs before the write; the write is one transaction."""
+        terminal = self.terminal
+        clerk = terminal.require_clerk()
+        settings = terminal.require_configured()
+        self.cart.require_lines()
+        totals = self.totals
+        settlement = require_paid(settle(totals.amount_due, self.tenders))
+        online = self._online()
+        member_no = self.customer.member_no if self.customer else None
+        if self.cart.points_used:
+            assert self.customer is not None
+            check_redeemable(
+                self.cart.points_used,
+                balance=terminal.customer(self.customer.member_no).available_points,
+                cap=None if online else self._offline_cap(),
+            )
+        earned = points_earned(totals, settings.points_policy()) if member_no else 0
+        now = terminal.now()
+        day = terminal.business_day(now)
+        sale_id = new_id()
+        net_amounts = _net_amounts(totals)
+        with terminal.db.write() as session:
+            seq = next_number(session, RECEIPT_COUNTER)
+            number = receipt_no(settings, seq)
+            balance_after = None
+            if member_no:
+                row = session.scalar(select(Customer).where(Customer.member_no == member_no))
+                if row is not None:
+                    balance_after = row.points_balance - self.cart.points_used + earned
+                    row.last_visit = now
+            sale = Sale(
+                id=sale_id,
+                kind="sale",
+                receipt_no=number,
+                receipt_seq=seq,
+                business_day=day,
+                at=now,
+                clerk_code=clerk.code,
+                member_no=member_no,
+                eat_in=self.cart.eat_in,
+                subtotal=totals.subtotal,
+                discount=totals.basket_discount + sum(line.discount_amount for line in self.cart.lines),
+                points_discount=totals.points_discount,
+                total=totals.amount_due,
+                by_rate=[
+                    {"rate": r.rate, "taxable": r.taxable, "tax": r.tax, "gross": r.gross}
+                    for r in totals.by_rate
+                ],
+                item_count=totals.item_count,
+                change=settlement.change,
+                points_used=self.cart.points_used,
+                points_earned=earned,
+                points_balance_after=balance_after,
+                offline_points=bool(self.cart.points_used) and not online,
+            )
+            sale.lines = [
+                SaleLine(
+                    line_no=i + 1,
+                    sku=line.sku,
+                    name=line.name,
+                    quantity=line.quantity,
+                    unit_price=line.price,
+                    catalog_price=line.unit_price,
+                    discount=line.discount_amount,
+                    discount_label=line.discount.label if line.discount else "",
+                    amount=line.amount,
+                    net_amount=net_amounts[i],
+                    tax_class=line.tax_class.value,
+                    rate=line.rate(eat_in=self.cart.eat_in),
+                    price_overridden=line.override_price is not None,
+                )
+                for i, line in enumerate(self.cart.lines)
+            ]
+            sale.payments = [
+                PaymentRow(seq=i + 1, kind=t.kind.value, amount=t.amount, reference=t.reference)
+                for i, t in enumerate(settlement.tenders)
+            ]
+            session.add(sale)
+            _move_stock(
+                session, settings.store_code, [(line.sku, -line.quantity) for line in self.cart.lines], now
+            )
+            event = sale_event(sale, member_no=member_no)
+            append_event(
+                session,
+                settings=settings,
+                kind=EventKind.SALE_COMPLETED,
+                aggregate_id=sale_id,
+                payload=event.model_dump(mode="json"),
+                now=now,
+            )
+            for action, manager in self.approvals:
+                audit(
+                    session,
+                    now=now,
+                    clerk_code=clerk.code,
+                    action=action,
+                    approved_by=manager,
+                    receipt_no=number,
+                )
+        points = None
+        if member_no:
+            points = ReceiptPoints(member_no, self.cart.points_used, earned, balance_after)
+        document = build_sale_receipt(
+            header=terminal_header(terminal, number, now),
+            cart=self.cart,
+            totals=totals,
+            settlement=settlement,
+            points=points,
+            footer_messages=settings.footer_messages,
+        )
+        return CompletedSale(
+            sale_id, number, totals.amount_due, settlement.change, self.cart.points_used, earned, document
+        )
+
+    # ---- suspend and resume -----------------------------------------------------------------------
+
+    def suspend(self, *, label: str = "") -> str:
+        """Put the cart aside (保留); tenders are dropped, the customer is kept."""
+        self.cart.require_lines()
+        clerk = self.terminal.require_clerk()
+        suspended_id = new_id()
+        with self.terminal.db.write() as session:
+            session.add(
+                SuspendedSale(
+                    id=suspended_id,
+                    at=self.terminal.now(),
+                    clerk_code=clerk.code,
+                    label=label,
+                    cart=_cart_to_json(self.cart, self.customer.member_no if self.customer else None),
+                )
+            )
+        return suspended_id
+
+    @classmethod
+    def list_suspended(cls, terminal: Terminal) -> list[SuspendedSaleInfo]:
+        """The suspended carts, oldest first."""
+        with terminal.db.read() as session:
+            rows = session.scalars(select(SuspendedSale).order_by(SuspendedSale.at))
+            return [
+                SuspendedSaleInfo(
+                    r.id, r.at, r.clerk_code, r.label, sum(x["quantity"] for x in r.cart["lines"])
+                )
+                for r in rows
+            ]
+
+    @classmethod
+    def resume(cls, terminal: Terminal, suspended_id: str) -> SaleSession:
+        """Take a suspended cart back (and off the list) in one step."""
+        with terminal.db.write() as session:
+            row = session.get(SuspendedSale, suspended_id)
+            if row is None:
+                from posapp.services.errors import ReceiptNotFound
+
+                raise ReceiptNotFound("no such suspended sale", value=suspended_id)
+            data = row.cart
+            session.delete(row)
+        sale = cls(terminal, _cart_from_json(data, terminal.settings.tax_policy()))
+        if data.get("member_no"):
+            sale.customer = terminal.customer(data["member_no"])
+        return sale
+
+
+def _net_amounts(totals: CartTotals) -> list[int]:
+    """Each line's share of what was actually paid, after basket and points discounts (for refunds)."""
+    lines = list(totals.line_amounts)
+    gross = sum(lines)
+    paid = totals.amount_due
+    if gross == 0:
+        return [0] * len(lines)
+    shares = [amount * paid // gross for amount in lines]
+    shares[shares.index(max(shares))] += paid - sum(shares)
+    return shares
+
+
+def _move_stock(session: Any, location: str, moves: list[tuple[str, int]], now: datetime) -> None:
+    for sku, delta in moves:
+        updated = session.execute(
+            update(StockLevel)
+            .where(StockLevel.location == location, StockLevel.sku == sku)
+            .values(quantity=StockLevel.quantity + delta, updated_at=now)
+        )
+        if updated.rowcount == 0:
+            session.add(StockLevel(location=location, sku=sku, quantity=delta, updated_at=now))
+
+
+def sale_event(sale: Sale, *, member_no: str | None) -> SaleCompleted:
+    """The ``sale.completed`` payload of a stored sale."""
+    return SaleCompleted(
+        sale_id=sale.id,
+        receipt_no=sale.receipt_no,
+        business_day=sale.business_day,
+        sold_at=sale.at,
+        clerk_code=sale.clerk_code,
+        member_no=member_no,
+        eat_in=sale.eat_in,
+        lines=[
+            SoldLine(
+                line_no=line.line_no,
+                sku=line.sku,
+                name=line.name,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                discount=line.discount,
+                amount=line.amount,
+                tax_class=line.tax_class,
+                rate=line.rate,
+                price_overridden=line.price_overridden,
+            )
+            for line in sale.lines
+        ],
+        by_rate=[RateLine(rate=r["rate"], taxable=r["taxable"], tax=r["tax"]) for r in sale.by_rate],
+        subtotal=sale.subtotal,
+        discount=sale.discount,
+        points_discount=sale.points_discount,
+        total=sale.total,
+        payments=[Payment(kind=p.kind, amount=p.amount, reference=p.reference) for p in sale.payments],
+        change=sale.change,
+        points_used=sale.points_used,
+        points_earned=sale.points_earned,
+        offline_points=sale.offline_points,
+    )
+
+
+def terminal_header(terminal: Terminal, number: str, at: datetime) -> ReceiptHeader:
+    """The receipt header: store, registration number, time, terminal, clerk, receipt number."""
+    settings = terminal.settings
+    return ReceiptHeader(
+        store_name=settings.store_name,
+        registration_number=settings.registration_number,
+        issued_at=at.astimezone(_zone(settings.timezone)),
+        terminal_code=settings.terminal_code,
+        clerk_name=terminal.clerk.name if terminal.clerk else "",
+        receipt_no=number,
+        address=settings.address,
+        phone=settings.phone,
+    )
+
+
+def _zone(name: str) -> Any:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)
+
+
+def _cart_to_json(cart: Cart, member_no: str | None) -> dict[str, Any]:
+    return {
+        "member_no": member_no,
+        "eat_in": cart.eat_in,
+        "points_used": cart.points_used,
+        "basket_discounts": [
+            {"amount": d.amount, "percent": d.percent, "label": d.label} for d in cart.basket_discounts
+        ],
+        "lines": [
+            {
+                "sku": line.sku,
+                "name": line.name,
+                "unit_price": line.unit_price,
+                "quantity": line.quantity,
+                "tax_class": line.tax_class.value,
+                "jan": line.jan,
+                "category": line.category,
+                "override_price": line.override_price,
+                "discount": None
+                if line.discount is None
+                else {
+                    "amount": line.discount.amount,
+                    "percent": line.discount.percent,
+                    "label": line.discount.label,
+                },
+            }
+            for line in cart.lines
+        ],
+    }
+
+
+def _cart_from_json(data: dict[str, Any], policy: Any) -> Cart:
+    lines = tuple(
+        CartLine(
+            sku=x["sku"],
+            name=x["name"],
+            unit_price=x["unit_price"],
+            quantity=x["quantity"],
+            tax_class=TaxClass(x["tax_class"]),
+            jan=x["jan"],
+            category=x["category"],
+            override_price=x["override_price"],
+            discount=None if x["discount"] is None else Discount(**x["discount"]),
+        )
+        for x in data["lines"]
+    )
+    cart = Cart(lines=lines, eat_in=data["eat_in"], policy=policy)
+    for discount in data["basket_discounts"]:
+        cart = cart.with_basket_discount(Discount(**discount))
+    return replace(cart, points_used=0)

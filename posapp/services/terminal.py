@@ -1,0 +1,335 @@
+"""The Terminal: one store register's use cases, callable without Qt.
+
+``Terminal.open(data_dir)`` opens (and upgrades) the terminal's SQLite file; every other call is a
+use case of the counter. The window, the tests, the benchmarks and the load simulators all drive
+the product through this class.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import platformdirs
+from sqlalchemy import select
+
+from posapp.domain.barcodes import parse_scan
+from posapp.domain.pins import verify_pin
+from posapp.domain.receipt import ReceiptDocument
+from posapp.services import aftersale, catalog, closing, customers, members
+from posapp.services.catalog import ProductInfo
+from posapp.services.closing import ClosingReport
+from posapp.services.customers import CustomerInfo
+from posapp.services.errors import (
+    ApprovalRefused,
+    ClerkLocked,
+    NotConfigured,
+    NotSignedIn,
+    SignInFailed,
+)
+from posapp.services.records import audit, dead_letter_count, pending_event_count
+from posapp.services.sale import CompletedSale, SaleSession, SuspendedSaleInfo
+from posapp.store import Database, open_database
+from posapp.store.models import Clerk, SyncState
+from posapp.store.settings import TerminalSettings, load_settings, save_settings
+
+Clock = Callable[[], datetime]
+DATABASE_FILE = "terminal.db"
+MAX_PIN_FAILURES = 5
+LOCKOUT = timedelta(minutes=5)
+MANAGER_ROLES = frozenset({"manager", "admin"})
+
+
+def default_data_dir() -> Path:
+    """``$POSAPP_HOME`` if set, else the platform's per-user data directory."""
+    override = os.environ.get("POSAPP_HOME")
+    return Path(override) if override else Path(platformdirs.user_data_dir("OmniPOS", "OmniPOS"))
+
+
+def system_clock() -> datetime:
+    """Now, in UTC."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class ClerkInfo:
+    """The signed-in clerk."""
+
+    code: str
+    name: str
+    role: str
+
+    @property
+    def is_manager(self) -> bool:
+        """Managers approve voids, returns, overrides and big discounts."""
+        return self.role in MANAGER_ROLES
+
+
+@dataclass(frozen=True, slots=True)
+class Approval:
+    """A manager's approval, given by code and PIN at the moment it was needed."""
+
+    manager_code: str
+    manager_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class TerminalStatus:
+    """What the status bar shows."""
+
+    store_code: str
+    store_name: str
+    terminal_code: str
+    clerk: ClerkInfo | None
+    online: bool
+    pending_events: int
+    dead_letters: int
+    last_sync: datetime | None
+    last_error: str
+
+
+class Terminal:
+    """One store register."""
+
+    def __init__(self, db: Database, *, clock: Clock = system_clock) -> None:
+        self.db = db
+        self.clock = clock
+        self.clerk: ClerkInfo | None = None
+        self.settings = self.reload_settings()
+
+    @classmethod
+    def open(cls, data_dir: Path | None = None, *, clock: Clock = system_clock) -> Terminal:
+        """Open the terminal whose data lives in ``data_dir`` (created and migrated as needed)."""
+        directory = data_dir or default_data_dir()
+        return cls(open_database(directory / DATABASE_FILE), clock=clock)
+
+    def close(self) -> None:
+        """Release the database."""
+        self.db.close()
+
+    # ---- configuration and time -----------------------------------------------------------------
+
+    def reload_settings(self) -> TerminalSettings:
+        """Read the settings again (after a pull changed them)."""
+        with self.db.read() as session:
+            self.settings = load_settings(session)
+        return self.settings
+
+    def configure(self, **changes: object) -> TerminalSettings:
+        """Change settings (pairing sets the store and terminal codes)."""
+        with self.db.write() as session:
+            save_settings(session, **changes)
+        return self.reload_settings()
+
+    def now(self) -> datetime:
+        """The current time in UTC from this terminal's clock."""
+        return self.clock()
+
+    def business_day(self, at: datetime | None = None) -> date:
+        """The store's calendar day of ``at`` (in the store's time zone)."""
+        return (at or self.now()).astimezone(ZoneInfo(self.settings.timezone)).date()
+
+    def require_configured(self) -> TerminalSettings:
+        """The settings, refusing to sell before the terminal belongs to a store."""
+        if not self.settings.store_code:
+            raise NotConfigured("pair this terminal with a store first")
+        return self.settings
+
+    # ---- clerks -----------------------------------------------------------------------------------
+
+    def sign_in(self, *, code: str, pin: str) -> ClerkInfo:
+        """Sign a clerk in by code and PIN, offline; five wrong PINs lock the clerk for five minutes."""
+        now = self.now()
+        # Failures are committed before the error is raised: a rolled-back failure would never lock.
+        failure: Exception | None = None
+        with self.db.write() as session:
+            clerk = session.get(Clerk, code.strip())
+            if clerk is None or not clerk.active:
+                audit(session, now=now, clerk_code=None, action="sign_in_failed", code=code[:20])
+                failure = SignInFailed("wrong clerk code or PIN")
+            elif clerk.locked_until is not None and clerk.locked_until > now:
+                failure = ClerkLocked("too many wrong PINs; try again later", until=clerk.locked_until)
+            elif not verify_pin(pin, clerk.pin_hash):
+                clerk.failed_attempts += 1
+                if clerk.failed_attempts >= MAX_PIN_FAILURES:
+                    clerk.locked_until = now + LOCKOUT
+                    clerk.failed_attempts = 0
+                audit(session, now=now, clerk_code=clerk.code, action="sign_in_failed")
+                failure = SignInFailed("wrong clerk code or PIN")
+            else:
+                clerk.failed_attempts = 0
+                clerk.locked_until = None
+                audit(session, now=now, clerk_code=clerk.code, action="sign_in")
+                self.clerk = ClerkInfo(clerk.code, clerk.name, clerk.role)
+        if failure is not None:
+            raise failure
+        assert self.clerk is not None
+        return self.clerk
+
+    def sign_out(self) -> None:
+        """Sign the clerk out; the terminal keeps its data."""
+        self.clerk = None
+
+    def require_clerk(self) -> ClerkInfo:
+        """The signed-in clerk; raises ``NotSignedIn``."""
+        if self.clerk is None:
+            raise NotSignedIn("sign in first")
+        return self.clerk
+
+    def approve(self, *, code: str, pin: str, action: str) -> Approval:
+        """A manager's approval for ``action`` (code + PIN), audited whether given or refused."""
+        now = self.now()
+        with self.db.write() as session:
+            manager = session.get(Clerk, code.strip())
+            ok = (
+                manager is not None
+                and manager.active
+                and manager.role in MANAGER_ROLES
+                and not (manager.locked_until is not None and manager.locked_until > now)
+                and verify_pin(pin, manager.pin_hash)
+            )
+            clerk_code = self.clerk.code if self.clerk else None
+            audit(
+                session,
+                now=now,
+                clerk_code=clerk_code,
+                action="approval" if ok else "approval_refused",
+                approved_by=code if ok else None,
+                for_action=action,
+            )
+        if not ok or manager is None:
+            raise ApprovalRefused("a manager's code and PIN are needed")
+        return Approval(manager.code, manager.name)
+
+    # ---- look-ups ---------------------------------------------------------------------------------
+
+    def search_products(self, query: str, *, limit: int = 50) -> list[ProductInfo]:
+        """Type-ahead product search (Japanese partial match, kana, code prefix) with this store's stock."""
+        with self.db.read() as session:
+            return catalog.search_products(session, query, limit=limit, store_code=self.settings.store_code)
+
+    def find_customers(self, query: str) -> list[CustomerInfo]:
+        """Members by number, phone or name (the look-up is audited: it is personal data)."""
+        clerk = self.require_clerk()
+        with self.db.write() as session:
+            found = customers.find_customers(session, query)
+            audit(
+                session, now=self.now(), clerk_code=clerk.code, action="customer_search", results=len(found)
+            )
+        return found
+
+    def customer(self, member_no: str) -> CustomerInfo:
+        """One member from the cache."""
+        with self.db.read() as session:
+            return customers.get_customer(session, member_no)
+
+    def register_member(
+        self, *, name: str, name_kana: str = "", phone: str = "", email: str = ""
+    ) -> CustomerInfo:
+        """Sign a customer up as a member, offline too; the server learns of it through the outbox."""
+        return members.register_member(self, name=name, name_kana=name_kana, phone=phone, email=email)
+
+    # ---- selling ----------------------------------------------------------------------------------
+
+    def start_sale(self) -> SaleSession:
+        """A new, empty sale for the signed-in clerk."""
+        self.require_clerk()
+        self.require_configured()
+        return SaleSession(self)
+
+    def suspended_sales(self) -> list[SuspendedSaleInfo]:
+        """Carts put aside on this terminal, oldest first."""
+        return SaleSession.list_suspended(self)
+
+    def resume_sale(self, suspended_id: str) -> SaleSession:
+        """Take a suspended cart back; it is removed from the suspended list."""
+        self.require_clerk()
+        return SaleSession.resume(self, suspended_id)
+
+    def scan_kind(self, text: str) -> object:
+        """What a scanned code is, without acting on it (for the window to route a scan)."""
+        with self.db.read() as session:
+            return parse_scan(text, layouts=catalog.in_store_layouts(session))
+
+    # ---- after the sale ---------------------------------------------------------------------------
+
+    def void_sale(self, *, receipt_no: str, approval: Approval) -> CompletedSale:
+        """Cancel a completed sale of the current period as a whole (manager approval)."""
+        return aftersale.void_sale(self, receipt_no=receipt_no, approval=approval)
+
+    def returnable_lines(self, receipt_no: str) -> list[aftersale.ReturnableLine]:
+        """The lines of a sale that can still be returned, with how many."""
+        return aftersale.returnable_lines(self, receipt_no)
+
+    def return_items(
+        self,
+        *,
+        receipt_no: str,
+        quantities: dict[int, int],
+        refund_kind: str = "cash",
+        refund_reference: str | None = None,
+        approval: Approval,
+    ) -> CompletedSale:
+        """Take goods back against a receipt (whole or partial); refund, restore points and stock."""
+        return aftersale.return_items(
+            self,
+            receipt_no=receipt_no,
+            quantities=quantities,
+            refund_kind=refund_kind,
+            refund_reference=refund_reference,
+            approval=approval,
+        )
+
+    def receipt(self, receipt_no: str, *, reprint: bool = True) -> ReceiptDocument:
+        """The receipt of a past sale, void or return (marked 再発行 when reprinted)."""
+        return aftersale.receipt_for(self, receipt_no, reprint=reprint)
+
+    # ---- cash and closing -------------------------------------------------------------------------
+
+    def cash_in(self, *, amount: int, reason: str) -> None:
+        """Put cash into the drawer (float, change from the bank)."""
+        closing.move_cash(self, direction="in", amount=amount, reason=reason, approval=None)
+
+    def cash_out(self, *, amount: int, reason: str, approval: Approval | None = None) -> None:
+        """Take cash out of the drawer (a supplier paid, a bank drop)."""
+        closing.move_cash(self, direction="out", amount=amount, reason=reason, approval=approval)
+
+    def open_drawer(self, *, approval: Approval) -> None:
+        """A no-sale drawer opening: only with a manager's approval, always audited."""
+        closing.record_no_sale(self, approval=approval)
+
+    def x_report(self) -> ClosingReport:
+        """点検: the current period's figures; changes nothing."""
+        return closing.x_report(self)
+
+    def z_report(self, *, counts: dict[int, int], next_float: int, approval: Approval) -> ClosingReport:
+        """精算: count the drawer, close the period with a number, set the next opening float."""
+        return closing.z_report(self, counts=counts, next_float=next_float, approval=approval)
+
+    # ---- status -----------------------------------------------------------------------------------
+
+    def status(self) -> TerminalStatus:
+        """Online or not, events waiting, last sync: the truth the status bar tells."""
+        with self.db.read() as session:
+            state = session.scalar(select(SyncState).where(SyncState.id == 1))
+            pending = pending_event_count(session)
+            dead = dead_letter_count(session)
+        last_sync = None
+        if state is not None:
+            times = [t for t in (state.last_push_at, state.last_pull_at) if t is not None]
+            last_sync = max(times) if times else None
+        return TerminalStatus(
+            store_code=self.settings.store_code,
+            store_name=self.settings.store_name,
+            terminal_code=self.settings.terminal_code,
+            clerk=self.clerk,
+            online=bool(state and state.online),
+            pending_events=pending,
+            dead_letters=dead,
+            last_sync=last_sync,
+            last_error=state.last_error if state else "",
+        )

@@ -1,0 +1,19 @@
+"""The terminal's own SQLite database: schema, migrations, and opening it safely."""
+
+from posapp.store.db import (
+    Database,
+    DatabaseError,
+    DatabaseTooNew,
+    DatabaseUnreadable,
+    StorageFull,
+    open_database,
+)
+
+__all__ = [
+    "Database",
+    "DatabaseError",
+    "DatabaseTooNew",
+    "DatabaseUnreadable",
+    "StorageFull",
+    "open_database",
+]

@@ -1,0 +1,170 @@
+"""Applying the server's change feed to the terminal's cache tables.
+
+Every upsert is idempotent and ordered by the change's version: a row is written only if the
+change is newer than what the row holds, so replaying a page (after a lost reply or a crash between
+apply and commit) changes nothing. The caller commits a page together with its new cursor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.sqlite import insert
+from sqlalchemy.orm import Session
+
+from posapp.store.models import Clerk, Customer, Product, StockLevel, SyncState
+from posapp.store.settings import save_settings
+
+
+@dataclass(frozen=True, slots=True)
+class CacheChange:
+    """One change-feed row: entity kind, key, payload, and its position in the feed (the version)."""
+
+    version: int
+    entity: str
+    key: str
+    payload: dict[str, Any]
+
+
+def _when(value: Any) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    parsed = datetime.fromisoformat(str(value))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _upsert(session: Session, model: Any, rows: list[dict[str, Any]], keys: list[str]) -> None:
+    if not rows:
+        return
+    statement = insert(model).values(rows)
+    columns = {name: statement.excluded[name] for name in rows[0] if name not in keys}
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=keys, set_=columns, where=model.version < statement.excluded.version
+        )
+    )
+
+
+def apply_changes(session: Session, changes: Iterable[CacheChange], *, store_code: str) -> int:
+    """Apply a page of changes to the cache; returns how many were for entities the terminal keeps."""
+    products: dict[str, dict[str, Any]] = {}
+    stock: dict[tuple[str, str], dict[str, Any]] = {}
+    applied = 0
+    for change in changes:
+        p = change.payload
+        applied += 1
+        if change.entity == "product":
+            products[p["sku"]] = {
+                "sku": p["sku"],
+                "jan": p.get("jan") or None,
+                "item_code": p.get("item_code") or None,
+                "name": p["name"],
+                "name_kana": p.get("name_kana") or "",
+                "price": int(p["price"]),
+                "tax_class": p["tax_class"],
+                "category": p.get("category"),
+                "active": bool(p.get("active", True)),
+                "version": change.version,
+            }
+        elif change.entity == "stock":
+            stock[(p["location"], p["sku"])] = {
+                "location": p["location"],
+                "sku": p["sku"],
+                "quantity": int(p["quantity"]),
+                "updated_at": _when(p.get("updated_at")) or datetime.now(UTC),
+                "version": change.version,
+            }
+        elif change.entity == "customer":
+            _apply_customer(session, p, change.version)
+        elif change.entity == "points_balance":
+            _apply_balance(session, p, change.version)
+        elif change.entity == "clerk":
+            _apply_clerk(session, p, change.version)
+        elif change.entity == "store" and p.get("code") == store_code:
+            save_settings(
+                session,
+                store_name=p.get("name", ""),
+                registration_number=p.get("registration_number") or "",
+                timezone=p.get("timezone") or "Asia/Tokyo",
+            )
+        else:
+            applied -= 1
+    # Batched so that a page of thousands of products is a handful of statements, not thousands.
+    batch = list(products.values())
+    for start in range(0, len(batch), 500):
+        _upsert(session, Product, batch[start : start + 500], ["sku"])
+    levels = list(stock.values())
+    for start in range(0, len(levels), 500):
+        _upsert(session, StockLevel, levels[start : start + 500], ["location", "sku"])
+    return applied
+
+
+def _apply_customer(session: Session, p: dict[str, Any], version: int) -> None:
+    member_no = p["member_no"]
+    row = session.scalar(select(Customer).where(Customer.member_no == member_no))
+    if row is None:
+        row = session.scalar(select(Customer).where(Customer.server_id == p.get("id")))
+    if row is not None and row.version >= version:
+        return
+    if p.get("merged_into_id"):
+        if row is not None:
+            session.delete(row)
+        return
+    if row is None:
+        row = Customer(member_no=member_no, name=p.get("name") or "")
+        session.add(row)
+    row.server_id = p.get("id")
+    row.member_no = member_no
+    row.name = p.get("name") or ""
+    row.name_kana = p.get("name_kana") or ""
+    row.phone = p.get("phone") or ""
+    row.email = p.get("email") or ""
+    row.note = p.get("note") or row.note
+    row.rank = p.get("rank") or row.rank
+    row.version = version
+    session.flush()
+
+
+def _apply_balance(session: Session, p: dict[str, Any], version: int) -> None:
+    row = session.scalar(select(Customer).where(Customer.server_id == p.get("customer_id")))
+    if row is None and p.get("member_no"):
+        row = session.scalar(select(Customer).where(Customer.member_no == p["member_no"]))
+    if row is None:
+        return
+    row.points_balance = int(p["balance"])
+    row.balance_as_of = datetime.now(UTC)
+
+
+def _apply_clerk(session: Session, p: dict[str, Any], version: int) -> None:
+    row = session.get(Clerk, p["code"])
+    if row is not None and row.version >= version:
+        return
+    if row is None:
+        row = Clerk(code=p["code"], name=p["name"], role=p["role"], pin_hash=p["pin_hash"])
+        session.add(row)
+    row.name = p["name"]
+    row.role = p["role"]
+    row.pin_hash = p["pin_hash"]
+    row.active = bool(p.get("active", True))
+    row.version = version
+
+
+def cursor_state(session: Session) -> SyncState:
+    """The single sync-state row, created on first use."""
+    state = session.get(SyncState, 1)
+    if state is None:
+        state = SyncState(id=1)
+        session.add(state)
+        session.flush()
+    return state
+
+
+def clear_cache(session: Session) -> None:
+    """Empty the cache tables before a full resync; the outbox and the facts are never touched."""
+    for model in (Product, StockLevel, Clerk):
+        session.execute(delete(model))
+    session.execute(delete(Customer).where(Customer.server_id.is_not(None)))

@@ -1,0 +1,162 @@
+"""Opening a terminal database: pragmas for durability, integrity check, migrations to the newest schema.
+
+A corrupted, truncated or foreign file is refused here, at open, with a clear error, never in the
+middle of a sale. ``synchronous=FULL`` with WAL makes a committed sale survive a power cut.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
+
+from posapp.domain.errors import DomainError
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+BUSY_TIMEOUT_MS = 5_000
+
+
+class DatabaseError(DomainError):
+    """The terminal database cannot be used."""
+
+    message_key = "error.database"
+
+
+class DatabaseUnreadable(DatabaseError):
+    """The file is not a terminal database, or it is damaged (truncated, corrupted)."""
+
+    message_key = "error.database.unreadable"
+
+
+class DatabaseTooNew(DatabaseError):
+    """The file was written by a newer OmniPOS than this one."""
+
+    message_key = "error.database.too_new"
+
+
+class StorageFull(DatabaseError):
+    """The disk is full: nothing was written."""
+
+    message_key = "error.database.full"
+
+
+def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    # Transactions are begun by us (see _on_begin), so sqlite3's implicit BEGIN is switched off.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = FULL")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
+
+
+def _on_begin(connection: Any) -> None:
+    # Writers take the write lock up front: a deferred transaction that later upgrades can fail with
+    # SQLITE_BUSY without waiting, which would surface as an error in the middle of a sale.
+    mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+    connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def alembic_config() -> Config:
+    """An Alembic config for the terminal schema."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+class Database:
+    """A terminal's SQLite file: ``read()`` and ``write()`` give sessions; writes are serialised."""
+
+    def __init__(self, path: Path, engine: Engine) -> None:
+        self.path = path
+        self.engine = engine
+        self._reader = sessionmaker(engine, expire_on_commit=False)
+        self._writer = sessionmaker(
+            engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False
+        )
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading; nothing it does is committed."""
+        with self._reader() as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A session whose work is committed as one transaction when the block ends without error."""
+        try:
+            with self._writer() as session, session.begin():
+                yield session
+        except OperationalError as error:
+            raise _translate(error) from error
+
+    def close(self) -> None:
+        """Release the file (checkpointing the WAL)."""
+        self.engine.dispose()
+
+
+def _translate(error: DBAPIError) -> Exception:
+    text = str(error.orig).lower()
+    if "full" in text:
+        return StorageFull("the disk is full; nothing was saved")
+    if "not a database" in text or "malformed" in text:
+        return DatabaseUnreadable("the terminal database is damaged")
+    return error
+
+
+def open_database(path: Path) -> Database:
+    """Open (creating if needed) and upgrade the database at ``path``; refuse a damaged or newer file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        f"sqlite:///{path}",
+        poolclass=QueuePool,
+        pool_size=4,
+        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+    )
+    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
+    try:
+        _check_integrity(engine)
+        _migrate(engine)
+    except DBAPIError as error:
+        engine.dispose()
+        raise DatabaseUnreadable(
+            f"the terminal database cannot be read: {error.orig}", value=str(path)
+        ) from error
+    except DatabaseError:
+        engine.dispose()
+        raise
+    return Database(path, engine)
+
+
+def _check_integrity(engine: Engine) -> None:
+    with engine.connect() as connection:
+        result = connection.exec_driver_sql("PRAGMA quick_check").scalar()
+        if result != "ok":
+            raise DatabaseUnreadable(f"the terminal database is damaged: {result}")
+
+
+def _migrate(engine: Engine) -> None:
+    config = alembic_config()
+    script = ScriptDirectory.from_config(config)
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    if current is not None and current not in {rev.revision for rev in script.walk_revisions()}:
+        raise DatabaseTooNew(f"this database was made by a newer OmniPOS (schema {current})", value=current)
+    if current == script.get_current_head():
+        return
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
