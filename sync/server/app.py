@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
+from fastapi.middleware.gzip import GZipMiddleware
 from pydantic import BaseModel
 from sqlalchemy import text
 
@@ -49,6 +50,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
     install_problem_handlers(app)
+    # Pull pages are large JSON documents: gzip cuts them several-fold, which is what a slow store line needs.
+    app.add_middleware(GZipMiddleware, minimum_size=2048)
     for router in _routers():
         app.include_router(router)
     _install_access_log(app)
@@ -64,6 +67,7 @@ def _routers() -> list:  # type: ignore[type-arg]
     from sync.server.points.router import router as points_router
     from sync.server.stock.router import admin_router as stock_admin_router
     from sync.server.stock.router import router as stock_router
+    from sync.server.syncfeed.router import router as sync_router
 
     return [
         stores_router,
@@ -76,6 +80,7 @@ def _routers() -> list:  # type: ignore[type-arg]
         stock_router,
         stock_admin_router,
         channel_router,
+        sync_router,
     ]
 
 

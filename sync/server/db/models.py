@@ -10,6 +10,7 @@ from sync.server.products.models import Product
 from sync.server.sales.models import StoreSale
 from sync.server.stock.models import StockLevel, StockMovement
 from sync.server.stores.models import Clerk, Store
+from sync.server.syncfeed.models import DeadLetter, ReceivedEvent
 
 __all__ = [
     "AdminToken",
@@ -19,6 +20,7 @@ __all__ = [
     "Clerk",
     "Customer",
     "CustomerNote",
+    "DeadLetter",
     "Device",
     "OnlineOrder",
     "PairingCode",
@@ -26,6 +28,7 @@ __all__ = [
     "PointsEntry",
     "PointsHold",
     "Product",
+    "ReceivedEvent",
     "ServerEpoch",
     "StockLevel",
     "StockMovement",

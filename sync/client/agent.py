@@ -1,0 +1,159 @@
+"""The sync agent: a background thread that pushes the outbox and pulls the change feed.
+
+It never blocks a sale: the counter writes to SQLite and calls ``agent.wake()``; the agent sends
+when it can. Failures back off exponentially with jitter (1 s … 5 min) and honour ``Retry-After``;
+a sale is never given up on. One uploader per terminal: an OS file lock beside the database makes a
+second agent (another process, or a second window by mistake) wait instead of sending twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from posapp.store import Database
+from sync.client import local
+from sync.client.http import ServerRefused, ServerUnavailable, SyncClient
+
+log = logging.getLogger("sync.client.agent")
+PUSH_BATCH = 500
+PULL_PAGE = 5_000
+BACKOFF_START = 1.0
+BACKOFF_CAP = 300.0
+
+
+@dataclass(frozen=True, slots=True)
+class SyncRound:
+    """What one round did."""
+
+    pushed: int
+    rejected: int
+    pulled: int
+
+
+def next_backoff(previous: float, *, retry_after: float | None, rng: random.Random) -> float:
+    """Exponential backoff with full jitter, never shorter than the server's ``Retry-After``."""
+    ceiling = min(BACKOFF_CAP, max(BACKOFF_START, previous * 2))
+    delay = rng.uniform(BACKOFF_START, ceiling)
+    return max(delay, retry_after or 0.0)
+
+
+class SyncAgent:
+    """Push and pull for one terminal database, in a daemon thread (or one round at a time in tests)."""
+
+    def __init__(
+        self,
+        db: Database,
+        client: SyncClient,
+        *,
+        store_code: str,
+        terminal_code: str,
+        interval: float = 10.0,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        on_progress: Callable[[int], None] | None = None,
+    ) -> None:
+        self.db = db
+        self.client = client
+        self.store_code = store_code
+        self.terminal_code = terminal_code
+        self.interval = interval
+        self.clock = clock
+        self.on_progress = on_progress
+        self._lock = FileLock(str(Path(db.path).with_suffix(".sync.lock")))
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._rng = random.Random()
+        self.backoff = 0.0
+
+    # ---- one round ----------------------------------------------------------------------------------
+
+    def push_all(self) -> tuple[int, int]:
+        """Send every pending event, batch by batch; events are marked only from the server's reply."""
+        pushed = rejected = 0
+        while True:
+            events = local.pending_events(
+                self.db, store_code=self.store_code, terminal_code=self.terminal_code, limit=PUSH_BATCH
+            )
+            if not events:
+                return pushed, rejected
+            reply = self.client.push(terminal_code=self.terminal_code, events=events)
+            sent, dead = local.record_push_reply(self.db, reply, now=self.clock())
+            pushed += sent
+            rejected += dead
+            if sent + dead == 0:
+                return pushed, rejected  # the server answered for none of them: try again next round
+
+    def pull_all(self) -> int:
+        """Pull pages until the feed is drained; each page is applied with its cursor atomically."""
+        pulled = 0
+        while True:
+            reply = self.client.pull(cursor=local.current_cursor(self.db), limit=PULL_PAGE)
+            pulled += local.apply_pull_page(self.db, reply, store_code=self.store_code, now=self.clock())
+            if self.on_progress is not None:
+                self.on_progress(pulled)
+            if not reply.has_more:
+                return pulled
+
+    def sync_once(self) -> SyncRound:
+        """Push, then pull, holding the terminal's upload lock; raises on failure."""
+        try:
+            with self._lock.acquire(timeout=30):
+                pushed, rejected = self.push_all()
+                pulled = self.pull_all()
+        except Timeout as error:
+            raise ServerUnavailable("another sync agent holds this terminal's upload lock") from error
+        return SyncRound(pushed, rejected, pulled)
+
+    # ---- the thread ----------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Run in a daemon thread until ``stop()``."""
+        self._thread = threading.Thread(target=self._run, name="sync-agent", daemon=True)
+        self._thread.start()
+
+    def wake(self) -> None:
+        """Sync now (after a sale, or when the network is back)."""
+        self._wake.set()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Finish the current request and stop."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            delay = self.interval
+            try:
+                self.sync_once()
+                self.backoff = 0.0
+            except ServerUnavailable as error:
+                self.backoff = next_backoff(self.backoff, retry_after=error.retry_after, rng=self._rng)
+                delay = self.backoff
+                self._record(str(error))
+            except ServerRefused as error:
+                self.backoff = BACKOFF_CAP
+                delay = self.backoff
+                self._record(f"refused: {error}")
+            except Exception as error:  # the thread must not die silently: log it, report it, retry
+                log.exception("sync round failed")
+                self.backoff = next_backoff(self.backoff, retry_after=None, rng=self._rng)
+                delay = self.backoff
+                self._record(f"{type(error).__name__}: {error}")
+            self._wake.wait(delay)
+            self._wake.clear()
+
+    def _record(self, message: str) -> None:
+        try:
+            local.record_failure(self.db, message)
+        except Exception:
+            log.exception("could not record the sync failure")

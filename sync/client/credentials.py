@@ -1,0 +1,67 @@
+"""The device token lives in the OS keyring, never in a plain file or a log.
+
+On a machine without a keyring backend we say so and refuse, unless the user explicitly chose the
+file-based keyring (``POSAPP_KEYRING=file``, meant for the demo), which we then name in the error
+messages and the status so nobody mistakes it for a safe store.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+import keyring
+import keyring.errors
+from keyring.backend import KeyringBackend
+
+from posapp.domain.errors import DomainError
+
+SERVICE = "OmniPOS device token"
+FILE_KEYRING_ENV = "POSAPP_KEYRING"
+
+
+class NoKeyring(DomainError):
+    """There is no OS keyring to keep the device token in."""
+
+    message_key = "error.keyring.missing"
+
+
+def _backend(data_dir: Path | None) -> KeyringBackend:
+    if os.environ.get(FILE_KEYRING_ENV, "").lower() == "file":
+        from keyrings.alt.file import PlaintextKeyring
+
+        backend = PlaintextKeyring()
+        if data_dir is not None:
+            backend.file_path = str(data_dir / "demo-keyring-NOT-SECURE.cfg")  # type: ignore[misc]
+        return backend
+    backend = keyring.get_keyring()
+    priority = getattr(backend, "priority", 0)
+    name = type(backend).__module__
+    if priority <= 0 or name.startswith(("keyring.backends.fail", "keyring.backends.null", "keyrings.alt")):
+        raise NoKeyring(
+            "no OS keyring is available to keep the device token; install one (e.g. Secret Service) "
+            f"or, for a demo only, set {FILE_KEYRING_ENV}=file to keep it in a plain file"
+        )
+    return backend
+
+
+def uses_file_keyring() -> bool:
+    """True when the token is kept in the clearly labelled plain-file keyring (demo)."""
+    return os.environ.get(FILE_KEYRING_ENV, "").lower() == "file"
+
+
+def save_token(*, server_url: str, device_id: str, token: str, data_dir: Path | None = None) -> None:
+    """Keep the device token for ``server_url`` in the keyring."""
+    _backend(data_dir).set_password(SERVICE, f"{server_url}|{device_id}", token)
+
+
+def load_token(*, server_url: str, device_id: str, data_dir: Path | None = None) -> str | None:
+    """The stored device token, or ``None``."""
+    return _backend(data_dir).get_password(SERVICE, f"{server_url}|{device_id}")
+
+
+def forget_token(*, server_url: str, device_id: str, data_dir: Path | None = None) -> None:
+    """Remove the device token (unpairing); a missing entry is fine."""
+    with contextlib.suppress(keyring.errors.PasswordDeleteError):
+        _backend(data_dir).delete_password(SERVICE, f"{server_url}|{device_id}")

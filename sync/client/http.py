@@ -1,0 +1,150 @@
+"""The terminal's HTTP client for the central server: pairing, push, pull and live look-ups.
+
+TLS verification is always on; plain HTTP is accepted only for a server on this machine (loopback).
+Push bodies are gzipped (hundreds of sales per request); replies come back gzipped by the server.
+"""
+
+from __future__ import annotations
+
+import gzip
+import ipaddress
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+
+from posapp.domain.errors import DomainError
+from sync.protocol import PROTOCOL_VERSION
+from sync.protocol.events import Event
+from sync.protocol.messages import PullReply, PushReply, PushRequest
+
+CONNECT_TIMEOUT = 3.0
+READ_TIMEOUT = 30.0
+
+
+class InsecureServer(DomainError):
+    """A remote server must be reached over HTTPS."""
+
+    message_key = "error.sync.insecure"
+
+
+class ServerUnavailable(Exception):
+    """The server did not answer, or answered with a temporary error; try again later."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class ServerRefused(Exception):
+    """The server refused the request for good (bad token, revoked device, bad request)."""
+
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(f"{status}: {detail}")
+        self.status = status
+        self.detail = detail
+
+
+def check_server_url(url: str) -> str:
+    """The URL without a trailing slash; refuses plain HTTP except to loopback."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InsecureServer("the server address must start with https://", value=url)
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        raise InsecureServer("a remote server must use https:// (TLS)", value=url)
+    return url.strip().rstrip("/")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class Pairing:
+    """What pairing gives a terminal."""
+
+    device_id: str
+    token: str
+    store_code: str
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    value = response.headers.get("Retry-After", "")
+    return float(value) if value.replace(".", "", 1).isdigit() else None
+
+
+def _check(response: requests.Response) -> requests.Response:
+    if response.status_code == 429 or response.status_code >= 500:
+        raise ServerUnavailable(f"server answered {response.status_code}", retry_after=_retry_after(response))
+    if response.status_code >= 400:
+        try:
+            detail = str(response.json().get("detail", ""))
+        except ValueError:
+            detail = response.text[:200]
+        raise ServerRefused(response.status_code, detail)
+    return response
+
+
+class SyncClient:
+    """A session with one server as one paired device."""
+
+    def __init__(self, base_url: str, token: str | None = None, *, timeout: float = READ_TIMEOUT) -> None:
+        self.base_url = check_server_url(base_url)
+        self.timeout = (CONNECT_TIMEOUT, timeout)
+        self.http = requests.Session()
+        self.http.verify = True
+        self.http.headers["User-Agent"] = f"OmniPOS-terminal/{PROTOCOL_VERSION}"
+        if token:
+            # Set on the session, not logged: requests never logs headers.
+            self.http.headers["Authorization"] = f"Bearer {token}"
+
+    def _request(
+        self, method: str, path: str, *, timeout: float | None = None, **kwargs: Any
+    ) -> requests.Response:
+        try:
+            response = self.http.request(
+                method,
+                self.base_url + path,
+                timeout=(CONNECT_TIMEOUT, timeout) if timeout else self.timeout,
+                **kwargs,
+            )
+        except requests.RequestException as error:
+            raise ServerUnavailable(f"{type(error).__name__}: cannot reach the server") from error
+        return _check(response)
+
+    def pair(self, *, pairing_code: str, device_name: str) -> Pairing:
+        """Trade a one-time pairing code for a device token."""
+        data = self._request(
+            "POST", "/v1/devices/pair", json={"pairing_code": pairing_code, "device_name": device_name}
+        ).json()
+        return Pairing(device_id=data["device_id"], token=data["token"], store_code=data["store_code"])
+
+    def push(self, *, terminal_code: str, events: list[Event]) -> PushReply:
+        """Send a batch of events; the reply has one result per event."""
+        body = PushRequest(terminal_code=terminal_code, events=events).model_dump_json().encode("utf-8")
+        response = self._request(
+            "POST",
+            "/v1/sync/push",
+            data=gzip.compress(body, compresslevel=5),
+            headers={"Content-Type": "application/json", "Content-Encoding": "gzip"},
+        )
+        return PushReply.model_validate_json(response.content)
+
+    def pull(self, *, cursor: str, limit: int = 5_000) -> PullReply:
+        """The next page of changes after ``cursor``."""
+        response = self._request("GET", "/v1/sync/pull", params={"cursor": cursor, "limit": limit})
+        return PullReply.model_validate_json(response.content)
+
+    def get_json(self, path: str, *, timeout: float, params: dict[str, Any] | None = None) -> Any:
+        """A live look-up with a short timeout (customer search, history, other stores' stock)."""
+        return self._request("GET", path, timeout=timeout, params=params).json()
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self.http.close()

@@ -1,0 +1,84 @@
+"""Push and pull messages: what the terminal's agent and the server's sync endpoints exchange."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from sync.protocol import PROTOCOL_VERSION
+from sync.protocol.events import Event
+
+MAX_PUSH_EVENTS = 1_000
+MAX_PULL_LIMIT = 10_000
+
+
+class PushRequest(BaseModel):
+    """A batch of outbox events, oldest first."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    protocol_version: Annotated[int, Field(ge=1)] = PROTOCOL_VERSION
+    terminal_code: Annotated[str, Field(min_length=1, max_length=10)]
+    events: list[Event] = Field(max_length=MAX_PUSH_EVENTS)
+
+
+class EventStatus(StrEnum):
+    """What the server did with one event."""
+
+    APPLIED = "applied"  # stored now
+    DUPLICATE = "duplicate"  # seen before with the same content: nothing changed
+    REJECTED = "rejected"  # invalid: kept on the server's dead-letter list, never retried
+    CONFLICT = "conflict"  # same id, different content: quarantined, the first one stands
+
+
+class EventResult(BaseModel):
+    """The server's answer for one event; the terminal marks it sent only after reading this."""
+
+    id: str
+    status: EventStatus
+    detail: str = ""
+    flags: list[str] = Field(default_factory=list)
+
+
+class PushReply(BaseModel):
+    """One result per event, in the order sent."""
+
+    protocol_version: int = PROTOCOL_VERSION
+    results: list[EventResult]
+    server_time: datetime
+
+
+class ChangeRow(BaseModel):
+    """One change of data a terminal caches; ``version`` is its position in the feed."""
+
+    version: int
+    entity: str
+    key: str
+    payload: dict[str, Any]
+
+
+class PullReply(BaseModel):
+    """A page of changes after the cursor; ``resync`` means: drop the cache and start from an empty cursor."""
+
+    protocol_version: int = PROTOCOL_VERSION
+    changes: list[ChangeRow]
+    cursor: str
+    has_more: bool
+    resync: bool = False
+    server_time: datetime
+
+
+def make_cursor(epoch: str, position: int) -> str:
+    """The opaque cursor: the server's epoch and a feed position."""
+    return f"{epoch}:{position}"
+
+
+def read_cursor(cursor: str) -> tuple[str, int] | None:
+    """``(epoch, position)``, or ``None`` for an empty or malformed cursor."""
+    epoch, _, position = cursor.rpartition(":")
+    if not epoch or not position.isdigit():
+        return None
+    return epoch, int(position)

@@ -1,0 +1,300 @@
+"""Applying pushed terminal events: each exactly once, one bad event never blocking the rest.
+
+A batch shares one transaction (one disk flush for the lot) with a savepoint per event: an event's
+effects and the record of its id are kept or dropped together. Sales are facts — the money changed
+hands — so stale prices, negative stock and offline points overdrafts are accepted and flagged,
+never refused.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from posapp.domain.errors import DomainError
+from sync.protocol.events import (
+    CashMoved,
+    DayClosed,
+    Event,
+    MemberRegistered,
+    ReturnCompleted,
+    SaleCompleted,
+    SaleVoided,
+    StockAdjusted,
+)
+from sync.protocol.messages import EventResult, EventStatus
+from sync.server.auth.service import Caller
+from sync.server.customers import service as customers_service
+from sync.server.customers.models import Customer
+from sync.server.db.base import utcnow
+from sync.server.points import service as points_service
+from sync.server.problems import ProblemError
+from sync.server.sales.models import StoreSale
+from sync.server.stock import service as stock_service
+from sync.server.syncfeed.models import DeadLetter, ReceivedEvent
+
+
+class EventRefused(Exception):
+    """The event cannot be applied as it stands; it goes to the dead-letter list."""
+
+
+def apply_batch(
+    session: Session, *, caller: Caller, terminal_code: str, events: list[Event]
+) -> list[EventResult]:
+    """Apply ``events`` in order inside the caller's transaction; one result per event."""
+    assert caller.store_id is not None and caller.store_code is not None
+    seen = {
+        row.id: row
+        for row in session.scalars(select(ReceivedEvent).where(ReceivedEvent.id.in_([e.id for e in events])))
+    }
+    results = []
+    for event in events:
+        previous = seen.get(event.id)
+        if previous is not None:
+            results.append(_replay_answer(session, caller, event, previous))
+            continue
+        results.append(_apply_one(session, caller, terminal_code, event))
+    return results
+
+
+def _replay_answer(session: Session, caller: Caller, event: Event, previous: ReceivedEvent) -> EventResult:
+    if previous.payload_hash != event.payload_hash() or previous.store_id != caller.store_id:
+        detail = "this event id was already used with different content; the first one stands"
+        _dead_letter(session, caller, event, "conflict", detail)
+        return EventResult(id=event.id, status=EventStatus.CONFLICT, detail=detail)
+    if previous.status == EventStatus.REJECTED:
+        return EventResult(id=event.id, status=EventStatus.REJECTED, detail=previous.detail)
+    return EventResult(id=event.id, status=EventStatus.DUPLICATE, flags=list(previous.flags))
+
+
+def _apply_one(session: Session, caller: Caller, terminal_code: str, event: Event) -> EventResult:
+    flags: list[str] = []
+    try:
+        with session.begin_nested():
+            if event.store_code != caller.store_code or event.terminal_code != terminal_code:
+                raise EventRefused("the event belongs to another store or terminal")
+            _apply_effects(session, caller, event, flags)
+            session.add(_received(caller, event, EventStatus.APPLIED, "", flags))
+            session.flush()
+        return EventResult(id=event.id, status=EventStatus.APPLIED, flags=flags)
+    except (EventRefused, ValidationError, DomainError, ProblemError, LookupError) as error:
+        detail = _describe(error)
+    with session.begin_nested():
+        session.add(_received(caller, event, EventStatus.REJECTED, detail, []))
+        _dead_letter(session, caller, event, "rejected", detail)
+        session.flush()
+    return EventResult(id=event.id, status=EventStatus.REJECTED, detail=detail)
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())[:500]
+    return str(getattr(error, "detail", None) or error)[:500]
+
+
+def _received(
+    caller: Caller, event: Event, status: EventStatus, detail: str, flags: list[str]
+) -> ReceivedEvent:
+    return ReceivedEvent(
+        id=event.id,
+        store_id=caller.store_id,
+        device_id=caller.credential_id,
+        terminal_code=event.terminal_code[:10],
+        seq=event.seq,
+        kind=event.kind.value,
+        payload_hash=event.payload_hash(),
+        payload=event.payload,
+        status=status.value,
+        detail=detail,
+        flags=flags,
+        created_at=event.created_at,
+        received_at=utcnow(),
+    )
+
+
+def _dead_letter(session: Session, caller: Caller, event: Event, reason: str, detail: str) -> None:
+    session.add(
+        DeadLetter(
+            event_id=event.id,
+            store_id=caller.store_id,
+            device_id=caller.credential_id,
+            reason=reason,
+            detail=detail[:1000],
+            envelope=event.model_dump(mode="json"),
+        )
+    )
+
+
+def _customer_id(session: Session, member_no: str | None) -> int | None:
+    if not member_no:
+        return None
+    found = session.scalar(select(Customer).where(Customer.member_no == member_no))
+    if found is None:
+        return None
+    while found.merged_into_id is not None:  # history and points follow the surviving record
+        found = session.get_one(Customer, found.merged_into_id)
+    return found.id
+
+
+def _apply_effects(session: Session, caller: Caller, event: Event, flags: list[str]) -> None:
+    payload = event.typed_payload()
+    store = caller.store_code
+    assert store is not None
+    if isinstance(payload, SaleCompleted):
+        _apply_sale(session, caller, payload, flags)
+    elif isinstance(payload, SaleVoided):
+        _apply_void(session, caller, payload)
+    elif isinstance(payload, ReturnCompleted):
+        _apply_return(session, caller, payload)
+    elif isinstance(payload, MemberRegistered):
+        if session.scalar(select(Customer.id).where(Customer.member_no == payload.member_no)) is None:
+            customers_service.register(
+                session,
+                name=payload.name,
+                name_kana=payload.name_kana,
+                email=payload.email or None,
+                phone=payload.phone or None,
+                member_no=payload.member_no,
+                home_store_id=caller.store_id,
+            )
+    elif isinstance(payload, StockAdjusted):
+        stock_service.move(
+            session, location=store, sku=payload.sku, delta=payload.delta, reason=payload.reason,
+            source_id=payload.adjustment_id,
+        )  # fmt: skip
+    elif not isinstance(payload, CashMoved | DayClosed):  # cash and closings are kept as the event itself
+        raise EventRefused(f"unknown event kind {event.kind}")
+
+
+def _apply_sale(session: Session, caller: Caller, sale: SaleCompleted, flags: list[str]) -> None:
+    if session.get(StoreSale, sale.sale_id) is not None:
+        raise EventRefused("a sale with this id was already stored by another event")
+    if sum(p.amount for p in sale.payments) - sale.change != sale.total:
+        raise EventRefused("payments do not add up to the total")
+    if sum(line.amount for line in sale.lines) != sale.subtotal - (
+        sale.discount - sum(x.discount for x in sale.lines)
+    ):
+        flags.append("line_amounts_differ")
+    customer_id = _customer_id(session, sale.member_no)
+    if sale.member_no and customer_id is None:
+        raise EventRefused(f"unknown member {sale.member_no}")
+    session.add(
+        StoreSale(
+            id=sale.sale_id,
+            store_id=caller.store_id,
+            kind="sale",
+            receipt_no=sale.receipt_no,
+            customer_id=customer_id,
+            sold_at=sale.sold_at,
+            total=sale.total,
+            items=_items(sale.lines),
+            points_used=sale.points_used,
+            points_earned=sale.points_earned,
+        )
+    )
+    _move_stock(session, caller, [(line.sku, -line.quantity) for line in sale.lines], sale.sale_id, flags)
+    if customer_id is None:
+        return
+    if sale.points_used:
+        try:
+            with session.begin_nested():
+                points_service.spend(
+                    session, customer_id=customer_id, points=sale.points_used,
+                    idempotency_key=f"sale:{sale.sale_id}:redeem", reason=f"store sale {sale.receipt_no}",
+                    source=sale.sale_id, location=caller.store_code,
+                )  # fmt: skip
+        except DomainError:
+            # Spent offline beyond what was left: the sale stands; the overdraft is recorded and flagged.
+            points_service.adjust(
+                session, customer_id=customer_id, points=-sale.points_used,
+                idempotency_key=f"sale:{sale.sale_id}:redeem", reason=f"offline overdraft {sale.receipt_no}",
+                kind="overdraft",
+            )  # fmt: skip
+            flags.append("points_overdraft")
+    if sale.points_earned:
+        points_service.earn(
+            session, customer_id=customer_id, points=sale.points_earned, source=sale.sale_id,
+            reason=f"store sale {sale.receipt_no}", location=caller.store_code,
+        )  # fmt: skip
+
+
+def _apply_void(session: Session, caller: Caller, void: SaleVoided) -> None:
+    original = session.get(StoreSale, void.original_sale_id)
+    if original is None or original.store_id != caller.store_id:
+        raise EventRefused("the voided sale is unknown here")
+    session.add(
+        StoreSale(
+            id=void.void_id, store_id=caller.store_id, kind="void", receipt_no=void.receipt_no,
+            customer_id=original.customer_id, sold_at=void.voided_at, total=-void.total, items=original.items,
+            points_used=-void.points_used, points_earned=-void.points_earned,
+        )
+    )  # fmt: skip
+    _move_stock(session, caller, [(i["sku"], i["quantity"]) for i in original.items], void.void_id, [])
+    points_service.reverse(
+        session, entry_key=f"sale:{original.id}:redeem", idempotency_key=f"void:{void.void_id}:redeem",
+        reason=f"void {void.receipt_no}",
+    )  # fmt: skip
+    points_service.reverse(
+        session, entry_key=f"earn:{original.id}", idempotency_key=f"void:{void.void_id}:earn",
+        reason=f"void {void.receipt_no}",
+    )  # fmt: skip
+
+
+def _apply_return(session: Session, caller: Caller, ret: ReturnCompleted) -> None:
+    original = session.get(StoreSale, ret.original_sale_id)
+    if original is None or original.store_id != caller.store_id:
+        raise EventRefused("the original sale of this return is unknown here")
+    session.add(
+        StoreSale(
+            id=ret.return_id, store_id=caller.store_id, kind="return", receipt_no=ret.receipt_no,
+            customer_id=original.customer_id, sold_at=ret.returned_at, total=-ret.total, items=_items(ret.lines),
+            points_used=-ret.points_restored, points_earned=-ret.points_taken_back,
+        )
+    )  # fmt: skip
+    _move_stock(session, caller, [(line.sku, line.quantity) for line in ret.lines], ret.return_id, [])
+    if original.customer_id is not None:
+        delta = ret.points_restored - ret.points_taken_back
+        if delta:
+            points_service.adjust(
+                session, customer_id=original.customer_id, points=delta,
+                idempotency_key=f"return:{ret.return_id}", reason=f"return {ret.receipt_no}", kind="return",
+            )  # fmt: skip
+
+
+def _items(lines: Any) -> list[dict[str, Any]]:
+    return [
+        {"sku": line.sku, "name": line.name, "quantity": line.quantity, "unit_price": line.unit_price,
+         "amount": line.amount, "rate": line.rate}
+        for line in lines
+    ]  # fmt: skip
+
+
+def _move_stock(
+    session: Session, caller: Caller, moves: list[tuple[str, int]], source: str, flags: list[str]
+) -> None:
+    assert caller.store_code is not None
+    for sku, delta in moves:
+        try:
+            with session.begin_nested():
+                movement = stock_service.move(
+                    session,
+                    location=caller.store_code,
+                    sku=sku,
+                    delta=delta,
+                    reason="store sale",
+                    source_id=source,
+                )
+        except ProblemError:
+            flags.append(f"unknown_sku:{sku}")  # sold anyway (a local item or a stale catalog)
+            continue
+        if movement.negative and "negative_stock" not in flags:
+            flags.append("negative_stock")
+
+
+def server_time() -> datetime:
+    """The server's clock, for the terminal to notice its own skew."""
+    return utcnow()

@@ -1,0 +1,100 @@
+"""Sync endpoints for paired terminals: push outbox events, pull the change feed, see dead letters."""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import select
+
+from sync.protocol import PROTOCOL_VERSION
+from sync.protocol.messages import MAX_PULL_LIMIT, PullReply, PushReply, PushRequest
+from sync.server.deps import DeviceDep, DeviceOrAdminDep, SessionDep
+from sync.server.problems import Invalid, ProblemError
+from sync.server.syncfeed import feed, ingest
+from sync.server.syncfeed.models import DeadLetter
+
+router = APIRouter(prefix="/v1/sync", tags=["sync"])
+MAX_BODY = 64 * 1024 * 1024  # decompressed; a gzip bomb stops here
+
+
+class UnsupportedProtocol(ProblemError):
+    """The terminal speaks a protocol version this server does not."""
+
+    def __init__(self, version: int) -> None:
+        super().__init__(426, f"protocol version {version} is not supported (server: {PROTOCOL_VERSION})",
+                         slug="protocol-version")  # fmt: skip
+
+
+async def _body(request: Request) -> bytes:
+    raw = await request.body()
+    if request.headers.get("content-encoding", "").lower() == "gzip":
+        try:
+            decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            raw = decompressor.decompress(raw, MAX_BODY)
+            if decompressor.unconsumed_tail:
+                raise Invalid("the request body is too large")
+        except (zlib.error, gzip.BadGzipFile) as error:
+            raise Invalid("the request body is not valid gzip") from error
+    return raw
+
+
+@router.post(
+    "/push",
+    response_model=PushReply,
+    summary="Push outbox events (gzip body allowed); one result per event",
+    openapi_extra={
+        "requestBody": {"content": {"application/json": {"schema": PushRequest.model_json_schema()}}}
+    },
+)
+async def push(request: Request, session: SessionDep, caller: DeviceDep) -> PushReply:
+    """Apply a batch in one transaction with a savepoint per event; resends answer "duplicate"."""
+    try:
+        batch = PushRequest.model_validate_json(await _body(request))
+    except ValidationError as error:
+        raise Invalid(f"invalid push request: {error.error_count()} problems") from error
+    if batch.protocol_version != PROTOCOL_VERSION:
+        raise UnsupportedProtocol(batch.protocol_version)
+    results = ingest.apply_batch(
+        session, caller=caller, terminal_code=batch.terminal_code, events=batch.events
+    )
+    session.commit()
+    return PushReply(results=results, server_time=ingest.server_time())
+
+
+@router.get("/pull", response_model=PullReply, summary="Changes of cached data after a cursor")
+def pull(
+    session: SessionDep,
+    caller: DeviceDep,
+    cursor: Annotated[str, Query(max_length=100)] = "",
+    limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = 5_000,
+) -> PullReply:
+    """A page of the store's and the chain's changes; ``resync`` when the cursor cannot be trusted."""
+    assert caller.store_code is not None
+    reply = feed.pull_page(session, cursor=cursor, limit=limit, store_code=caller.store_code)
+    session.commit()  # the epoch row may have been created
+    return reply
+
+
+class DeadLetterOut(BaseModel):
+    """A refused event, for people to look at."""
+
+    event_id: str
+    reason: str
+    detail: str
+    envelope: dict[str, object]
+
+
+@router.get("/dead-letters", response_model=list[DeadLetterOut], summary="Events the server refused")
+def dead_letters(session: SessionDep, caller: DeviceOrAdminDep) -> list[DeadLetterOut]:
+    """A device sees its store's; an admin sees all."""
+    query = select(DeadLetter).order_by(DeadLetter.id.desc()).limit(500)
+    if caller.kind == "device":
+        query = query.where(DeadLetter.store_id == caller.store_id)
+    return [
+        DeadLetterOut(event_id=d.event_id, reason=d.reason, detail=d.detail, envelope=d.envelope)
+        for d in session.scalars(query)
+    ]
