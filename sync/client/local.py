@@ -39,8 +39,11 @@ def record_push_reply(db: Database, reply: PushReply, *, now: datetime) -> tuple
     Only what the reply names changes: an event the reply does not mention stays pending.
     """
     sent = [r.id for r in reply.results if r.status in (EventStatus.APPLIED, EventStatus.DUPLICATE)]
-    dead = {r.id: f"{r.status.value}: {r.detail}"[:500] for r in reply.results if r.status not in
-            (EventStatus.APPLIED, EventStatus.DUPLICATE)}  # fmt: skip
+    dead = {
+        r.id: f"{r.status.value}: {r.detail}"[:500]
+        for r in reply.results
+        if r.status in (EventStatus.REJECTED, EventStatus.CONFLICT)
+    }
     with db.write() as session:
         if sent:
             session.execute(

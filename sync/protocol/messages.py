@@ -32,6 +32,7 @@ class EventStatus(StrEnum):
     DUPLICATE = "duplicate"  # seen before with the same content: nothing changed
     REJECTED = "rejected"  # invalid: kept on the server's dead-letter list, never retried
     CONFLICT = "conflict"  # same id, different content: quarantined, the first one stands
+    RETRY = "retry"  # depends on an event not yet here (a void before its sale): send again later
 
 
 class EventResult(BaseModel):

@@ -186,9 +186,14 @@ def pair_terminal(server: LiveServer, data_dir: Path, *, store: str = "S001", te
     clock = FakeClock()
     terminal = Terminal.open(data_dir, clock=clock)
     terminal.configure(store_code=store, terminal_code=terminal_code)
-    agent = SyncAgent(terminal.db, client(server.url, token, **client_args), store_code=store,
-                      terminal_code=terminal_code, clock=clock)  # fmt: skip
+    transport = client(server.url, token, **client_args)
+    agent = SyncAgent(terminal.db, transport, store_code=store, terminal_code=terminal_code, clock=clock)
+    faults_on = getattr(transport, "enabled", None)
+    if faults_on is not None:
+        transport.enabled = False  # type: ignore[attr-defined]  # the first download is not under test
     agent.sync_once()
+    if faults_on is not None:
+        transport.enabled = faults_on  # type: ignore[attr-defined]
     terminal.reload_settings()
     terminal.sign_in(code="1001", pin="1234")
     return PairedTerminal(terminal, agent, clock)

@@ -42,6 +42,10 @@ class EventRefused(Exception):
     """The event cannot be applied as it stands; it goes to the dead-letter list."""
 
 
+class EventDeferred(Exception):
+    """The event refers to one that has not arrived yet; nothing is recorded and the terminal resends it."""
+
+
 def apply_batch(
     session: Session, *, caller: Caller, terminal_code: str, events: list[Event]
 ) -> list[EventResult]:
@@ -81,6 +85,8 @@ def _apply_one(session: Session, caller: Caller, terminal_code: str, event: Even
             session.add(_received(caller, event, EventStatus.APPLIED, "", flags))
             session.flush()
         return EventResult(id=event.id, status=EventStatus.APPLIED, flags=flags)
+    except EventDeferred as deferred:
+        return EventResult(id=event.id, status=EventStatus.RETRY, detail=str(deferred))
     except (EventRefused, ValidationError, DomainError, ProblemError, LookupError) as error:
         detail = _describe(error)
     with session.begin_nested():
@@ -224,8 +230,10 @@ def _apply_sale(session: Session, caller: Caller, sale: SaleCompleted, flags: li
 
 def _apply_void(session: Session, caller: Caller, void: SaleVoided) -> None:
     original = session.get(StoreSale, void.original_sale_id)
-    if original is None or original.store_id != caller.store_id:
-        raise EventRefused("the voided sale is unknown here")
+    if original is None:
+        raise EventDeferred("the voided sale has not arrived yet")
+    if original.store_id != caller.store_id:
+        raise EventRefused("the voided sale belongs to another store")
     session.add(
         StoreSale(
             id=void.void_id, store_id=caller.store_id, kind="void", receipt_no=void.receipt_no,
@@ -246,8 +254,10 @@ def _apply_void(session: Session, caller: Caller, void: SaleVoided) -> None:
 
 def _apply_return(session: Session, caller: Caller, ret: ReturnCompleted) -> None:
     original = session.get(StoreSale, ret.original_sale_id)
-    if original is None or original.store_id != caller.store_id:
-        raise EventRefused("the original sale of this return is unknown here")
+    if original is None:
+        raise EventDeferred("the original sale of this return has not arrived yet")
+    if original.store_id != caller.store_id:
+        raise EventRefused("the original sale of this return belongs to another store")
     session.add(
         StoreSale(
             id=ret.return_id, store_id=caller.store_id, kind="return", receipt_no=ret.receipt_no,

@@ -37,6 +37,8 @@ async def _body(request: Request) -> bytes:
             raw = decompressor.decompress(raw, MAX_BODY)
             if decompressor.unconsumed_tail:
                 raise Invalid("the request body is too large")
+            if not decompressor.eof:
+                raise Invalid("the request body was cut off in transit")
         except (zlib.error, gzip.BadGzipFile) as error:
             raise Invalid("the request body is not valid gzip") from error
     return raw
