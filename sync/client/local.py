@@ -77,7 +77,10 @@ def apply_pull_page(db: Database, reply: PullReply, *, store_code: str, now: dat
     with db.write() as session:
         state = cursor_state(session)
         if reply.resync:
+            # The server was restored or rebuilt: it may have lost events it once acknowledged. They
+            # are offered again (it keeps only those it lacks); nothing in the outbox is ever deleted.
             clear_cache(session)
+            session.execute(update(OutboxEvent).where(OutboxEvent.status == "sent").values(status="pending"))
             state.epoch, state.cursor = epoch, 0
             return 0
         applied = apply_changes(
