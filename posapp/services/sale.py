@@ -309,6 +309,7 @@ class SaleSession:
                     approved_by=manager,
                     receipt_no=number,
                 )
+        terminal.sync_now()
         points = None
         if member_no:
             points = ReceiptPoints(member_no, self.cart.points_used, earned, balance_after)

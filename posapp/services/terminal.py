@@ -20,7 +20,7 @@ from sqlalchemy import select
 from posapp.domain.barcodes import parse_scan
 from posapp.domain.pins import verify_pin
 from posapp.domain.receipt import ReceiptDocument
-from posapp.services import aftersale, catalog, closing, customers, members
+from posapp.services import aftersale, catalog, closing, customers, link, members
 from posapp.services.catalog import ProductInfo
 from posapp.services.closing import ClosingReport
 from posapp.services.customers import CustomerInfo
@@ -31,6 +31,7 @@ from posapp.services.errors import (
     NotSignedIn,
     SignInFailed,
 )
+from posapp.services.link import ServerLink
 from posapp.services.records import audit, dead_letter_count, pending_event_count
 from posapp.services.sale import CompletedSale, SaleSession, SuspendedSaleInfo
 from posapp.store import Database, open_database
@@ -99,6 +100,7 @@ class Terminal:
         self.db = db
         self.clock = clock
         self.clerk: ClerkInfo | None = None
+        self.link: ServerLink | None = None
         self.settings = self.reload_settings()
 
     @classmethod
@@ -108,8 +110,57 @@ class Terminal:
         return cls(open_database(directory / DATABASE_FILE), clock=clock)
 
     def close(self) -> None:
-        """Release the database."""
+        """Stop syncing and release the database."""
+        self.disconnect()
         self.db.close()
+
+    # ---- the server -------------------------------------------------------------------------------
+
+    def pair_with_server(
+        self, *, server_url: str, pairing_code: str, device_name: str, terminal_code: str = "01"
+    ) -> None:
+        """Pair with the central server, keep the token in the keyring, download the store's data."""
+        self.link = link.pair(
+            self,
+            server_url=server_url,
+            pairing_code=pairing_code,
+            device_name=device_name,
+            terminal_code=terminal_code,
+        )
+        self.link.agent.sync_once()
+        self.reload_settings()
+
+    @property
+    def is_paired(self) -> bool:
+        """True once the terminal has a server to sync with."""
+        return bool(self.settings.server_url and self.settings.device_id)
+
+    def connect(self, *, background: bool = True) -> None:
+        """Start the sync agent of a paired terminal (a no-op when not paired)."""
+        if self.link is None and self.is_paired:
+            self.link = link.connect(self)
+        if self.link is not None and background and not self.link.agent.running:
+            self.link.start()
+
+    def disconnect(self) -> None:
+        """Stop the sync agent; unsent events stay in the outbox."""
+        if self.link is not None:
+            self.link.stop()
+            self.link = None
+
+    def sync_now(self) -> None:
+        """Ask the agent to sync at once (after a sale, or when the network is back)."""
+        if self.link is not None:
+            self.link.agent.wake()
+
+    def customer_history(self, member_no: str) -> link.CustomerHistory:
+        """A member's whole history, store and online (live, or this terminal's own when offline)."""
+        self.require_clerk()
+        return link.customer_history(self, self.link, member_no)
+
+    def stock_everywhere(self, sku: str) -> link.StockView:
+        """Stock of ``sku`` in this store, the other stores and the online warehouse."""
+        return link.stock_everywhere(self, self.link, sku)
 
     # ---- configuration and time -----------------------------------------------------------------
 

@@ -28,6 +28,10 @@ class TerminalSettings:
     address: str = ""
     phone: str = ""
     terminal_code: str = "01"
+    server_url: str = ""
+    device_id: str = ""
+    language: str = "ja"
+    printer: str = ""
     tax_rounding: str = Rounding.DOWN.value
     price_limit: int = 1_000_000
     points_unit: int = 100

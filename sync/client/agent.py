@@ -119,6 +119,11 @@ class SyncAgent:
         self._thread = threading.Thread(target=self._run, name="sync-agent", daemon=True)
         self._thread.start()
 
+    @property
+    def running(self) -> bool:
+        """True while the background thread is alive."""
+        return self._thread is not None and self._thread.is_alive()
+
     def wake(self) -> None:
         """Sync now (after a sale, or when the network is back)."""
         self._wake.set()

@@ -1,0 +1,203 @@
+"""The terminal's link to the central server: pairing, the sync agent, and live look-ups with a cache fallback.
+
+Live look-ups (a customer's whole history, stock in other stores) ask the server with a short
+timeout; when it does not answer they fall back to what this terminal has cached, labelled with
+its age, so the counter never waits on the network.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from posapp.services.errors import NotConfigured
+from posapp.store.models import Customer, Sale, StockLevel, SyncState
+from sync.client import credentials
+from sync.client.agent import SyncAgent
+from sync.client.http import ServerRefused, ServerUnavailable, SyncClient, check_server_url
+
+if TYPE_CHECKING:
+    from posapp.services.terminal import Terminal
+
+LIVE_TIMEOUT = 1.5
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One event of a customer's life with the chain: a store sale, an online order, points, a note."""
+
+    kind: str
+    channel: str
+    location: str | None
+    occurred_at: datetime
+    reference: str
+    items: tuple[tuple[str, int, int], ...]
+    amount: int | None
+    points: int | None
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerHistory:
+    """The timeline, newest first; ``live`` is False when it comes from this terminal's cache."""
+
+    entries: tuple[HistoryEntry, ...]
+    as_of: datetime | None
+    live: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StockAt:
+    """Stock of a SKU at one location."""
+
+    location: str
+    quantity: int
+    updated_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class StockView:
+    """Stock everywhere; ``live`` is False when it comes from the cache (``as_of`` says how old)."""
+
+    sku: str
+    levels: tuple[StockAt, ...]
+    as_of: datetime | None
+    live: bool
+
+
+class ServerLink:
+    """A paired terminal's client and sync agent."""
+
+    def __init__(self, terminal: Terminal, client: SyncClient, agent: SyncAgent) -> None:
+        self.terminal = terminal
+        self.client = client
+        self.agent = agent
+
+    def start(self) -> None:
+        """Start syncing in the background."""
+        self.agent.start()
+
+    def stop(self) -> None:
+        """Stop syncing (the outbox keeps what is unsent)."""
+        self.agent.stop()
+        self.client.close()
+
+
+def data_dir_of(terminal: Terminal) -> Path:
+    """The folder of the terminal's database (the demo's file keyring lives there too)."""
+    return Path(terminal.db.path).parent
+
+
+def pair(
+    terminal: Terminal, *, server_url: str, pairing_code: str, device_name: str, terminal_code: str
+) -> ServerLink:
+    """Trade a pairing code for a device token (kept in the keyring), then download the store's data."""
+    url = check_server_url(server_url)
+    client = SyncClient(url)
+    pairing = client.pair(pairing_code=pairing_code.strip(), device_name=device_name)
+    credentials.save_token(
+        server_url=url, device_id=pairing.device_id, token=pairing.token, data_dir=data_dir_of(terminal)
+    )
+    terminal.configure(
+        server_url=url,
+        device_id=pairing.device_id,
+        store_code=pairing.store_code,
+        terminal_code=terminal_code,
+    )
+    client.close()
+    return connect(terminal)
+
+
+def connect(terminal: Terminal, *, on_progress: Any = None) -> ServerLink:
+    """The link of an already paired terminal (token from the keyring)."""
+    settings = terminal.settings
+    if not settings.server_url or not settings.device_id:
+        raise NotConfigured("pair this terminal with a server first")
+    token = credentials.load_token(
+        server_url=settings.server_url, device_id=settings.device_id, data_dir=data_dir_of(terminal)
+    )
+    if token is None:
+        raise NotConfigured("the device token is missing from the keyring; pair again")
+    client = SyncClient(settings.server_url, token)
+    agent = SyncAgent(
+        terminal.db,
+        client,
+        store_code=settings.store_code,
+        terminal_code=settings.terminal_code,
+        clock=terminal.clock,
+        on_progress=on_progress,
+    )
+    return ServerLink(terminal, client, agent)
+
+
+def customer_history(terminal: Terminal, link: ServerLink | None, member_no: str) -> CustomerHistory:
+    """The customer's whole history from the server, or this terminal's own sales when offline."""
+    with terminal.db.read() as session:
+        customer = session.scalar(select(Customer).where(Customer.member_no == member_no))
+        server_id = customer.server_id if customer else None
+    if link is not None and server_id is not None:
+        try:
+            rows = link.client.get_json(f"/v1/customers/{server_id}/history", timeout=LIVE_TIMEOUT)
+            return CustomerHistory(tuple(_history_entry(row) for row in rows), terminal.now(), live=True)
+        except (ServerUnavailable, ServerRefused):
+            pass
+    with terminal.db.read() as session:
+        sales = session.scalars(
+            select(Sale).where(Sale.member_no == member_no).order_by(Sale.at.desc()).limit(50)
+        )
+        entries = tuple(
+            HistoryEntry(
+                kind={"sale": "store_sale", "return": "store_return", "void": "store_void"}[sale.kind],
+                channel="store",
+                location=terminal.settings.store_code,
+                occurred_at=sale.at,
+                reference=sale.receipt_no,
+                items=tuple((line.name, line.quantity, line.amount) for line in sale.lines),
+                amount=sale.total,
+                points=sale.points_earned - sale.points_used,
+            )
+            for sale in sales
+        )
+        as_of = session.scalar(select(SyncState.last_pull_at).where(SyncState.id == 1))
+    return CustomerHistory(entries, as_of, live=False)
+
+
+def _history_entry(row: dict[str, Any]) -> HistoryEntry:
+    return HistoryEntry(
+        kind=row["kind"],
+        channel=row["channel"],
+        location=row.get("location"),
+        occurred_at=datetime.fromisoformat(row["occurred_at"]),
+        reference=row.get("reference", ""),
+        items=tuple((item["name"], item["qty"], item["amount"]) for item in row.get("items", [])),
+        amount=row.get("amount"),
+        points=row.get("points"),
+        detail=row.get("detail", ""),
+    )
+
+
+def stock_everywhere(terminal: Terminal, link: ServerLink | None, sku: str) -> StockView:
+    """Stock of ``sku`` in every store and the online warehouse: live, or cached and labelled."""
+    if link is not None:
+        try:
+            data = link.client.get_json(f"/v1/stock/{sku}", timeout=LIVE_TIMEOUT)
+            levels = tuple(
+                StockAt(
+                    level["location"],
+                    level["quantity"],
+                    datetime.fromisoformat(level["updated_at"]) if level.get("updated_at") else None,
+                )
+                for level in data["levels"]
+            )
+            return StockView(sku, levels, terminal.now(), live=True)
+        except (ServerUnavailable, ServerRefused):
+            pass
+    with terminal.db.read() as session:
+        rows = session.scalars(select(StockLevel).where(StockLevel.sku == sku).order_by(StockLevel.location))
+        levels = tuple(StockAt(row.location, row.quantity, row.updated_at) for row in rows)
+        as_of = session.scalar(select(SyncState.last_pull_at).where(SyncState.id == 1))
+    return StockView(sku, levels, as_of, live=False)

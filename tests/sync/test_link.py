@@ -1,0 +1,96 @@
+"""Pairing through the Terminal API, the token in a keyring, and live look-ups with an offline fallback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backends.fail import Keyring as FailKeyring
+
+from posapp.services import Terminal
+from sync.client import credentials
+from sync.client.http import InsecureServer, check_server_url
+from tests.services.conftest import MEMBER_NO, PRODUCTS, FakeClock
+from tests.sync.conftest import LiveServer
+
+JANS = [jan for jan, *_ in PRODUCTS]
+
+
+@pytest.fixture
+def file_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(credentials.FILE_KEYRING_ENV, "file")
+
+
+def paired_terminal(server: LiveServer, data_dir: Path) -> Terminal:
+    code = server.call("POST", "/v1/admin/stores/S001/pairing-codes")["code"]
+    terminal = Terminal.open(data_dir, clock=FakeClock())
+    terminal.pair_with_server(
+        server_url=server.url, pairing_code=code, device_name="レジ02", terminal_code="02"
+    )
+    return terminal
+
+
+def test_pairing_keeps_the_token_out_of_plain_settings(
+    server: LiveServer, tmp_path: Path, file_keyring: None
+) -> None:
+    terminal = paired_terminal(server, tmp_path / "t")
+    assert (terminal.settings.store_code, terminal.settings.terminal_code) == ("S001", "02")
+    assert terminal.search_products("緑茶")[0].price == 151
+    keyring_file = tmp_path / "t" / "demo-keyring-NOT-SECURE.cfg"
+    token = credentials.load_token(
+        server_url=server.url, device_id=terminal.settings.device_id, data_dir=tmp_path / "t"
+    )
+    assert token and token.startswith("dev_") and keyring_file.exists()
+    database = (tmp_path / "t" / "terminal.db").read_bytes()
+    assert token.encode() not in database, "the token must never be stored in the database"
+    terminal.close()
+
+
+def test_live_history_and_stock_then_offline_fallback(
+    server: LiveServer, tmp_path: Path, file_keyring: None
+) -> None:
+    terminal = paired_terminal(server, tmp_path / "t")
+    terminal.connect(background=False)
+    terminal.sign_in(code="1001", pin="1234")
+    from posapp.domain.tender import TenderKind
+
+    sale = terminal.start_sale()
+    sale.scan(JANS[0])
+    sale.attach_customer(MEMBER_NO)
+    sale.add_tender(TenderKind.CASH, 138)
+    receipt_no = sale.complete().receipt_no
+    assert terminal.link is not None
+    terminal.link.agent.sync_once()
+
+    history = terminal.customer_history(MEMBER_NO)
+    assert history.live and any(entry.reference == receipt_no for entry in history.entries)
+    stock = terminal.stock_everywhere("SKU-ONIGIRI")
+    assert stock.live and {level.location: level.quantity for level in stock.levels}["S001"] == 99
+
+    server.stop()
+    history = terminal.customer_history(MEMBER_NO)
+    assert not history.live and [entry.reference for entry in history.entries] == [receipt_no]
+    stock = terminal.stock_everywhere("SKU-ONIGIRI")
+    assert not stock.live and stock.as_of is not None
+    server.start()
+    terminal.close()
+
+
+def test_no_keyring_is_refused_clearly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(credentials.FILE_KEYRING_ENV, raising=False)
+    previous = keyring.get_keyring()
+    keyring.set_keyring(FailKeyring())
+    try:
+        with pytest.raises(credentials.NoKeyring, match="POSAPP_KEYRING=file"):
+            credentials.save_token(server_url="http://127.0.0.1:1", device_id="d", token="dev_x")
+    finally:
+        keyring.set_keyring(previous)
+
+
+@pytest.mark.parametrize("url", ["http://pos.example.com", "ftp://127.0.0.1", "http://10.0.0.5:8765"])
+def test_plain_http_only_to_loopback(url: str) -> None:
+    with pytest.raises(InsecureServer):
+        check_server_url(url)
+    assert check_server_url("http://127.0.0.1:8765/") == "http://127.0.0.1:8765"
+    assert check_server_url("https://pos.example.com") == "https://pos.example.com"
