@@ -130,6 +130,15 @@ def _insert_stock(
                     "created_at": now,
                 }
             )
+            # Terminals cache stock from the feed, so the initial counts go on it like any later move.
+            record_change(
+                session,
+                entity="stock",
+                key=f"{store.code}:{product['sku']}",
+                store_code=None,
+                payload={"location": store.code, "sku": product["sku"], "quantity": quantity,
+                         "updated_at": now.isoformat()},
+            )  # fmt: skip
     session.execute(insert(StockLevel), levels)
     session.execute(insert(StockMovement), movements)
 
