@@ -120,3 +120,25 @@ def test_bad_check_digit_only_warns() -> None:
 def test_malformed_registration_numbers_are_refused(number: str) -> None:
     with pytest.raises(InvalidRegistrationNumber):
         validate_registration_number(number)
+
+
+@given(
+    body=st.text(alphabet="0123456789", min_size=12, max_size=12).filter(
+        lambda b: b[0] not in "02" and not b.startswith("192")
+    )
+)
+def test_any_ean13_with_a_valid_check_digit_round_trips(body: str) -> None:
+    code = body + ean_check_digit(body)
+    assert parse_scan(code) == ProductCode(code)
+
+
+@given(
+    body=st.text(alphabet="0123456789", min_size=12, max_size=12),
+    position=st.integers(0, 12),
+    delta=st.integers(1, 9),
+)
+def test_a_single_corrupted_digit_is_always_caught(body: str, position: int, delta: int) -> None:
+    code = body + ean_check_digit(body)
+    corrupted = code[:position] + str((int(code[position]) + delta) % 10) + code[position + 1 :]
+    with pytest.raises(InvalidBarcode):
+        parse_scan(corrupted)
