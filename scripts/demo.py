@@ -25,7 +25,12 @@ URL = f"http://{HOST}:{PORT}"
 
 
 def _env() -> dict[str, str]:
-    return {**os.environ, "POSAPP_DATA_DIR": str(SERVER_DIR), "POSAPP_KEYRING": "file", "PYTHONUNBUFFERED": "1"}
+    return {
+        **os.environ,
+        "POSAPP_DATA_DIR": str(SERVER_DIR),
+        "POSAPP_KEYRING": "file",
+        "PYTHONUNBUFFERED": "1",
+    }
 
 
 def _server_cli(*args: str) -> str:
@@ -79,11 +84,16 @@ def pair_terminal(data_dir: Path, terminal_code: str) -> None:
             return
         admin = _server_cli("admin-token", "--show")
         code = requests.post(
-            f"{URL}/v1/admin/stores/S001/pairing-codes", headers={"Authorization": f"Bearer {admin}"}, timeout=10
+            f"{URL}/v1/admin/stores/S001/pairing-codes",
+            headers={"Authorization": f"Bearer {admin}"},
+            timeout=10,
         ).json()["code"]
         print(f"Pairing terminal {terminal_code} with store S001 and downloading its data…", flush=True)
         terminal.pair_with_server(
-            server_url=URL, pairing_code=code, device_name=f"デモ レジ{terminal_code}", terminal_code=terminal_code
+            server_url=URL,
+            pairing_code=code,
+            device_name=f"デモ レジ{terminal_code}",
+            terminal_code=terminal_code,
         )
     finally:
         terminal.close()
@@ -91,8 +101,12 @@ def pair_terminal(data_dir: Path, terminal_code: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--join", action="store_true", help="open a second terminal on the running demo server")
-    parser.add_argument("--no-window", action="store_true", help="set everything up but do not open the window")
+    parser.add_argument(
+        "--join", action="store_true", help="open a second terminal on the running demo server"
+    )
+    parser.add_argument(
+        "--no-window", action="store_true", help="set everything up but do not open the window"
+    )
     args = parser.parse_args(argv)
     DEMO.mkdir(exist_ok=True)
     if args.join and not _healthy():
