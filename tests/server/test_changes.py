@@ -121,3 +121,17 @@ def test_polling_reader_misses_nothing_under_concurrent_writers(pg_sessions: ses
         thread.join()
     poll()
     assert sorted(seen) == sorted(f"{n}:{i}" for n in range(writers) for i in range(per_writer))
+
+
+def test_a_rolled_back_savepoint_forgets_only_its_own_changes(api: Api) -> None:
+    with api.session() as session:
+        before = latest_change_id(session)
+        record_change(session, entity="product", key="kept", store_code=None, payload={})
+        with pytest.raises(ValueError), session.begin_nested():
+            record_change(session, entity="product", key="dropped", store_code=None, payload={})
+            raise ValueError("one refused event in a batch")
+        with session.begin_nested():
+            record_change(session, entity="product", key="also kept", store_code=None, payload={})
+        session.commit()
+        keys = [change.key for change in read_changes(session, after=before, limit=10, store_code=None)]
+    assert keys == ["kept", "also kept"]

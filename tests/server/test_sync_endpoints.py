@@ -100,3 +100,35 @@ def test_another_protocol_version_is_refused_with_426(api: Api) -> None:
     body = json.dumps({"protocol_version": 99, "terminal_code": "01", "events": []})
     answer = api.client.post("/v1/sync/push", content=body, headers=api.device("S001"))
     assert answer.status_code == 426
+
+
+def test_the_bulk_path_and_the_careful_path_agree(api: Api, monkeypatch: Any) -> None:
+    from sqlalchemy import func, select
+    from sqlalchemy.exc import OperationalError
+
+    from sync.server.changes.models import ChangeLog
+    from sync.server.sales.models import StoreSale
+    from sync.server.stock.models import StockLevel
+    from sync.server.syncfeed import bulk
+
+    api.products(product("A1", 100))
+    device = api.device("S001")
+    assert push(api, device, [sale_event("S001", seq=1)]).json()["results"][0]["status"] == "applied"
+
+    def fail(*args: Any, **kwargs: Any) -> None:
+        raise OperationalError("INSERT", {}, Exception("injected"))
+
+    monkeypatch.setattr(bulk, "_earn_points", fail)  # the bulk savepoint fails after it moved stock
+    with api.session() as session:
+        changes_before = session.scalar(
+            select(func.count()).select_from(ChangeLog).where(ChangeLog.entity == "stock")
+        )
+    results = push(api, device, [sale_event("S001", seq=n) for n in (2, 3)]).json()["results"]
+    assert [r["status"] for r in results] == ["applied", "applied"]
+    with api.session() as session:
+        assert session.scalar(select(func.count()).select_from(StoreSale)) == 3
+        assert session.scalar(select(StockLevel.quantity)) == -3
+        stock_changes = session.scalar(
+            select(func.count()).select_from(ChangeLog).where(ChangeLog.entity == "stock")
+        )
+    assert stock_changes == changes_before + 2, "the rolled-back bulk attempt must leave no change-feed rows"

@@ -15,13 +15,14 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, or_, select, text
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from sync.server.changes.models import ChangeLog, ServerEpoch
 from sync.server.db.base import utcnow
 
 CHANGE_LOG_LOCK_ID = 0x0D0C_1A06
 _PENDING = "pending_changes"
+_SAVEPOINT_MARKS = "pending_changes_marks"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +47,19 @@ def record_change(
     )
 
 
+def pending_mark(session: Session) -> int:
+    """How many changes are queued now; pass it to ``drop_pending_since`` when a savepoint rolls back."""
+    return len(session.info.get(_PENDING, []))
+
+
+def drop_pending_since(session: Session, mark: int) -> None:
+    """Forget changes queued after ``mark``: their savepoint was rolled back, so they never happened."""
+    pending: list[dict[str, Any]] = session.info.get(_PENDING, [])
+    del pending[mark:]
+
+
 def _write_pending(session: Session) -> None:
+    session.info.pop(_SAVEPOINT_MARKS, None)
     pending: list[dict[str, Any]] = session.info.pop(_PENDING, [])
     if not pending:
         return
@@ -55,8 +68,23 @@ def _write_pending(session: Session) -> None:
     session.execute(insert(ChangeLog), pending)
 
 
-def _drop_pending(session: Session, *args: Any) -> None:
-    session.info.pop(_PENDING, None)
+def _mark_savepoint(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.nested:
+        session.info.setdefault(_SAVEPOINT_MARKS, {})[id(transaction)] = pending_mark(session)
+
+
+def _forget_rolled_back(session: Session, previous_transaction: SessionTransaction) -> None:
+    # A savepoint's rollback forgets only what was queued inside it; the outer transaction's rollback
+    # forgets everything. (Dropping everything on any rollback would lose the changes of the events
+    # that were applied before a refused one in the same batch.)
+    marks: dict[int, int] = session.info.get(_SAVEPOINT_MARKS, {})
+    if previous_transaction.nested:
+        mark = marks.pop(id(previous_transaction), None)
+        if mark is not None:
+            drop_pending_since(session, mark)
+    elif previous_transaction.parent is None:
+        session.info.pop(_PENDING, None)
+        session.info.pop(_SAVEPOINT_MARKS, None)
 
 
 def install_change_log_writer(factory: sessionmaker[Session]) -> None:
@@ -64,7 +92,8 @@ def install_change_log_writer(factory: sessionmaker[Session]) -> None:
     from sqlalchemy import event
 
     event.listen(factory, "before_commit", _write_pending)
-    event.listen(factory, "after_rollback", _drop_pending)
+    event.listen(factory, "after_transaction_create", _mark_savepoint)
+    event.listen(factory, "after_soft_rollback", _forget_rolled_back)
 
 
 def read_changes(session: Session, *, after: int, limit: int, store_code: str | None) -> list[Change]:

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from posapp.domain.errors import DomainError
@@ -35,6 +36,7 @@ from sync.server.points import service as points_service
 from sync.server.problems import ProblemError
 from sync.server.sales.models import StoreSale
 from sync.server.stock import service as stock_service
+from sync.server.syncfeed import bulk
 from sync.server.syncfeed.models import DeadLetter, ReceivedEvent
 
 
@@ -55,8 +57,20 @@ def apply_batch(
         row.id: row
         for row in session.scalars(select(ReceivedEvent).where(ReceivedEvent.id.in_([e.id for e in events])))
     }
+    fast: dict[int, EventResult] = {}
+    candidates = bulk.fast_candidates(
+        caller, terminal_code, [(i, e) for i, e in enumerate(events) if e.id not in seen]
+    )
+    if candidates:
+        try:
+            fast = bulk.apply_fast(session, caller, candidates)
+        except SQLAlchemyError:
+            fast = {}  # its savepoint (and the changes it queued) rolled back; the careful path decides
     results = []
-    for event in events:
+    for index, event in enumerate(events):
+        if index in fast:
+            results.append(fast[index])
+            continue
         previous = seen.get(event.id)
         if previous is not None:
             results.append(_replay_answer(session, caller, event, previous))
