@@ -86,17 +86,38 @@ def apply_fast(session: Session, caller: Caller, sales: list[FastSale]) -> dict[
     now = utcnow()
     flags: dict[int, list[str]] = defaultdict(list)
     with session.begin_nested():
-        session.execute(insert(StoreSale), [_sale_row(caller, sale, customers) for _, _, sale in batch])
+        _bulk_insert(session, StoreSale, [_sale_row(caller, sale, customers) for _, _, sale in batch])
         _move_stock(session, caller, batch, products, flags, now)
         _earn_points(session, caller, batch, customers, now)
-        session.execute(
-            insert(ReceivedEvent),
+        _bulk_insert(
+            session,
+            ReceivedEvent,
             [_received_row(caller, event, flags[index], now) for index, event, _ in batch],
         )
     return {
         index: EventResult(id=event.id, status=EventStatus.APPLIED, flags=flags[index])
         for index, event, _ in batch
     }
+
+
+def _bulk_insert(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows``; on PostgreSQL through COPY, several times faster than a pipelined executemany."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name != "postgresql":
+        session.execute(insert(model), rows)
+        return
+    from psycopg.types.json import Jsonb
+
+    columns = list(rows[0])
+    raw = session.connection().connection.driver_connection
+    assert raw is not None
+    with (
+        raw.cursor() as cursor,
+        cursor.copy(f"COPY {model.__tablename__} ({', '.join(columns)}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row([Jsonb(v) if isinstance(v, dict | list) else v for v in (row[c] for c in columns)])
 
 
 def _sale_row(caller: Caller, sale: SaleCompleted, customers: dict[str, Any]) -> dict[str, Any]:
@@ -190,7 +211,7 @@ def _move_stock(
             )
             if running[pid] < 0 and "negative_stock" not in flags[index]:
                 flags[index].append("negative_stock")
-    session.execute(insert(StockMovement), movements)
+    _bulk_insert(session, StockMovement, movements)
     sku_of = {pid: sku for sku, pid in products.items()}
     for pid, quantity in final.items():
         record_change(
@@ -234,5 +255,4 @@ def _earn_points(
                 }
             )
         points_service.publish_balance(session, customer_id=customer_id, balance=balance)
-    if entries:
-        session.execute(insert(PointsEntry), entries)
+    _bulk_insert(session, PointsEntry, entries)
