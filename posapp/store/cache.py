@@ -16,6 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.orm import Session
 
+from posapp.store import fts
 from posapp.store.models import Clerk, Customer, Product, StockLevel, SyncState
 from posapp.store.settings import save_settings
 
@@ -40,13 +41,16 @@ def _when(value: Any) -> datetime | None:
 def _upsert(session: Session, model: Any, rows: list[dict[str, Any]], keys: list[str]) -> None:
     if not rows:
         return
-    statement = insert(model).values(rows)
-    columns = {name: statement.excluded[name] for name in rows[0] if name not in keys}
-    session.execute(
-        statement.on_conflict_do_update(
-            index_elements=keys, set_=columns, where=model.version < statement.excluded.version
-        )
+    # One compiled statement run with executemany: compiling a multi-row VALUES statement per page
+    # costs far more than SQLite takes to execute it.
+    table = model.__table__
+    statement = insert(table)
+    upsert = statement.on_conflict_do_update(
+        index_elements=keys,
+        set_={name: statement.excluded[name] for name in rows[0] if name not in keys},
+        where=table.c.version < statement.excluded.version,
     )
+    session.connection().execute(upsert, rows)
 
 
 def apply_changes(session: Session, changes: Iterable[CacheChange], *, store_code: str) -> int:
@@ -93,13 +97,8 @@ def apply_changes(session: Session, changes: Iterable[CacheChange], *, store_cod
             )
         else:
             applied -= 1
-    # Batched so that a page of thousands of products is a handful of statements, not thousands.
-    batch = list(products.values())
-    for start in range(0, len(batch), 500):
-        _upsert(session, Product, batch[start : start + 500], ["sku"])
-    levels = list(stock.values())
-    for start in range(0, len(levels), 500):
-        _upsert(session, StockLevel, levels[start : start + 500], ["location", "sku"])
+    _upsert(session, Product, list(products.values()), ["sku"])
+    _upsert(session, StockLevel, list(stock.values()), ["location", "sku"])
     return applied
 
 
@@ -165,6 +164,7 @@ def cursor_state(session: Session) -> SyncState:
 
 def clear_cache(session: Session) -> None:
     """Empty the cache tables before a full resync; the outbox and the facts are never touched."""
+    fts.enter_bulk_mode(session)  # the catalog is reloaded next: index it once, at the end
     for model in (Product, StockLevel, Clerk):
         session.execute(delete(model))
     session.execute(delete(Customer).where(Customer.server_id.is_not(None)))

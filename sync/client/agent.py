@@ -94,12 +94,17 @@ class SyncAgent:
     def pull_all(self) -> int:
         """Pull pages until the feed is drained; each page is applied with its cursor atomically."""
         pulled = 0
+        bulk = local.prepare_catalog_load(self.db)
         while True:
             reply = self.client.pull(cursor=local.current_cursor(self.db), limit=PULL_PAGE)
             pulled += local.apply_pull_page(self.db, reply, store_code=self.store_code, now=self.clock())
             if self.on_progress is not None:
                 self.on_progress(pulled)
+            if reply.resync:
+                bulk = True  # the cache was emptied: the catalog comes again, indexed at the end
             if not reply.has_more:
+                if bulk:
+                    local.finish_catalog_load(self.db)
                 return pulled
 
     def sync_once(self) -> SyncRound:

@@ -6,9 +6,9 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
-from posapp.store import Database
+from posapp.store import Database, fts
 from posapp.store.cache import CacheChange, apply_changes, clear_cache, cursor_state
-from posapp.store.models import OutboxEvent
+from posapp.store.models import OutboxEvent, Product
 from sync.protocol.events import Event, EventKind
 from sync.protocol.messages import EventStatus, PullReply, PushReply
 
@@ -93,6 +93,21 @@ def apply_pull_page(db: Database, reply: PullReply, *, store_code: str, now: dat
         state.online = True
         state.last_error = ""
         return applied
+
+
+def prepare_catalog_load(db: Database) -> bool:
+    """Enter bulk-load mode when the catalog is empty (first download); True while in that mode."""
+    with db.write() as session:
+        if not fts.in_bulk_mode(session) and session.scalar(select(Product.id).limit(1)) is None:
+            fts.enter_bulk_mode(session)
+        return fts.in_bulk_mode(session)
+
+
+def finish_catalog_load(db: Database) -> None:
+    """Index the downloaded catalog in one pass and restore the per-row index triggers."""
+    with db.write() as session:
+        if fts.in_bulk_mode(session):
+            fts.leave_bulk_mode(session)
 
 
 def record_failure(db: Database, message: str) -> None:
