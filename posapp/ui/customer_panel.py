@@ -1,0 +1,128 @@
+"""The customer panel: empty until a member is attached, then the whole customer at a glance."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+
+from posapp.services.customers import CustomerInfo
+from posapp.services.link import CustomerHistory
+from posapp.ui.formatting import local_time, points, rank_text, yen
+from posapp.ui.i18n import tr
+from posapp.ui.widgets import Retranslating, caption
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One purchase in the customer's timeline, from any channel."""
+
+    at: datetime
+    channel: str
+    place: str
+    amount: int
+    note: str = ""
+
+
+def panel_entries(history: CustomerHistory) -> list[HistoryEntry]:
+    """The purchases (store sales and online orders) of a customer's timeline, for the panel."""
+    return [
+        HistoryEntry(
+            at=entry.occurred_at,
+            channel=entry.channel,
+            place=tr("オンライン") if entry.channel == "online" else (entry.location or ""),
+            amount=entry.amount or 0,
+            note="" if history.live else tr("このレジの記録"),
+        )
+        for entry in history.entries
+        if entry.kind in ("store_sale", "online_order")
+    ]
+
+
+def history_lines(entries: Sequence[HistoryEntry], zone: str, limit: int = 3) -> list[str]:
+    """``11/15 新宿店  ¥3,240`` lines, newest first, with a channel mark for online orders."""
+    lines = []
+    for entry in sorted(entries, key=lambda e: e.at, reverse=True)[:limit]:
+        mark = "🛒 " if entry.channel == "online" else ""
+        lines.append(f"{local_time(entry.at, zone, '%m/%d')}  {mark}{entry.place}  {yen(entry.amount)}")
+    return lines
+
+
+class CustomerPanel(Retranslating, QFrame):
+    """Name, member no, shared and available points, rank, last visit, note, recent purchases."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("customerPanel")
+        self.zone = "Asia/Tokyo"
+        self.customer: CustomerInfo | None = None
+        self.history: list[HistoryEntry] | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 12, 14, 12)
+        layout.setSpacing(6)
+        self.title = caption(name="panelTitle")
+        self.name = QLabel()
+        self.name.setObjectName("customerName")
+        self.member_no = QLabel()
+        self.points = QLabel()
+        self.points.setObjectName("customerPoints")
+        self.points.setWordWrap(True)
+        self.available = QLabel()
+        self.rank = QLabel()
+        self.note = QLabel()
+        self.note.setObjectName("customerNote")
+        self.note.setWordWrap(True)
+        self.history_title = caption(name="sectionTitle")
+        self.history_text = QLabel()
+        self.history_text.setWordWrap(True)
+        self.history_text.setObjectName("historyText")
+        for widget in (
+            self.title,
+            self.name,
+            self.member_no,
+            self.points,
+            self.available,
+            self.rank,
+            self.note,
+            self.history_title,
+            self.history_text,
+        ):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        self.retranslate()
+
+    def show_customer(self, customer: CustomerInfo | None, history: list[HistoryEntry] | None = None) -> None:
+        """Fill the panel (``None`` empties it); ``history`` is ``None`` when not available yet."""
+        self.customer = customer
+        self.history = history
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Texts in the current language."""
+        customer = self.customer
+        self.title.setText(tr("会員"))
+        filled = customer is not None
+        for widget in (self.member_no, self.points, self.available, self.rank, self.history_title):
+            widget.setVisible(filled)
+        self.history_text.setVisible(filled)
+        if customer is None:
+            self.name.setText(tr("会員カードをスキャン"))
+            self.note.hide()
+            return
+        self.name.setText(customer.name)
+        self.member_no.setText(f"No.{customer.member_no}")
+        self.points.setText(f"{tr('ポイント')} {points(customer.points_balance)}  ({tr('店舗・EC共通')})")
+        self.available.setText(f"{tr('利用可能')} {points(customer.available_points)}")
+        visit = local_time(customer.last_visit, self.zone, "%m/%d")
+        self.rank.setText(f"{rank_text(customer.rank)}   {tr('最終来店')} {visit}")
+        self.note.setVisible(bool(customer.note))
+        self.note.setText(f"⚠ {customer.note}")
+        self.history_title.setText("─ " + tr("最近の購入") + " ─")
+        if self.history is None:
+            self.history_text.setText(tr("履歴はサーバー接続時に表示"))
+        elif not self.history:
+            self.history_text.setText(tr("購入履歴はありません"))
+        else:
+            self.history_text.setText("\n".join(history_lines(self.history, self.zone)))

@@ -1,0 +1,1 @@
+"""Dialogs of the sale screen; each is opened window-modal and reports back by signal."""

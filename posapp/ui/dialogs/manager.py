@@ -1,0 +1,263 @@
+"""Manager (F12): X report, Z report with the denomination grid, cash in/out, settings."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from posapp.domain.closing import DENOMINATIONS
+from posapp.services import Approval, Terminal
+from posapp.services.closing import ClosingReport
+from posapp.ui.dialogs.base import PosDialog
+from posapp.ui.formatting import parse_amount, yen
+from posapp.ui.i18n import current_language, tr
+from posapp.ui.widgets import touch_button
+from posapp.ui.worker import DbWorker
+
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+TENDER_NAMES = {
+    "cash": "現金",
+    "card": "クレジット",
+    "emoney": "電子マネー",
+    "qr": "QR",
+    "voucher": "商品券",
+    "points": "ポイント",
+}
+
+
+def report_text(report: ClosingReport) -> str:
+    """The figures of an X or Z report, one per line."""
+    f = report.figures
+    lines = [
+        f"{tr('総売上')}  {yen(f.gross_sales)}",
+        f"{tr('純売上')}  {yen(f.net_sales)}",
+        f"{tr('客数')}  {f.customers}   {tr('点数')}  {f.items}",
+        f"{tr('値引')}  {yen(f.discounts)}   {tr('ポイント使用')}  {f.points_used:,} pt",
+        f"{tr('取消')}  {f.voids_count}{tr('件')} {yen(f.voids_amount)}",
+        f"{tr('返品')}  {f.returns_count}{tr('件')} {yen(f.returns_amount)}",
+        f"{tr('入金')}  {yen(f.cash_in)}   {tr('出金')}  {yen(f.cash_out)}",
+        "",
+    ]
+    for rate in sorted(f.by_rate, key=lambda r: -r.rate):
+        lines.append(f"{rate.rate}%{tr('対象')}  {yen(rate.gross)}  ({tr('内税')} {yen(rate.tax)})")
+    for kind, amount in f.by_tender.items():
+        lines.append(f"{tr(TENDER_NAMES.get(kind, kind))}  {yen(amount)}")
+    lines += ["", f"{tr('理論現金')}  {yen(f.expected_cash)}"]
+    if report.closing_no is not None and report.reconciliation is not None:
+        lines.insert(0, f"{tr('精算')} No.{report.closing_no}")
+        lines.append(f"{tr('過不足')}  {yen(report.reconciliation.over_short)}")
+    return "\n".join(lines)
+
+
+class DenominationGrid(QWidget):
+    """One row per note and coin: count × face = amount; total, expected, over/short."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.expected = 0
+        self.counts: dict[int, QSpinBox] = {}
+        self.amounts: dict[int, QLabel] = {}
+        grid = QGridLayout(self)
+        grid.setVerticalSpacing(2)
+        for column, title in enumerate((tr("金種"), tr("枚数"), tr("金額"))):
+            header = QLabel(title)
+            header.setObjectName("sectionTitle")
+            grid.addWidget(header, 0, column)
+        for row, face in enumerate(DENOMINATIONS, start=1):
+            grid.addWidget(QLabel(yen(face)), row, 0)
+            spin = QSpinBox()
+            spin.setRange(0, 99_999)
+            spin.setAlignment(RIGHT)
+            spin.setButtonSymbols(QSpinBox.ButtonSymbols.NoButtons)
+            spin.valueChanged.connect(lambda _v: self.refresh())
+            amount = QLabel(yen(0))
+            amount.setAlignment(RIGHT)
+            grid.addWidget(spin, row, 1)
+            grid.addWidget(amount, row, 2)
+            self.counts[face], self.amounts[face] = spin, amount
+        self.total = QLabel()
+        self.total.setObjectName("gridTotal")
+        self.expected_label = QLabel()
+        self.over_short = QLabel()
+        self.over_short.setObjectName("overShort")
+        last = len(DENOMINATIONS) + 1
+        for offset, (title, label) in enumerate(
+            ((tr("合計"), self.total), (tr("理論現金"), self.expected_label), (tr("過不足"), self.over_short))
+        ):
+            grid.addWidget(QLabel(title), last + offset, 0)
+            label.setAlignment(RIGHT)
+            grid.addWidget(label, last + offset, 1, 1, 2)
+        self.refresh()
+
+    def count_map(self) -> dict[int, int]:
+        """{face: pieces} counted."""
+        return {face: spin.value() for face, spin in self.counts.items() if spin.value()}
+
+    def refresh(self) -> None:
+        """Recompute amounts, total and over/short."""
+        total = 0
+        for face, spin in self.counts.items():
+            amount = face * spin.value()
+            total += amount
+            self.amounts[face].setText(yen(amount))
+        self.total.setText(yen(total))
+        self.expected_label.setText(yen(self.expected))
+        difference = total - self.expected
+        mark = "▲ " + tr("過剰") if difference > 0 else "▼ " + tr("不足") if difference < 0 else "✔"
+        self.over_short.setText(f"{yen(difference)}  {mark}")
+
+
+class ManagerDialog(PosDialog):
+    """The manager's menu, opened after an approval."""
+
+    sign_out = Signal()
+    language_changed = Signal(str)
+
+    def __init__(
+        self, terminal: Terminal, worker: DbWorker, approval: Approval, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(worker, tr("管理") + f" — {approval.manager_name}", parent)
+        self.terminal = terminal
+        self.approval = approval
+        self.tabs = QTabWidget()
+        self.x_text = QPlainTextEdit()
+        self.x_text.setReadOnly(True)
+        self.x_text.setObjectName("reportText")
+        self.tabs.addTab(self.x_text, tr("点検 (X)"))
+        self.tabs.addTab(self._z_tab(), tr("精算 (Z)"))
+        self.tabs.addTab(self._cash_tab(), tr("入出金"))
+        self.tabs.addTab(self._settings_tab(), tr("設定"))
+        sign_out = touch_button(tr("サインアウト"), focus=True)
+        sign_out.clicked.connect(self._sign_out)
+        close = touch_button(tr("閉じる"), name="primary", focus=True)
+        close.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(sign_out)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+        self.resize(900, 700)
+        self.load_x()
+
+    def _z_tab(self) -> QWidget:
+        tab = QWidget()
+        self.grid = DenominationGrid()
+        self.next_float = QLineEdit("30000")
+        self.z_result = QPlainTextEdit()
+        self.z_result.setReadOnly(True)
+        self.z_result.setObjectName("reportText")
+        run = touch_button(tr("精算を実行"), name="primary", focus=True)
+        run.clicked.connect(self.run_z)
+        side = QVBoxLayout()
+        form = QFormLayout()
+        form.addRow(tr("次回釣銭準備金"), self.next_float)
+        side.addLayout(form)
+        side.addWidget(run)
+        side.addWidget(self.z_result, 1)
+        layout = QHBoxLayout(tab)
+        layout.addWidget(self.grid, 3)
+        layout.addLayout(side, 2)
+        return tab
+
+    def _cash_tab(self) -> QWidget:
+        tab = QWidget()
+        self.cash_amount = QLineEdit()
+        self.cash_reason = QLineEdit()
+        self.cash_done = QLabel()
+        cash_in = touch_button(tr("入金"), focus=True)
+        cash_in.clicked.connect(lambda: self.move_cash("in"))
+        cash_out = touch_button(tr("出金"), focus=True)
+        cash_out.clicked.connect(lambda: self.move_cash("out"))
+        form = QFormLayout(tab)
+        form.addRow(tr("金額"), self.cash_amount)
+        form.addRow(tr("理由"), self.cash_reason)
+        row = QHBoxLayout()
+        row.addWidget(cash_in)
+        row.addWidget(cash_out)
+        form.addRow("", row)
+        form.addRow("", self.cash_done)
+        return tab
+
+    def _settings_tab(self) -> QWidget:
+        tab = QWidget()
+        self.language = QComboBox()
+        self.language.addItem("日本語", "ja")
+        self.language.addItem("English", "en")
+        self.language.setCurrentIndex(0 if current_language() == "ja" else 1)
+        self.points_cap = QSpinBox()
+        self.points_cap.setRange(0, 1_000_000)
+        self.points_cap.setSingleStep(100)
+        self.points_cap.setValue(self.terminal.settings.offline_points_cap)
+        self.points_cap.setSuffix(" pt")
+        save = touch_button(tr("保存"), name="primary", focus=True)
+        save.clicked.connect(self.save_settings)
+        form = QFormLayout(tab)
+        form.addRow(tr("表示言語"), self.language)
+        form.addRow(tr("オフライン時のポイント利用上限"), self.points_cap)
+        form.addRow("", save)
+        return tab
+
+    def load_x(self) -> None:
+        """Run the X report (it changes nothing)."""
+        self.run(self.terminal.x_report, self._show_x)
+
+    def _show_x(self, report: ClosingReport) -> None:
+        self.x_text.setPlainText(report_text(report))
+        self.grid.expected = report.figures.expected_cash
+        self.grid.refresh()
+
+    def run_z(self) -> None:
+        """Close the period with the counted drawer."""
+        counts, next_float, approval = (
+            self.grid.count_map(),
+            parse_amount(self.next_float.text()) or 0,
+            self.approval,
+        )
+        self.run(
+            lambda: self.terminal.z_report(counts=counts, next_float=next_float, approval=approval),
+            lambda report: self.z_result.setPlainText(report_text(report)),
+        )
+
+    def move_cash(self, direction: str) -> None:
+        """Cash in or out of the drawer."""
+        amount, reason, approval = (
+            parse_amount(self.cash_amount.text()) or 0,
+            self.cash_reason.text(),
+            self.approval,
+        )
+        if direction == "in":
+            op = lambda: self.terminal.cash_in(amount=amount, reason=reason)  # noqa: E731
+        else:
+            op = lambda: self.terminal.cash_out(amount=amount, reason=reason, approval=approval)  # noqa: E731
+        label = tr("入金") if direction == "in" else tr("出金")
+        self.run(op, lambda _r: self._cash_moved(f"✔ {label} {yen(amount)}"))
+
+    def _cash_moved(self, text: str) -> None:
+        self.cash_done.setText(text)
+        self.cash_amount.clear()
+        self.load_x()
+
+    def save_settings(self) -> None:
+        """Store the points cap in the terminal settings; switch the language at once."""
+        cap = self.points_cap.value()
+        self.language_changed.emit(str(self.language.currentData()))
+        self.run(lambda: self.terminal.configure(offline_points_cap=cap), lambda _s: self.clear_error())
+
+    def _sign_out(self) -> None:
+        self.sign_out.emit()
+        self.accept()

@@ -1,0 +1,152 @@
+"""The window: first run → sign-in → sale, with the status polled off the GUI thread."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
+
+from posapp.services import ClerkInfo, Terminal, TerminalStatus
+from posapp.ui.i18n import set_language, tr
+from posapp.ui.messages import error_text
+from posapp.ui.pages import FirstRunPage, SignInPage
+from posapp.ui.preferences import UiPreferences, save_preferences
+from posapp.ui.sale_view import SalePage
+from posapp.ui.widgets import Retranslating
+from posapp.ui.worker import DbWorker
+
+PairFunction = Callable[[Terminal, str, str], None]
+DemoFunction = Callable[[Terminal], None]
+STATUS_POLL_MS = 1_000
+
+
+class MainWindow(Retranslating, QMainWindow):
+    """One window per terminal; every screen is a page of the stack."""
+
+    def __init__(
+        self,
+        terminal: Terminal,
+        *,
+        data_dir: Path,
+        pair: PairFunction | None = None,
+        demo: DemoFunction | None = None,
+        server_url: str = "",
+        demo_hint: bool = False,
+        poll_ms: int = STATUS_POLL_MS,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.terminal = terminal
+        self.data_dir = data_dir
+        self.pair_function = pair
+        self.demo_function = demo
+        self.worker = DbWorker(self)
+        self.first_run = FirstRunPage(server_url)
+        self.first_run.pair_requested.connect(self.pair)
+        self.first_run.demo_requested.connect(self.open_demo)
+        self.sign_in = SignInPage(terminal, self.worker, demo=demo_hint)
+        self.sign_in.signed_in.connect(self.signed_in)
+        self.sale = SalePage(terminal, self.worker)
+        self.sale.sign_out_requested.connect(self.sign_out)
+        self.sale.language_requested.connect(self.change_language)
+        self.stack = QStackedWidget()
+        for page in (self.first_run, self.sign_in, self.sale):
+            self.stack.addWidget(page)
+        self.setCentralWidget(self.stack)
+        self.setMinimumSize(1024, 720)
+        self._status_in_flight = False
+        self.status_timer = QTimer(self)
+        self.status_timer.setInterval(poll_ms)
+        self.status_timer.timeout.connect(self.poll_status)
+        self.clock_timer = QTimer(self)
+        self.clock_timer.setInterval(1_000)
+        self.clock_timer.timeout.connect(lambda: self.sale.header.tick(self.terminal.now()))
+        self.retranslate()
+        if terminal.settings.store_code:
+            self.show_sign_in()
+        else:
+            self.stack.setCurrentWidget(self.first_run)
+
+    def retranslate(self) -> None:
+        """The title in the current language."""
+        self.setWindowTitle(tr("OmniPOS レジ"))
+
+    # ---- pages ----------------------------------------------------------------------------------
+
+    def show_sign_in(self) -> None:
+        """Ask for a clerk."""
+        self.sign_in.reset()
+        self.stack.setCurrentWidget(self.sign_in)
+        self.sign_in.code.setFocus()
+
+    def signed_in(self, clerk: ClerkInfo) -> None:
+        """Open the sale screen for ``clerk``."""
+        self.stack.setCurrentWidget(self.sale)
+        self.sale.begin()
+        self.sale.header.tick(self.terminal.now())
+        self.status_timer.start()
+        self.clock_timer.start()
+        self.poll_status()
+
+    def sign_out(self) -> None:
+        """Back to the sign-in page."""
+        self.status_timer.stop()
+        self.clock_timer.stop()
+        self.terminal.sign_out()
+        self.show_sign_in()
+
+    def pair(self, url: str, code: str) -> None:
+        """Trade the pairing code for this terminal's identity (on the worker: it is network work)."""
+        pair = self.pair_function
+        if pair is None:
+            self.first_run.banner.show_error(tr("このビルドではペアリングできません。デモで開いてください。"))
+            return
+        self.worker.run(
+            lambda: pair(self.terminal, url, code), success=self._configured, failure=self._pair_failed
+        )
+
+    def open_demo(self) -> None:
+        """Fill the terminal with demo data and sign in as a demo clerk."""
+        demo = self.demo_function
+        if demo is not None:
+            self.worker.run(lambda: demo(self.terminal), success=self._configured, failure=self._pair_failed)
+
+    def _configured(self, _result: object) -> None:
+        self.terminal.reload_settings()
+        self.terminal.connect()  # a paired terminal starts syncing in the background
+        self.show_sign_in()
+
+    def _pair_failed(self, error: Exception) -> None:
+        self.first_run.banner.show_error(error_text(error))
+
+    # ---- status and language --------------------------------------------------------------------
+
+    def poll_status(self) -> None:
+        """Ask for the status on the worker, one request at a time."""
+        if self._status_in_flight:
+            return
+        self._status_in_flight = True
+        self.worker.run(self.terminal.status, success=self._show_status, failure=self._status_failed)
+
+    def _show_status(self, status: TerminalStatus) -> None:
+        self._status_in_flight = False
+        self.sale.header.show_status(status)
+
+    def _status_failed(self, _error: Exception) -> None:
+        self._status_in_flight = False
+
+    def change_language(self, language: str) -> None:
+        """Switch the language now (every page re-labels itself) and remember it."""
+        set_language(language)
+        save_preferences(self.data_dir, UiPreferences(language=language))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Stop the timers and let the worker finish what it is writing."""
+        self.status_timer.stop()
+        self.clock_timer.stop()
+        self.worker.shutdown()
+        super().closeEvent(event)

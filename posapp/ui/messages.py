@@ -1,0 +1,66 @@
+"""Every error the cashier can see, by message key, in words a cashier understands (Japanese source).
+
+English comes from the translations file like every other label; this dict is the one place where
+a ``DomainError.message_key`` becomes a sentence saying what happened and what to do.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from posapp.domain.errors import DomainError
+from posapp.ui.i18n import tr
+
+log = logging.getLogger(__name__)
+
+MESSAGES: dict[str, str] = {
+    "error.barcode.invalid": "バーコードを読み取れませんでした。もう一度スキャンしてください。",
+    "error.product.unknown": "このバーコードは登録されていません。商品名で検索してください。",
+    "error.quantity.invalid": "数量は1〜999で入力してください。",
+    "error.price.invalid": "この価格は設定できません。金額を確認してください。",
+    "error.discount.invalid": "この値引きはできません。金額を確認してください。",
+    "error.tender.invalid": "この支払いは受け付けられません。現金以外はお預りが合計を超えられません。",
+    "error.tender.insufficient": "お預りが足りません。残りの金額を入力してください。",
+    "error.points.insufficient": "ポイントが足りません(オフライン時は上限があります)。使うポイントを減らしてください。",
+    "error.cart.empty": "商品がありません。先に商品をスキャンしてください。",
+    "error.cart.line_not_found": "その行はありません。明細を選び直してください。",
+    "error.approval.required": "責任者の承認が必要です。責任者を呼んでください。",
+    "error.approval.refused": "責任者コードまたは暗証番号が違います。",
+    "error.clerk.sign_in_failed": "担当者コードまたは暗証番号が違います。",
+    "error.clerk.locked": "暗証番号を5回間違えたため、5分間ロックされています。責任者を呼んでください。",
+    "error.clerk.not_signed_in": "サインインしてください。",
+    "error.customer.unknown": "この会員は見つかりません。会員番号・電話番号・お名前で検索してください。",
+    "error.receipt.not_found": "このレシートはこのレジの取引ではありません。番号を確認してください。",
+    "error.receipt.not_returnable": "このレシートは返品できません(取消済み・返品済み・数量超過)。",
+    "error.terminal.not_configured": "このレジはまだ店舗に登録されていません。ペアリングしてください。",
+    "error.cash.invalid": "金額は¥1〜¥10,000,000で入力してください。",
+    "error.cash_count.invalid": "金種の枚数が正しくありません。",
+    "error.member.invalid": "お名前は必須です。電話番号・メールアドレスを確認してください。",
+    "error.registration_number.invalid": "登録番号はTと13桁の数字です。",
+    "error.database": "データベースを使用できません。管理者に連絡してください。",
+    "error.database.unreadable": "データベースが壊れています。管理者に連絡してください。",
+    "error.database.too_new": "このデータは新しいバージョンで作成されています。アプリを更新してください。",
+    "error.database.full": "ディスクがいっぱいです。保存されていません。管理者に連絡してください。",
+    "error.pairing.unavailable": "サーバーに接続できません。URLとペアリングコードを確認してください。",
+    "error.sync.insecure": "サーバーのアドレスは https:// で始めてください(このPC上のサーバーを除く)。",
+    "error.keyring.missing": "端末の鍵を保管する場所(OSのキーリング)がありません。管理者に連絡してください。",
+    "error.domain": "この操作はできません。",
+}
+UNEXPECTED = "予期しないエラーが発生しました。もう一度お試しください。"
+
+
+def error_text(error: BaseException) -> str:
+    """The cashier's sentence for ``error`` in the current language."""
+    if isinstance(error, DomainError):
+        source = MESSAGES.get(error.message_key)
+        if source is None:
+            log.warning("no cashier message for %s", error.message_key)
+            source = MESSAGES["error.domain"]
+        return tr(source)
+    log.error("unexpected error", exc_info=error)
+    return tr(UNEXPECTED)
+
+
+def needs_approval(error: BaseException) -> bool:
+    """True when the action may be retried with a manager's approval."""
+    return isinstance(error, DomainError) and error.message_key == "error.approval.required"

@@ -1,0 +1,418 @@
+"""The sale screen: scan line, cart, totals, customer panel, function keys, and the actions behind them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QPlainTextEdit,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from posapp.domain.barcodes import normalise_scan_text
+from posapp.domain.cart import Discount
+from posapp.services import Approval, Terminal
+from posapp.services.sale import CompletedSale, SaleSession
+from posapp.ui.cart_model import CartTableModel
+from posapp.ui.customer_panel import CustomerPanel, HistoryEntry, panel_entries
+from posapp.ui.dialogs.approval import ApprovalDialog
+from posapp.ui.dialogs.customer import CustomerDialog
+from posapp.ui.dialogs.manager import ManagerDialog
+from posapp.ui.dialogs.pay import PayDialog
+from posapp.ui.dialogs.resume import ResumeDialog
+from posapp.ui.dialogs.returns import ReturnsDialog
+from posapp.ui.dialogs.search import SearchDialog
+from posapp.ui.i18n import tr
+from posapp.ui.messages import error_text, needs_approval
+from posapp.ui.receipt_text import receipt_text
+from posapp.ui.sale_bars import FunctionKeyBar, TotalsBar
+from posapp.ui.scan_input import ScanLineEdit
+from posapp.ui.status_header import StatusHeader
+from posapp.ui.widgets import Banner, Retranslating
+from posapp.ui.worker import DbWorker
+
+
+class SalePage(Retranslating, QWidget):
+    """The main screen. Cart edits run here (sub-millisecond, in key order); slow work goes to the worker."""
+
+    sign_out_requested = Signal()
+    language_requested = Signal(str)
+
+    def __init__(self, terminal: Terminal, worker: DbWorker, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.terminal = terminal
+        self.worker = worker
+        self._history_member: str | None = None
+        self._history_entries: list[HistoryEntry] | None = None
+        self.sale: SaleSession | None = None
+        self.active_dialog: QDialog | None = None
+        self.last_sale: CompletedSale | None = None
+        self.header = StatusHeader()
+        self.banner = Banner()
+        self.input = ScanLineEdit()
+        self.input.setObjectName("scanInput")
+        self.input.scanned.connect(self.handle_scan)
+        self.input.submitted.connect(self.handle_typed)
+        self.input.navigate.connect(self._move_selection)
+        self.model = CartTableModel()
+        self.table = QTableView()
+        self.table.setObjectName("cart")
+        self.table.setModel(self.model)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(40)
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.customer_panel = CustomerPanel()
+        self.receipt_preview = QPlainTextEdit()
+        self.receipt_preview.setObjectName("receiptPreview")
+        self.receipt_preview.setReadOnly(True)
+        self.receipt_preview.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)  # 42 columns, as printed
+        self.receipt_preview.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.side = QStackedWidget()
+        self.side.addWidget(self.customer_panel)
+        self.side.addWidget(self.receipt_preview)
+        self.side.setMinimumWidth(330)
+        self.side.setMaximumWidth(420)
+        self.totals = TotalsBar()
+        self.keys = FunctionKeyBar(
+            {
+                "search": self.open_search,
+                "customer": self.open_customer,
+                "quantity": self.apply_quantity,
+                "discount": self.apply_discount,
+                "suspend": self.suspend,
+                "resume": self.open_resume,
+                "returns": self.open_returns,
+                "points": self.apply_points,
+                "void_line": self.void_line,
+                "pay": self.open_pay,
+                "manager": self.open_manager,
+            }
+        )
+        left = QVBoxLayout()
+        left.addWidget(self.input)
+        left.addWidget(self.table, 1)
+        body = QHBoxLayout()
+        body.addLayout(left, 1)
+        body.addWidget(self.side)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.header)
+        layout.addWidget(self.banner)
+        inner = QWidget()
+        inner.setObjectName("saleBody")
+        inner.setLayout(body)
+        body.setContentsMargins(12, 10, 12, 10)
+        layout.addWidget(inner, 1)
+        layout.addWidget(self.totals)
+        layout.addWidget(self.keys)
+        self.retranslate()
+
+    # ---- state ----------------------------------------------------------------------------------
+
+    def begin(self) -> None:
+        """Start a fresh sale for the clerk who just signed in."""
+        zone = self.terminal.settings.timezone
+        self.header.zone = self.customer_panel.zone = zone
+        self.sale = self.terminal.start_sale()
+        self.refresh()
+        self.input.setFocus()
+
+    def retranslate(self) -> None:
+        """Texts in the current language."""
+        self.input.setPlaceholderText(tr("スキャン・商品コード・品名で検索"))
+        self.model.retranslate()
+        if self.last_sale is not None:
+            self.receipt_preview.setPlainText(receipt_text(self.last_sale.receipt))
+
+    def refresh(self, select_row: int | None = None) -> None:
+        """Show the sale as it is now."""
+        if self.sale is None:
+            return
+        self.model.set_cart(self.sale.cart)
+        if self.last_sale is None:
+            self.totals.show_totals(self.sale.totals)
+        if self.side.currentWidget() is self.customer_panel:
+            self.customer_panel.show_customer(self.sale.customer, self._history())
+        if select_row is not None and 0 <= select_row < len(self.sale.cart.lines):
+            self.table.selectRow(select_row)
+
+    def _history(self) -> list[HistoryEntry] | None:
+        # A live look-up (server, else this terminal's own records): fetched on the worker once per
+        # attached member; the panel says "not yet" until it arrives.
+        customer = self.sale.customer if self.sale else None
+        if customer is None:
+            return None
+        if self._history_member != customer.member_no:
+            member_no = customer.member_no
+            self._history_member, self._history_entries = member_no, None
+            self.worker.run(
+                lambda: self.terminal.customer_history(member_no),
+                success=lambda history: self._history_arrived(member_no, panel_entries(history)),
+            )
+        return self._history_entries
+
+    def _history_arrived(self, member_no: str, entries: list[HistoryEntry]) -> None:
+        if member_no == self._history_member:
+            self._history_entries = entries
+            self.refresh()
+
+    def selected_row(self) -> int | None:
+        """The chosen line, or the last one."""
+        if self.sale is None or not self.sale.cart.lines:
+            return None
+        rows = self.table.selectionModel().selectedRows()
+        return rows[0].row() if rows else len(self.sale.cart.lines) - 1
+
+    def _move_selection(self, step: int) -> None:
+        current = self.selected_row()
+        if current is not None:
+            self.table.selectRow(max(0, min(current + step, self.model.rowCount() - 1)))
+
+    def show_error(self, error: BaseException) -> None:
+        """Tell the cashier what went wrong, with a sound; the scan line keeps focus."""
+        self.banner.show_error(error_text(error))
+        self.input.setFocus()
+
+    def _leave_after_sale(self) -> None:
+        if self.last_sale is not None:
+            self.last_sale = None
+            self.side.setCurrentWidget(self.customer_panel)
+            self.refresh()
+
+    def _attempt(self, change: Callable[[], object], select_row: int | None = None) -> bool:
+        """Apply a cart change; show the error if it is refused (the cart stays as it was)."""
+        try:
+            change()
+        except Exception as error:
+            self.show_error(error)
+            return False
+        self.banner.clear()
+        self.input.clear()
+        self.refresh(select_row)
+        return True
+
+    # ---- scanning and typing --------------------------------------------------------------------
+
+    def handle_scan(self, code: str) -> None:
+        """A scanner burst or a typed code: product, member card or receipt."""
+        if self.sale is None:
+            return
+        self._leave_after_sale()
+        sale = self.sale
+        try:
+            result = sale.scan(code)
+        except Exception as error:
+            self.show_error(error)
+            return
+        self.banner.clear()
+        if result.receipt_no is not None:
+            self.open_returns(result.receipt_no)
+            return
+        if result.customer is not None:
+            self.banner.show_info(tr("会員を登録しました") + f": {result.customer.name}")
+        self.refresh(result.line_index)
+
+    def handle_typed(self, text: str) -> None:
+        """Typed text + Enter: a code is scanned, a name opens the search."""
+        if not text:
+            return
+        code = normalise_scan_text(text)
+        if (code.isdigit() and len(code) >= 8) or (code.startswith(("R", "S")) and "-" in code):
+            self.input.clear()
+            self.handle_scan(code)
+        elif code.isdigit():
+            self.banner.show_info(tr("数字の後にF3で数量、F4で値引、F8でポイントです。"))
+        else:
+            self.input.clear()
+            self.open_search(text)
+
+    def _typed_number(self) -> int | None:
+        text = normalise_scan_text(self.input.text()).rstrip("%")
+        return int(text) if text.isdigit() else None
+
+    # ---- function keys --------------------------------------------------------------------------
+
+    def apply_quantity(self) -> None:
+        """F3: the number typed becomes the quantity of the chosen line."""
+        row, quantity = self.selected_row(), self._typed_number()
+        if self.sale is None or row is None or quantity is None:
+            self.banner.show_info(tr("数量を入力してからF3を押してください。"))
+            return
+        sale = self.sale
+        self._attempt(lambda: sale.set_quantity(row, quantity), row)
+
+    def apply_discount(self) -> None:
+        """F4: ``50`` takes ¥50 off the chosen line, ``10%`` takes 10 %; a large one asks a manager."""
+        text = normalise_scan_text(self.input.text())
+        row, value = self.selected_row(), self._typed_number()
+        if self.sale is None or row is None or value is None:
+            self.banner.show_info(tr("値引額(例 50)または率(例 10%)を入力してからF4を押してください。"))
+            return
+        sale = self.sale
+        try:
+            discount = (
+                Discount(percent=value, label=tr("値引"))
+                if text.endswith("%")
+                else Discount(amount=value, label=tr("値引"))
+            )
+            sale.discount_line(row, discount)
+        except Exception as error:
+            if needs_approval(error):
+                self.with_approval(
+                    "line_discount",
+                    lambda ok: self._attempt(lambda: sale.discount_line(row, discount, approval=ok), row),
+                )
+            else:
+                self.show_error(error)
+            return
+        self._attempt(lambda: None, row)
+
+    def apply_points(self) -> None:
+        """F8: use the typed number of points, or as many as cover the total."""
+        sale = self.sale
+        if sale is None or sale.customer is None:
+            self.banner.show_info(tr("先に会員カードをスキャンしてください。"))
+            return
+        typed = self._typed_number()
+        wanted = (
+            typed
+            if typed is not None
+            else min(sale.customer.available_points, sale.totals.amount_due + sale.cart.points_used)
+        )
+        self._attempt(lambda: sale.use_points(wanted))
+
+    def void_line(self) -> None:
+        """F9: take the chosen line off the sale."""
+        row = self.selected_row()
+        if self.sale is None or row is None:
+            return
+        sale = self.sale
+        self._attempt(lambda: sale.void_line(row), max(row - 1, 0))
+
+    def suspend(self) -> None:
+        """F5: put the cart aside and start a new one."""
+        sale = self.sale
+        if sale is None:
+            return
+
+        def done(_: str) -> None:
+            self.banner.show_info(tr("保留しました。F6で呼び出せます。"))
+            self.begin()
+
+        self.worker.run(lambda: sale.suspend(), success=done, failure=self.show_error)
+
+    def _start_new_sale_with(self, sale: SaleSession) -> None:
+        self.sale = sale
+        self.last_sale = None
+        self.side.setCurrentWidget(self.customer_panel)
+        self.refresh()
+
+    # ---- dialogs --------------------------------------------------------------------------------
+
+    def open_dialog(self, dialog: QDialog) -> None:
+        """Show ``dialog`` window-modal; when it closes the scan line has focus again."""
+        self.active_dialog = dialog
+        dialog.finished.connect(lambda _result: self._dialog_closed(dialog))
+        dialog.open()
+
+    def _dialog_closed(self, dialog: QDialog) -> None:
+        if self.active_dialog is dialog:
+            self.active_dialog = None
+        dialog.deleteLater()
+        if self.active_dialog is None:
+            self.input.setFocus()
+
+    def with_approval(self, action: str, then: Callable[[Approval], object]) -> None:
+        """Ask for a manager's code and PIN, then run ``then(approval)``."""
+        dialog = ApprovalDialog(self.terminal, self.worker, action, self)
+        dialog.approved.connect(then)
+        self.open_dialog(dialog)
+
+    def open_search(self, query: str = "") -> None:
+        """F1: find a product by name, kana or code."""
+        dialog = SearchDialog(self.terminal, self.worker, query if isinstance(query, str) else "", self)
+        dialog.chosen.connect(self._add_chosen)
+        self.open_dialog(dialog)
+
+    def _add_chosen(self, sku: str) -> None:
+        self._leave_after_sale()
+        if self.sale is not None:
+            sale = self.sale
+            index: list[int] = []
+            self._attempt(lambda: index.append(sale.add_product(sku)))
+            if index:
+                self.table.selectRow(index[0])
+
+    def open_customer(self) -> None:
+        """F2: find, view or register a member and attach them."""
+        dialog = CustomerDialog(self.terminal, self.worker, self)
+        dialog.attach.connect(self._attach_customer)
+        self.open_dialog(dialog)
+
+    def _attach_customer(self, member_no: str) -> None:
+        if self.sale is not None:
+            sale = self.sale
+            self._leave_after_sale()
+            self._attempt(lambda: sale.attach_customer(member_no))
+
+    def open_resume(self) -> None:
+        """F6: take back a suspended cart."""
+        if self.sale is not None and self.sale.cart.lines:
+            self.banner.show_info(tr("会計中の取引があります。保留してから呼び出してください。"))
+            return
+        dialog = ResumeDialog(self.terminal, self.worker, self)
+        dialog.resumed.connect(self._start_new_sale_with)
+        self.open_dialog(dialog)
+
+    def open_returns(self, receipt_no: str = "") -> None:
+        """F7: a return against a receipt, with a manager's approval."""
+        dialog = ReturnsDialog(
+            self.terminal, self.worker, receipt_no if isinstance(receipt_no, str) else "", self
+        )
+        self.open_dialog(dialog)
+
+    def open_pay(self) -> None:
+        """F10: take payment."""
+        if self.sale is None or not self.sale.cart.lines:
+            self.banner.show_info(tr("商品がありません。先に商品をスキャンしてください。"))
+            return
+        dialog = PayDialog(self.sale, self.worker, self)
+        dialog.completed.connect(self.sale_completed)
+        self.open_dialog(dialog)
+
+    def sale_completed(self, done: CompletedSale) -> None:
+        """Show the receipt and the change; an empty sale waits for the next scan."""
+        self.last_sale = done
+        self.sale = self.terminal.start_sale()
+        self.model.set_cart(self.sale.cart)
+        self.totals.show_totals(None, change=done.change)
+        self.receipt_preview.setPlainText(receipt_text(done.receipt))
+        self.side.setCurrentWidget(self.receipt_preview)
+        self.banner.clear()
+        self.input.setFocus()
+
+    def open_manager(self) -> None:
+        """F12: reports, closing, cash and settings, after a manager's approval."""
+
+        def show(approval: Approval) -> None:
+            dialog = ManagerDialog(self.terminal, self.worker, approval, self)
+            dialog.sign_out.connect(self.sign_out_requested.emit)
+            dialog.language_changed.connect(self.language_requested.emit)
+            self.open_dialog(dialog)
+
+        self.with_approval("manager_menu", show)

@@ -1,0 +1,86 @@
+"""The header of the sale screen: store, terminal, clerk, clock, and the truth about sync."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
+
+from posapp.services import TerminalStatus
+from posapp.ui.formatting import clock_text, local_time
+from posapp.ui.i18n import current_language, tr
+from posapp.ui.widgets import Retranslating
+
+
+class StatusHeader(Retranslating, QFrame):
+    """Shows the last ``TerminalStatus`` polled; online/offline as icon + text + colour."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("header")
+        self.zone = "Asia/Tokyo"
+        self.status: TerminalStatus | None = None
+        self.now: object = None
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 6, 12, 6)
+        layout.setSpacing(18)
+        self.store = QLabel()
+        self.store.setObjectName("headerStore")
+        self.terminal_label = QLabel()
+        self.clerk = QLabel()
+        self.clock = QLabel()
+        self.clock.setObjectName("headerClock")
+        self.sync = QLabel()
+        self.sync.setObjectName("syncState")
+        for widget in (self.store, self.terminal_label, self.clerk):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        layout.addWidget(self.clock)
+        layout.addStretch(1)
+        layout.addWidget(self.sync)
+
+    @property
+    def online(self) -> bool:
+        """What the header currently says."""
+        return bool(self.status and self.status.online)
+
+    def show_status(self, status: TerminalStatus) -> None:
+        """Update from a freshly polled status."""
+        self.status = status
+        self.retranslate()
+
+    def show_clock(self, now_text: str) -> None:
+        """Update the clock text."""
+        self.clock.setText(now_text)
+
+    def tick(self, now: object) -> None:
+        """Show ``now`` (a datetime) in the store's zone."""
+        from datetime import datetime
+
+        if isinstance(now, datetime):
+            self.now = now
+            self.clock.setText(clock_text(now, self.zone, current_language()))
+
+    def retranslate(self) -> None:
+        """Texts in the current language."""
+        if self.now is not None:
+            self.tick(self.now)  # the weekday name follows the language
+        status = self.status
+        if status is None:
+            return
+        self.store.setText(status.store_name or status.store_code)
+        self.terminal_label.setText(tr("レジ") + status.terminal_code)
+        self.clerk.setText(tr("担当") + " " + (status.clerk.name if status.clerk else "—"))
+        last = local_time(status.last_sync, self.zone)
+        if status.online:
+            text = "● " + tr("オンライン") + f"  {tr('未送信')} {status.pending_events}"
+        else:
+            text = (
+                "⚠ "
+                + tr("オフライン")
+                + f" — {tr('未送信')} {status.pending_events}{tr('件')} ({tr('最終同期')} {last})"
+            )
+        if status.dead_letters:
+            text += f"  ✖ {tr('送信エラー')} {status.dead_letters}"
+        self.sync.setText(text)
+        self.sync.setProperty("state", "online" if status.online else "offline")
+        self.sync.style().unpolish(self.sync)
+        self.sync.style().polish(self.sync)

@@ -1,0 +1,707 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_US" sourcelanguage="ja_JP">
+<context>
+    <name>posapp</name>
+    <message>
+        <source>#</source>
+        <translation>#</translation>
+    </message>
+    <message>
+        <source>OmniPOS レジ</source>
+        <translation>OmniPOS Register</translation>
+    </message>
+    <message>
+        <source>QR</source>
+        <translation>QR</translation>
+    </message>
+    <message>
+        <source>ありがとうございました</source>
+        <translation>Thank you</translation>
+    </message>
+    <message>
+        <source>お名前</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>お名前は必須です。電話番号・メールアドレスを確認してください。</source>
+        <translation>A name is required. Check the phone number and e-mail address.</translation>
+    </message>
+    <message>
+        <source>お支払い</source>
+        <translation>Amount due</translation>
+    </message>
+    <message>
+        <source>お釣り</source>
+        <translation>Change</translation>
+    </message>
+    <message>
+        <source>お預り</source>
+        <translation>Tendered</translation>
+    </message>
+    <message>
+        <source>お預りが足りません。残りの金額を入力してください。</source>
+        <translation>Not enough tendered. Enter the remaining amount.</translation>
+    </message>
+    <message>
+        <source>お預り金額</source>
+        <translation>Amount tendered</translation>
+    </message>
+    <message>
+        <source>このデータは新しいバージョンで作成されています。アプリを更新してください。</source>
+        <translation>This data was made by a newer version. Please update the app.</translation>
+    </message>
+    <message>
+        <source>このバーコードは登録されていません。商品名で検索してください。</source>
+        <translation>This barcode is not registered. Search by product name.</translation>
+    </message>
+    <message>
+        <source>このビルドではペアリングできません。デモで開いてください。</source>
+        <translation>Pairing is not available in this build. Open the demo instead.</translation>
+    </message>
+    <message>
+        <source>このレシートはこのレジの取引ではありません。番号を確認してください。</source>
+        <translation>This receipt is not from this register. Check the number.</translation>
+    </message>
+    <message>
+        <source>このレシートは返品できません(取消済み・返品済み・数量超過)。</source>
+        <translation>This receipt cannot be returned (voided, already returned, or too many).</translation>
+    </message>
+    <message>
+        <source>このレジで登録(サーバー未送信)</source>
+        <translation>Registered at this register (not yet sent to the server)</translation>
+    </message>
+    <message>
+        <source>このレジはまだ店舗に登録されていません。ペアリングしてください。</source>
+        <translation>This register is not set up for a store yet. Please pair it.</translation>
+    </message>
+    <message>
+        <source>この会員で会計</source>
+        <translation>Use this member</translation>
+    </message>
+    <message>
+        <source>この会員は見つかりません。会員番号・電話番号・お名前で検索してください。</source>
+        <translation>Member not found. Search by member number, phone or name.</translation>
+    </message>
+    <message>
+        <source>この価格は設定できません。金額を確認してください。</source>
+        <translation>This price cannot be set. Check the amount.</translation>
+    </message>
+    <message>
+        <source>この値引きはできません。金額を確認してください。</source>
+        <translation>This discount is not allowed. Check the amount.</translation>
+    </message>
+    <message>
+        <source>この操作はできません。</source>
+        <translation>This action is not allowed.</translation>
+    </message>
+    <message>
+        <source>この支払いは受け付けられません。現金以外はお預りが合計を超えられません。</source>
+        <translation>This payment cannot be accepted. Only cash may exceed the total.</translation>
+    </message>
+    <message>
+        <source>その行はありません。明細を選び直してください。</source>
+        <translation>That line does not exist. Select the line again.</translation>
+    </message>
+    <message>
+        <source>ちょうど</source>
+        <translation>Exact</translation>
+    </message>
+    <message>
+        <source>オフライン</source>
+        <translation>Offline</translation>
+    </message>
+    <message>
+        <source>オフラインでも登録できます。サーバーには後で送信されます。</source>
+        <translation>Works offline too; the server is told later.</translation>
+    </message>
+    <message>
+        <source>オフライン時のポイント利用上限</source>
+        <translation>Points limit while offline</translation>
+    </message>
+    <message>
+        <source>オンライン</source>
+        <translation>Online</translation>
+    </message>
+    <message>
+        <source>キャンセル</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>クレジット</source>
+        <translation>Credit card</translation>
+    </message>
+    <message>
+        <source>コード</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>ゴールド</source>
+        <translation>Gold</translation>
+    </message>
+    <message>
+        <source>サインアウト</source>
+        <translation>Sign out</translation>
+    </message>
+    <message>
+        <source>デモ: 担当者 1001 / 暗証番号 1234（店長 9001 / 9999）</source>
+        <translation>Demo: clerk 1001 / PIN 1234 (manager 9001 / 9999)</translation>
+    </message>
+    <message>
+        <source>サーバーのアドレスは https:// で始めてください(このPC上のサーバーを除く)。</source>
+        <translation>The server address must start with https:// (unless the server runs on this PC).</translation>
+    </message>
+    <message>
+        <source>端末の鍵を保管する場所(OSのキーリング)がありません。管理者に連絡してください。</source>
+        <translation>There is no OS keyring to keep this terminal's key. Please call your administrator.</translation>
+    </message>
+    <message>
+        <source>サインイン</source>
+        <translation>Sign in</translation>
+    </message>
+    <message>
+        <source>サインインしてください。</source>
+        <translation>Please sign in.</translation>
+    </message>
+    <message>
+        <source>サーバーURL</source>
+        <translation>Server URL</translation>
+    </message>
+    <message>
+        <source>サーバーに接続できません。URLとペアリングコードを確認してください。</source>
+        <translation>Cannot reach the server. Check the URL and the pairing code.</translation>
+    </message>
+    <message>
+        <source>シルバー</source>
+        <translation>Silver</translation>
+    </message>
+    <message>
+        <source>スキャン・商品コード・品名で検索</source>
+        <translation>Scan, or type a code or product name</translation>
+    </message>
+    <message>
+        <source>ディスクがいっぱいです。保存されていません。管理者に連絡してください。</source>
+        <translation>The disk is full. Nothing was saved. Call the administrator.</translation>
+    </message>
+    <message>
+        <source>デモデータで開く</source>
+        <translation>Open with demo data</translation>
+    </message>
+    <message>
+        <source>データベースが壊れています。管理者に連絡してください。</source>
+        <translation>The database is damaged. Call the administrator.</translation>
+    </message>
+    <message>
+        <source>データベースを使用できません。管理者に連絡してください。</source>
+        <translation>The database cannot be used. Call the administrator.</translation>
+    </message>
+    <message>
+        <source>バーコードを読み取れませんでした。もう一度スキャンしてください。</source>
+        <translation>The barcode could not be read. Scan it again.</translation>
+    </message>
+    <message>
+        <source>フリガナ</source>
+        <translation>Name (kana)</translation>
+    </message>
+    <message>
+        <source>ブロンズ</source>
+        <translation>Bronze</translation>
+    </message>
+    <message>
+        <source>プロフィール</source>
+        <translation>Profile</translation>
+    </message>
+    <message>
+        <source>ペアリング</source>
+        <translation>Pair</translation>
+    </message>
+    <message>
+        <source>ペアリングコード</source>
+        <translation>Pairing code</translation>
+    </message>
+    <message>
+        <source>ポイント</source>
+        <translation>Points</translation>
+    </message>
+    <message>
+        <source>ポイントが足りません(オフライン時は上限があります)。使うポイントを減らしてください。</source>
+        <translation>Not enough points (there is a limit while offline). Use fewer points.</translation>
+    </message>
+    <message>
+        <source>ポイント使用</source>
+        <translation>Use points</translation>
+    </message>
+    <message>
+        <source>ポイント値引</source>
+        <translation>Points discount</translation>
+    </message>
+    <message>
+        <source>メール</source>
+        <translation>E-mail</translation>
+    </message>
+    <message>
+        <source>レシートのバーコードをスキャン、または番号を入力</source>
+        <translation>Scan the receipt barcode or type its number</translation>
+    </message>
+    <message>
+        <source>レジ</source>
+        <translation>Register </translation>
+    </message>
+    <message>
+        <source>レジの初期設定</source>
+        <translation>Register setup</translation>
+    </message>
+    <message>
+        <source>一般</source>
+        <translation>Regular</translation>
+    </message>
+    <message>
+        <source>不足</source>
+        <translation>short</translation>
+    </message>
+    <message>
+        <source>予期しないエラーが発生しました。もう一度お試しください。</source>
+        <translation>Something unexpected went wrong. Please try again.</translation>
+    </message>
+    <message>
+        <source>件</source>
+        <translation> </translation>
+    </message>
+    <message>
+        <source>会員</source>
+        <translation>Member</translation>
+    </message>
+    <message>
+        <source>会員を登録しました</source>
+        <translation>Member attached</translation>
+    </message>
+    <message>
+        <source>会員を選んでください。</source>
+        <translation>Choose a member.</translation>
+    </message>
+    <message>
+        <source>会員カードをスキャン</source>
+        <translation>Scan a member card</translation>
+    </message>
+    <message>
+        <source>会員番号・電話番号・お名前(カナ可)</source>
+        <translation>Member no., phone or name (kana works)</translation>
+    </message>
+    <message>
+        <source>会計</source>
+        <translation>Pay</translation>
+    </message>
+    <message>
+        <source>会計中の取引があります。保留してから呼び出してください。</source>
+        <translation>A sale is in progress. Suspend it first, then resume.</translation>
+    </message>
+    <message>
+        <source>会計完了</source>
+        <translation>Complete sale</translation>
+    </message>
+    <message>
+        <source>使用</source>
+        <translation>using</translation>
+    </message>
+    <message>
+        <source>使用ポイント</source>
+        <translation>Points to use</translation>
+    </message>
+    <message>
+        <source>価格</source>
+        <translation>Price</translation>
+    </message>
+    <message>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>保留</source>
+        <translation>Suspend</translation>
+    </message>
+    <message>
+        <source>保留しました。F6で呼び出せます。</source>
+        <translation>Sale suspended. Press F6 to resume it.</translation>
+    </message>
+    <message>
+        <source>保留中の取引はありません。</source>
+        <translation>No suspended sales.</translation>
+    </message>
+    <message>
+        <source>保留呼出</source>
+        <translation>Resume a suspended sale</translation>
+    </message>
+    <message>
+        <source>値引</source>
+        <translation>Discount</translation>
+    </message>
+    <message>
+        <source>値引額(例 50)または率(例 10%)を入力してからF4を押してください。</source>
+        <translation>Type an amount (e.g. 50) or a rate (e.g. 10%), then press F4.</translation>
+    </message>
+    <message>
+        <source>先に会員カードをスキャンしてください。</source>
+        <translation>Scan a member card first.</translation>
+    </message>
+    <message>
+        <source>入出金</source>
+        <translation>Cash in/out</translation>
+    </message>
+    <message>
+        <source>入金</source>
+        <translation>Cash in</translation>
+    </message>
+    <message>
+        <source>内税</source>
+        <translation>tax incl.</translation>
+    </message>
+    <message>
+        <source>出金</source>
+        <translation>Cash out</translation>
+    </message>
+    <message>
+        <source>利用可能</source>
+        <translation>Available</translation>
+    </message>
+    <message>
+        <source>単価</source>
+        <translation>Unit price</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Void</translation>
+    </message>
+    <message>
+        <source>合計</source>
+        <translation>TOTAL</translation>
+    </message>
+    <message>
+        <source>呼出</source>
+        <translation>Resume</translation>
+    </message>
+    <message>
+        <source>品名・カナ・コードの一部</source>
+        <translation>Part of a name, kana or code</translation>
+    </message>
+    <message>
+        <source>商品がありません。先に商品をスキャンしてください。</source>
+        <translation>No items yet. Scan an item first.</translation>
+    </message>
+    <message>
+        <source>商品券</source>
+        <translation>Gift voucher</translation>
+    </message>
+    <message>
+        <source>商品名</source>
+        <translation>Item</translation>
+    </message>
+    <message>
+        <source>商品検索</source>
+        <translation>Product search</translation>
+    </message>
+    <message>
+        <source>在庫</source>
+        <translation>Stock</translation>
+    </message>
+    <message>
+        <source>客数</source>
+        <translation>Customers</translation>
+    </message>
+    <message>
+        <source>対象</source>
+        <translation> taxable</translation>
+    </message>
+    <message>
+        <source>履歴はサーバー接続時に表示</source>
+        <translation>History is shown when the server is reachable</translation>
+    </message>
+    <message>
+        <source>店舗・EC共通</source>
+        <translation>store &amp; online</translation>
+    </message>
+    <message>
+        <source>戻る (Esc)</source>
+        <translation>Back (Esc)</translation>
+    </message>
+    <message>
+        <source>承認</source>
+        <translation>Approve</translation>
+    </message>
+    <message>
+        <source>承認番号(カード番号は入力しない)</source>
+        <translation>Approval code (never the card number)</translation>
+    </message>
+    <message>
+        <source>担当</source>
+        <translation>Clerk</translation>
+    </message>
+    <message>
+        <source>担当者コード</source>
+        <translation>Clerk code</translation>
+    </message>
+    <message>
+        <source>担当者コードまたは暗証番号が違います。</source>
+        <translation>Wrong clerk code or PIN.</translation>
+    </message>
+    <message>
+        <source>支払取消</source>
+        <translation>Remove payment</translation>
+    </message>
+    <message>
+        <source>支払額</source>
+        <translation>Paid</translation>
+    </message>
+    <message>
+        <source>数字の後にF3で数量、F4で値引、F8でポイントです。</source>
+        <translation>After a number: F3 quantity, F4 discount, F8 points.</translation>
+    </message>
+    <message>
+        <source>数量</source>
+        <translation>Qty</translation>
+    </message>
+    <message>
+        <source>数量は1〜999で入力してください。</source>
+        <translation>Enter a quantity from 1 to 999.</translation>
+    </message>
+    <message>
+        <source>数量を入力してからF3を押してください。</source>
+        <translation>Type the quantity, then press F3.</translation>
+    </message>
+    <message>
+        <source>新規会員登録</source>
+        <translation>New member</translation>
+    </message>
+    <message>
+        <source>時点</source>
+        <translation>as of</translation>
+    </message>
+    <message>
+        <source>暗証番号</source>
+        <translation>PIN</translation>
+    </message>
+    <message>
+        <source>暗証番号を5回間違えたため、5分間ロックされています。責任者を呼んでください。</source>
+        <translation>Locked for 5 minutes after 5 wrong PINs. Call a manager.</translation>
+    </message>
+    <message>
+        <source>最終同期</source>
+        <translation>last sync</translation>
+    </message>
+    <message>
+        <source>最終来店</source>
+        <translation>Last visit</translation>
+    </message>
+    <message>
+        <source>最近の購入</source>
+        <translation>Recent purchases</translation>
+    </message>
+    <message>
+        <source>未送信</source>
+        <translation>Unsent</translation>
+    </message>
+    <message>
+        <source>本部で発行したペアリングコードを入力して、このレジを店舗に登録します。</source>
+        <translation>Enter the pairing code from head office to register this terminal with its store.</translation>
+    </message>
+    <message>
+        <source>枚数</source>
+        <translation>Count</translation>
+    </message>
+    <message>
+        <source>検索</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <source>検索・360°</source>
+        <translation>Search &amp; 360°</translation>
+    </message>
+    <message>
+        <source>次回釣銭準備金</source>
+        <translation>Next opening float</translation>
+    </message>
+    <message>
+        <source>残り</source>
+        <translation>Remaining</translation>
+    </message>
+    <message>
+        <source>残高</source>
+        <translation>Balance</translation>
+    </message>
+    <message>
+        <source>点</source>
+        <translation> items</translation>
+    </message>
+    <message>
+        <source>点数</source>
+        <translation>Items</translation>
+    </message>
+    <message>
+        <source>点検 (X)</source>
+        <translation>X report</translation>
+    </message>
+    <message>
+        <source>現金</source>
+        <translation>Cash</translation>
+    </message>
+    <message>
+        <source>理由</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>理論現金</source>
+        <translation>Expected cash</translation>
+    </message>
+    <message>
+        <source>登録する</source>
+        <translation>Register</translation>
+    </message>
+    <message>
+        <source>登録番号はTと13桁の数字です。</source>
+        <translation>A registration number is T and 13 digits.</translation>
+    </message>
+    <message>
+        <source>確定</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>確定 (Enter)</source>
+        <translation>OK (Enter)</translation>
+    </message>
+    <message>
+        <source>管理</source>
+        <translation>Manager</translation>
+    </message>
+    <message>
+        <source>精算</source>
+        <translation>Closing</translation>
+    </message>
+    <message>
+        <source>精算 (Z)</source>
+        <translation>Z closing</translation>
+    </message>
+    <message>
+        <source>精算を実行</source>
+        <translation>Run Z closing</translation>
+    </message>
+    <message>
+        <source>純売上</source>
+        <translation>Net sales</translation>
+    </message>
+    <message>
+        <source>総売上</source>
+        <translation>Gross sales</translation>
+    </message>
+    <message>
+        <source>表示言語</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <source>設定</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <source>該当する会員がいません。</source>
+        <translation>No matching member.</translation>
+    </message>
+    <message>
+        <source>責任者のコードと暗証番号を入力してください。</source>
+        <translation>Enter a manager's code and PIN.</translation>
+    </message>
+    <message>
+        <source>責任者の承認が必要です。責任者を呼んでください。</source>
+        <translation>A manager's approval is needed. Call a manager.</translation>
+    </message>
+    <message>
+        <source>責任者コード</source>
+        <translation>Manager code</translation>
+    </message>
+    <message>
+        <source>責任者コードまたは暗証番号が違います。</source>
+        <translation>Wrong manager code or PIN.</translation>
+    </message>
+    <message>
+        <source>責任者承認</source>
+        <translation>Manager approval</translation>
+    </message>
+    <message>
+        <source>購入履歴(店舗・オンライン)</source>
+        <translation>Purchases (store and online)</translation>
+    </message>
+    <message>
+        <source>購入履歴はありません</source>
+        <translation>No purchases yet</translation>
+    </message>
+    <message>
+        <source>購入数</source>
+        <translation>Sold</translation>
+    </message>
+    <message>
+        <source>返品</source>
+        <translation>Return</translation>
+    </message>
+    <message>
+        <source>返品する(責任者承認)</source>
+        <translation>Refund (manager approval)</translation>
+    </message>
+    <message>
+        <source>返品する数量を選んでください。</source>
+        <translation>Choose how many come back.</translation>
+    </message>
+    <message>
+        <source>返品数</source>
+        <translation>Return qty</translation>
+    </message>
+    <message>
+        <source>返金額</source>
+        <translation>Refund</translation>
+    </message>
+    <message>
+        <source>追加</source>
+        <translation>Add</translation>
+    </message>
+    <message>
+        <source>送信エラー</source>
+        <translation>Send errors</translation>
+    </message>
+    <message>
+        <source>過不足</source>
+        <translation>Over/short</translation>
+    </message>
+    <message>
+        <source>過剰</source>
+        <translation>over</translation>
+    </message>
+    <message>
+        <source>金種</source>
+        <translation>Denomination</translation>
+    </message>
+    <message>
+        <source>金種の枚数が正しくありません。</source>
+        <translation>A denomination count is not valid.</translation>
+    </message>
+    <message>
+        <source>金額</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <source>金額は¥1〜¥10,000,000で入力してください。</source>
+        <translation>Enter an amount from ¥1 to ¥10,000,000.</translation>
+    </message>
+    <message>
+        <source>閉じる</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>電子マネー</source>
+        <translation>E-money</translation>
+    </message>
+    <message>
+        <source>電話</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>電話番号</source>
+        <translation>Phone</translation>
+    </message>
+</context>
+</TS>

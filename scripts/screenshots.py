@@ -1,0 +1,190 @@
+"""Screenshots of every screen on a seeded demo terminal: ``python -m scripts.screenshots``.
+
+Runs under Xvfb (started here when DISPLAY is unset) with the xcb platform, so Japanese fonts are
+rendered as on a real register, and writes PNGs to ``docs/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+SIZE = (1366, 768)
+
+
+def _xcb_works() -> bool:
+    """Whether Qt's xcb plugin loads here (it aborts the process when a library is missing)."""
+    probe = "from PySide6.QtWidgets import QApplication; QApplication([])"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, timeout=30, check=False)
+    return result.returncode == 0
+
+
+def ensure_display() -> subprocess.Popen[bytes] | None:
+    """Start ``Xvfb :99`` when there is no display; fall back to offscreen when xcb cannot load."""
+    xvfb = None
+    if not os.environ.get("DISPLAY"):
+        xvfb = subprocess.Popen(
+            ["Xvfb", ":99", "-screen", "0", f"{SIZE[0]}x{SIZE[1]}x24", "-nolisten", "tcp"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        os.environ["DISPLAY"] = ":99"
+        time.sleep(1.0)  # Xvfb takes a moment to accept connections; there is nothing to wait on
+    os.environ["QT_QPA_PLATFORM"] = "xcb"
+    if not _xcb_works():
+        # Qt 6.5+ needs libxcb-cursor0 and friends for xcb; offscreen renders the same widgets and fonts.
+        print("Qt's xcb plugin cannot load here: rendering offscreen instead", file=sys.stderr)
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    return xvfb
+
+
+def main() -> int:
+    """Drive the window to each screen and save it."""
+    xvfb = ensure_display()
+    try:
+        return shoot()
+    finally:
+        if xvfb is not None:
+            xvfb.terminate()
+            xvfb.wait()
+
+
+def shoot() -> int:
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from posapp.app import STYLE_SHEET, UI_FONT_FAMILIES
+    from posapp.domain.barcodes import make_member_card
+    from posapp.domain.tender import TenderKind
+    from posapp.services import Terminal
+    from posapp.ui.dialogs.customer import CustomerDialog
+    from posapp.ui.dialogs.manager import ManagerDialog
+    from posapp.ui.dialogs.pay import PayDialog
+    from posapp.ui.dialogs.returns import ReturnsDialog
+    from posapp.ui.dialogs.search import SearchDialog
+    from posapp.ui.i18n import set_language
+    from posapp.ui.main_window import MainWindow
+    from tests.services.conftest import CASHIER, MANAGER, MEMBER_NO, seed
+
+    app = QApplication([sys.argv[0]])
+    from PySide6.QtGui import QFont, QFontDatabase
+
+    families = set(QFontDatabase.families())
+    font = QFont(next((f for f in UI_FONT_FAMILIES if f in families), app.font().family()))
+    font.setPixelSize(16)
+    app.setFont(font)
+    app.setStyleSheet(STYLE_SHEET.read_text(encoding="utf-8"))
+    set_language(os.environ.get("POSAPP_LANG", "ja"))
+    OUT.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="posapp-shots-"))
+    terminal = Terminal.open(folder)
+    seed(terminal)
+    window = MainWindow(terminal, data_dir=folder)
+    window.resize(*SIZE)
+    window.show()
+
+    def settle(until: Callable[[], bool] = lambda: True, seconds: float = 5.0) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            QCoreApplication.processEvents()
+            if until() and window.worker.idle:
+                break
+            time.sleep(0.02)
+        for _ in range(5):
+            QCoreApplication.processEvents()
+            time.sleep(0.02)
+
+    def save(widget: QWidget, name: str) -> None:
+        settle()
+        path = OUT / f"{name}.png"
+        widget.grab().save(str(path), "PNG")
+        if shutil.which("convert"):  # 8-bit palette: a third of the size, same pixels for a UI
+            subprocess.run(["convert", str(path), "-colors", "256", f"PNG8:{path}"], check=False)
+        print("wrote", path)
+
+    sale = window.sale
+    window.sign_in.code.setText(CASHIER[0])
+    save(window, "01-sign-in")
+    window.sign_in.pin.setText(CASHIER[1])
+    window.sign_in.submit()
+    settle(lambda: window.stack.currentWidget() is sale)
+    for code in ("4901234567894", "4901234567894", "4901234567801", "4901234567825", "4901234567832"):
+        sale.handle_scan(code)
+    sale.handle_scan(make_member_card(MEMBER_NO))
+    sale.banner.clear()
+    settle(lambda: sale.header.status is not None)
+    save(window, "02-sale")
+
+    sale.handle_scan("4569951116179")
+    save(window, "03-sale-error")
+    sale.banner.clear()
+
+    sale.open_search("おにぎり")
+    search = sale.active_dialog
+    assert isinstance(search, SearchDialog)
+    settle(lambda: bool(search.results))
+    save(search, "04-search")
+    search.reject()
+
+    sale.open_customer()
+    customer = sale.active_dialog
+    assert isinstance(customer, CustomerDialog)
+    customer.query.setText("スズキ")
+    customer.search()
+    settle(lambda: bool(customer.found))
+    save(customer, "05-customer-360")
+    customer.reject()
+
+    sale.open_pay()
+    pay = sale.active_dialog
+    assert isinstance(pay, PayDialog)
+    pay.points_input.setText("100")
+    pay.apply_points()
+    pay.select_kind(TenderKind.CARD)
+    pay.amount.setText("500")
+    pay.add_tender()
+    pay.select_kind(TenderKind.CASH)
+    pay.amount.setText("2000")
+    save(pay, "06-pay")
+    pay.enter()
+    settle(lambda: sale.last_sale is not None)
+    save(window, "07-after-sale")
+
+    assert sale.last_sale is not None
+    sale.open_returns(sale.last_sale.receipt_no)
+    returns = sale.active_dialog
+    assert isinstance(returns, ReturnsDialog)
+    settle(lambda: bool(returns.lines))
+    returns.set_quantity(1, 1)
+    save(returns, "08-returns")
+    returns.reject()
+
+    approval = terminal.approve(code=MANAGER[0], pin=MANAGER[1], action="manager_menu")
+    manager = ManagerDialog(terminal, window.worker, approval, sale)
+    sale.open_dialog(manager)
+    settle(lambda: bool(manager.x_text.toPlainText()))
+    save(manager, "09-manager-x")
+    manager.tabs.setCurrentIndex(1)
+    for face, count in ((1000, 2), (500, 1), (100, 3), (10, 5)):
+        manager.grid.counts[face].setValue(count)
+    save(manager, "10-manager-z")
+    manager.reject()
+
+    set_language("en")
+    settle()
+    sale.handle_scan("4901234567801")
+    save(window, "11-sale-english")
+    window.close()
+    terminal.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
