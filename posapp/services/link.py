@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from posapp.domain.errors import DomainError
 from posapp.services.errors import NotConfigured
 from posapp.store.models import Customer, Sale, StockLevel, SyncState
 from sync.client import credentials
@@ -24,6 +25,12 @@ if TYPE_CHECKING:
     from posapp.services.terminal import Terminal
 
 LIVE_TIMEOUT = 1.5
+
+
+class PairingFailed(DomainError):
+    """The server could not be reached, or refused the pairing code."""
+
+    message_key = "error.pairing.unavailable"
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,12 +100,17 @@ def data_dir_of(terminal: Terminal) -> Path:
 
 
 def pair(
-    terminal: Terminal, *, server_url: str, pairing_code: str, device_name: str, terminal_code: str
+    terminal: Terminal, *, server_url: str, pairing_code: str, device_name: str, terminal_code: str | None
 ) -> ServerLink:
     """Trade a pairing code for a device token (kept in the keyring), then download the store's data."""
     url = check_server_url(server_url)
     client = SyncClient(url)
-    pairing = client.pair(pairing_code=pairing_code.strip(), device_name=device_name)
+    try:
+        pairing = client.pair(pairing_code=pairing_code.strip(), device_name=device_name)
+    except (ServerUnavailable, ServerRefused) as error:
+        raise PairingFailed(f"pairing failed: {error}", value=url) from error
+    finally:
+        client.close()
     credentials.save_token(
         server_url=url, device_id=pairing.device_id, token=pairing.token, data_dir=data_dir_of(terminal)
     )

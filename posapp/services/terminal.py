@@ -117,9 +117,12 @@ class Terminal:
     # ---- the server -------------------------------------------------------------------------------
 
     def pair_with_server(
-        self, *, server_url: str, pairing_code: str, device_name: str, terminal_code: str = "01"
+        self, *, server_url: str, pairing_code: str, device_name: str, terminal_code: str | None = None
     ) -> None:
-        """Pair with the central server, keep the token in the keyring, download the store's data."""
+        """Pair with the central server, keep the token in the keyring, download the store's data.
+
+        The register number comes from the server (01, 02, … per store) unless ``terminal_code`` is given.
+        """
         self.link = link.pair(
             self,
             server_url=server_url,

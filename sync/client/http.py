@@ -72,6 +72,7 @@ class Pairing:
     device_id: str
     token: str
     store_code: str
+    terminal_code: str
 
 
 def _retry_after(response: requests.Response) -> float | None:
@@ -123,7 +124,12 @@ class SyncClient:
         data = self._request(
             "POST", "/v1/devices/pair", json={"pairing_code": pairing_code, "device_name": device_name}
         ).json()
-        return Pairing(device_id=data["device_id"], token=data["token"], store_code=data["store_code"])
+        return Pairing(
+            device_id=data["device_id"],
+            token=data["token"],
+            store_code=data["store_code"],
+            terminal_code=data.get("terminal_code") or "01",
+        )
 
     def push(self, *, terminal_code: str, events: list[Event]) -> PushReply:
         """Send a batch of events; the reply has one result per event."""

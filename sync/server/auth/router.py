@@ -22,8 +22,9 @@ def pair(body: PairIn, session: SessionDep) -> PairOut:
     device, token, store_code = service.pair_device(
         session, pairing_code=body.pairing_code, device_name=body.device_name
     )
+    terminal_code = service.terminal_number(session, device)
     session.commit()
-    return PairOut(device_id=device.id, token=token, store_code=store_code)
+    return PairOut(device_id=device.id, token=token, store_code=store_code, terminal_code=terminal_code)
 
 
 def _device_out(device: Device, store_code: str) -> DeviceOut:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
 from sync.server.validation import Name
 
@@ -23,6 +23,7 @@ class PairOut(BaseModel):
     device_id: str
     token: str
     store_code: str
+    terminal_code: str = Field(description="the register number within the store, for receipt numbers")
 
 
 class DeviceOut(BaseModel):

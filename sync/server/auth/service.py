@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from sync.server.auth.models import AdminToken, Channel, Device, PairingCode
@@ -75,6 +75,16 @@ def create_pairing_code(session: Session, *, store: Store, minutes: int) -> tupl
     session.add(row)
     session.flush()
     return code, row
+
+
+def terminal_number(session: Session, device: Device) -> str:
+    """The device's register number in its store: the count of devices paired there so far (01, 02, …)."""
+    paired = session.scalar(
+        select(func.count())
+        .select_from(Device)
+        .where(Device.store_id == device.store_id, Device.created_at <= device.created_at)
+    )
+    return f"{min(int(paired or 1), 99):02d}"
 
 
 def pair_device(session: Session, *, pairing_code: str, device_name: str) -> tuple[Device, str, str]:
