@@ -25,6 +25,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--demo", action="store_true", help="open a local demo terminal with sample data")
     parser.add_argument("--lang", choices=("ja", "en"), default=None, help="screen language")
     parser.add_argument("--self-check", action="store_true", help="sell one item in a temp folder and exit")
+    parser.add_argument("--screenshot", type=Path, default=None, help="save the first screen as PNG and exit")
     return parser.parse_args(list(argv))
 
 
@@ -96,6 +97,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     window.resize(1366, 768)
     window.show()
+    if args.screenshot is not None:
+        from PySide6.QtCore import QTimer
+
+        target: Path = args.screenshot
+
+        def save_and_quit() -> None:
+            window.grab().save(str(target))
+            app.quit()
+
+        QTimer.singleShot(1_000, save_and_quit)
     try:
         return app.exec()
     finally:

@@ -18,9 +18,9 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parents[1]
-DEMO = ROOT / ".demo"
+DEMO = Path(os.environ.get("POSAPP_DEMO_DIR", ROOT / ".demo"))
 SERVER_DIR = DEMO / "server"
-HOST, PORT = "127.0.0.1", 8765
+HOST, PORT = "127.0.0.1", int(os.environ.get("POSAPP_DEMO_PORT", "8765"))
 URL = f"http://{HOST}:{PORT}"
 
 
@@ -64,7 +64,7 @@ def start_server() -> subprocess.Popen[bytes] | None:
     )  # fmt: skip
     for _ in range(150):
         if _healthy():
-            print(f"Demo server on {URL} (log: .demo/server.log)", flush=True)
+            print(f"Demo server on {URL} (log: {DEMO / 'server.log'})", flush=True)
             return process
         if process.poll() is not None:
             sys.exit(f"the demo server stopped; see {DEMO / 'server.log'}")
@@ -107,6 +107,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-window", action="store_true", help="set everything up but do not open the window"
     )
+    parser.add_argument(
+        "--screenshot", type=Path, help="open the window, save its first screen as PNG, and stop"
+    )
     args = parser.parse_args(argv)
     DEMO.mkdir(exist_ok=True)
     if args.join and not _healthy():
@@ -119,9 +122,10 @@ def main(argv: list[str] | None = None) -> int:
         print("Sign in with clerk 1001 / PIN 1234 (manager: 9001 / PIN 9999).", flush=True)
         if args.no_window:
             return 0
-        window = subprocess.run(
-            [sys.executable, "-m", "posapp", "--data-dir", str(data_dir), "--demo"], cwd=ROOT, env=_env(), check=False
-        )  # fmt: skip
+        command = [sys.executable, "-m", "posapp", "--data-dir", str(data_dir), "--demo"]
+        if args.screenshot:
+            command += ["--screenshot", str(args.screenshot.resolve())]
+        window = subprocess.run(command, cwd=ROOT, env=_env(), check=False)
         return window.returncode
     finally:
         if server is not None:
