@@ -316,3 +316,27 @@ class OutboxEvent(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     sent_at: Mapped[datetime | None]
     error: Mapped[str] = mapped_column(String(500), default="")
+
+
+# ---- the store manager's tables -----------------------------------------------------------------
+
+
+class ReorderPoint(Base):
+    """The level at or below which a product of this store shows on the low-stock list."""
+
+    __tablename__ = "reorder_points"
+
+    sku: Mapped[str] = mapped_column(String(40), primary_key=True)
+    reorder_point: Mapped[int]
+    version: Mapped[int] = mapped_column(default=0)
+
+
+class PrintFailure(Base):
+    """A receipt or report the printer did not print, kept for the manager's attention list."""
+
+    __tablename__ = "print_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    receipt_no: Mapped[str] = mapped_column(String(30), default="")
+    error: Mapped[str] = mapped_column(String(500), default="")

@@ -44,7 +44,15 @@ MESSAGES: dict[str, str] = {
     "error.pairing.unavailable": "サーバーに接続できません。URLとペアリングコードを確認してください。",
     "error.sync.insecure": "サーバーのアドレスは https:// で始めてください(このPC上のサーバーを除く)。",
     "error.keyring.missing": "端末の鍵を保管する場所(OSのキーリング)がありません。管理者に連絡してください。",
+    "error.printer.setting": "プリンターの設定が正しくありません(tcp://ホスト:9100 など)。",
     "error.domain": "この操作はできません。",
+}
+PRINTER_MESSAGES: dict[str, str] = {
+    "error.printer.offline": "プリンターにつながりません。取引は保存済みです。あとで再発行してください。",
+    "error.printer.timeout": "プリンターが応答しません。取引は保存済みです。あとで再発行してください。",
+    "error.printer.cover_open": "プリンターのカバーが開いています。閉じてから再発行してください。",
+    "error.printer.paper_out": "レシート用紙がありません。補充してから再発行してください。",
+    "error.printer.unknown": "レシートを印刷できませんでした。取引は保存済みです。",
 }
 UNEXPECTED = "予期しないエラーが発生しました。もう一度お試しください。"
 
@@ -59,6 +67,11 @@ def error_text(error: BaseException) -> str:
         return tr(source)
     log.error("unexpected error", exc_info=error)
     return tr(UNEXPECTED)
+
+
+def printer_text(message_key: str) -> str:
+    """The cashier's sentence for a printer problem (the sale itself is always already stored)."""
+    return tr(PRINTER_MESSAGES.get(message_key, PRINTER_MESSAGES["error.printer.unknown"]))
 
 
 def needs_approval(error: BaseException) -> bool:

@@ -17,9 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from posapp.devices.printer import PrintResult
 from posapp.domain.barcodes import normalise_scan_text
 from posapp.domain.cart import Discount
 from posapp.services import Approval, Terminal
+from posapp.services.printing import print_receipt
 from posapp.services.sale import CompletedSale, SaleSession
 from posapp.ui.cart_model import CartTableModel
 from posapp.ui.customer_panel import CustomerPanel, HistoryEntry, panel_entries
@@ -31,7 +33,7 @@ from posapp.ui.dialogs.resume import ResumeDialog
 from posapp.ui.dialogs.returns import ReturnsDialog
 from posapp.ui.dialogs.search import SearchDialog
 from posapp.ui.i18n import tr
-from posapp.ui.messages import error_text, needs_approval
+from posapp.ui.messages import error_text, needs_approval, printer_text
 from posapp.ui.receipt_text import receipt_text
 from posapp.ui.sale_bars import FunctionKeyBar, TotalsBar
 from posapp.ui.scan_input import ScanLineEdit
@@ -405,6 +407,11 @@ class SalePage(Retranslating, QWidget):
         self.side.setCurrentWidget(self.receipt_preview)
         self.banner.clear()
         self.input.setFocus()
+        self.worker.run(lambda: print_receipt(self.terminal, done.receipt), success=self._printed)
+
+    def _printed(self, result: PrintResult | None) -> None:
+        if result is not None and not result.ok:
+            self.banner.show_error(printer_text(result.message_key))
 
     def open_manager(self) -> None:
         """F12: reports, closing, cash and settings, after a manager's approval."""

@@ -156,6 +156,30 @@
         <translation>There is no OS keyring to keep this terminal's key. Please call your administrator.</translation>
     </message>
     <message>
+        <source>プリンターの設定が正しくありません(tcp://ホスト:9100 など)。</source>
+        <translation>The printer setting is not valid (e.g. tcp://host:9100).</translation>
+    </message>
+    <message>
+        <source>プリンターにつながりません。取引は保存済みです。あとで再発行してください。</source>
+        <translation>The printer cannot be reached. The sale is saved; reprint it later.</translation>
+    </message>
+    <message>
+        <source>プリンターが応答しません。取引は保存済みです。あとで再発行してください。</source>
+        <translation>The printer does not answer. The sale is saved; reprint it later.</translation>
+    </message>
+    <message>
+        <source>プリンターのカバーが開いています。閉じてから再発行してください。</source>
+        <translation>The printer cover is open. Close it, then reprint.</translation>
+    </message>
+    <message>
+        <source>レシート用紙がありません。補充してから再発行してください。</source>
+        <translation>The printer is out of paper. Refill it, then reprint.</translation>
+    </message>
+    <message>
+        <source>レシートを印刷できませんでした。取引は保存済みです。</source>
+        <translation>The receipt could not be printed. The sale is saved.</translation>
+    </message>
+    <message>
         <source>サインイン</source>
         <translation>Sign in</translation>
     </message>
