@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 from uuid6 import uuid7
 
@@ -25,12 +25,19 @@ def new_id() -> str:
 
 def next_number(session: Session, name: str) -> int:
     """Advance the counter ``name`` inside the caller's transaction; a rollback gives the number back."""
-    advanced = session.execute(
-        update(Counter).where(Counter.name == name).values(value=Counter.value + 1).returning(Counter.value)
-    ).scalar()
+    # Core on the session's connection: the hot path of every sale, so no ORM autoflush here.
+    advanced = (
+        session.connection()
+        .execute(
+            update(Counter)
+            .where(Counter.name == name)
+            .values(value=Counter.value + 1)
+            .returning(Counter.value)
+        )
+        .scalar()
+    )
     if advanced is None:
-        session.add(Counter(name=name, value=1))
-        session.flush()
+        session.connection().execute(insert(Counter).values(name=name, value=1))
         return 1
     return int(advanced)
 

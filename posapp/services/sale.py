@@ -11,7 +11,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from posapp.domain.barcodes import BookPriceCode, InStoreCode, MemberCard, ProductCode, ReceiptRef, parse_scan
 from posapp.domain.cart import Cart, CartLine, CartTotals, Discount
@@ -386,14 +387,24 @@ def _net_amounts(totals: CartTotals) -> list[int]:
 
 
 def _move_stock(session: Any, location: str, moves: list[tuple[str, int]], now: datetime) -> None:
+    """Move this store's cached stock by ``moves`` in one statement (a level may go negative)."""
+    totals: dict[str, int] = {}
     for sku, delta in moves:
-        updated = session.execute(
-            update(StockLevel)
-            .where(StockLevel.location == location, StockLevel.sku == sku)
-            .values(quantity=StockLevel.quantity + delta, updated_at=now)
-        )
-        if updated.rowcount == 0:
-            session.add(StockLevel(location=location, sku=sku, quantity=delta, updated_at=now))
+        totals[sku] = totals.get(sku, 0) + delta
+    statement = sqlite_insert(StockLevel)
+    upsert = statement.on_conflict_do_update(
+        index_elements=["location", "sku"],
+        set_={
+            "quantity": StockLevel.quantity + statement.excluded.quantity,
+            "updated_at": statement.excluded.updated_at,
+        },
+    )
+    # Core on the session's connection: no ORM autoflush or identity-map bookkeeping on the hot path.
+    session.connection().execute(
+        upsert,
+        [{"location": location, "sku": sku, "quantity": delta, "updated_at": now, "version": 0}
+         for sku, delta in totals.items()],
+    )  # fmt: skip
 
 
 def sale_event(sale: Sale, *, member_no: str | None) -> SaleCompleted:
