@@ -44,6 +44,7 @@ MESSAGES: dict[str, str] = {
     "error.pairing.unavailable": "サーバーに接続できません。URLとペアリングコードを確認してください。",
     "error.sync.insecure": "サーバーのアドレスは https:// で始めてください(このPC上のサーバーを除く)。",
     "error.keyring.missing": "端末の鍵を保管する場所(OSのキーリング)がありません。管理者に連絡してください。",
+    "error.stock.invalid": "在庫の数量または理由が正しくありません。",
     "error.printer.setting": "プリンターの設定が正しくありません(tcp://ホスト:9100 など)。",
     "error.domain": "この操作はできません。",
 }

@@ -180,6 +180,42 @@
         <translation>The receipt could not be printed. The sale is saved.</translation>
     </message>
     <message>
+        <source>切り捨て</source>
+        <translation>Round down</translation>
+    </message>
+    <message>
+        <source>四捨五入</source>
+        <translation>Round half up</translation>
+    </message>
+    <message>
+        <source>切り上げ</source>
+        <translation>Round up</translation>
+    </message>
+    <message>
+        <source>レシートプリンター</source>
+        <translation>Receipt printer</translation>
+    </message>
+    <message>
+        <source>消費税の端数処理</source>
+        <translation>Tax rounding</translation>
+    </message>
+    <message>
+        <source>レシートのメッセージ</source>
+        <translation>Receipt message</translation>
+    </message>
+    <message>
+        <source>サーバー</source>
+        <translation>Server</translation>
+    </message>
+    <message>
+        <source>未接続(デモ)</source>
+        <translation>Not connected (demo)</translation>
+    </message>
+    <message>
+        <source>在庫の数量または理由が正しくありません。</source>
+        <translation>The stock quantity or reason is not valid.</translation>
+    </message>
+    <message>
         <source>サインイン</source>
         <translation>Sign in</translation>
     </message>

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from posapp.domain.closing import DENOMINATIONS
 from posapp.services import Approval, Terminal
 from posapp.services.closing import ClosingReport
+from posapp.services.printing import transport_for
 from posapp.ui.dialogs.base import PosDialog
 from posapp.ui.formatting import parse_amount, yen
 from posapp.ui.i18n import current_language, tr
@@ -204,11 +205,23 @@ class ManagerDialog(PosDialog):
         self.points_cap.setSingleStep(100)
         self.points_cap.setValue(self.terminal.settings.offline_points_cap)
         self.points_cap.setSuffix(" pt")
+        settings = self.terminal.settings
+        self.printer = QLineEdit(settings.printer)
+        self.printer.setPlaceholderText("tcp://192.168.1.50:9100")
+        self.rounding = QComboBox()
+        for label, value in ((tr("切り捨て"), "down"), (tr("四捨五入"), "half_up"), (tr("切り上げ"), "up")):
+            self.rounding.addItem(label, value)
+        self.rounding.setCurrentIndex(max(self.rounding.findData(settings.tax_rounding), 0))
+        self.footer = QLineEdit(" / ".join(settings.footer_messages))
         save = touch_button(tr("保存"), name="primary", focus=True)
         save.clicked.connect(self.save_settings)
         form = QFormLayout(tab)
         form.addRow(tr("表示言語"), self.language)
         form.addRow(tr("オフライン時のポイント利用上限"), self.points_cap)
+        form.addRow(tr("レシートプリンター"), self.printer)
+        form.addRow(tr("消費税の端数処理"), self.rounding)
+        form.addRow(tr("レシートのメッセージ"), self.footer)
+        form.addRow(tr("サーバー"), QLabel(settings.server_url or tr("未接続(デモ)")))
         form.addRow("", save)
         return tab
 
@@ -253,10 +266,21 @@ class ManagerDialog(PosDialog):
         self.load_x()
 
     def save_settings(self) -> None:
-        """Store the points cap in the terminal settings; switch the language at once."""
-        cap = self.points_cap.value()
+        """Store the terminal settings (a bad printer address is refused); switch the language at once."""
+        changes = {
+            "offline_points_cap": self.points_cap.value(),
+            "printer": self.printer.text().strip(),
+            "tax_rounding": str(self.rounding.currentData()),
+            "footer_messages": tuple(m.strip() for m in self.footer.text().split("/") if m.strip()),
+        }
         self.language_changed.emit(str(self.language.currentData()))
-        self.run(lambda: self.terminal.configure(offline_points_cap=cap), lambda _s: self.clear_error())
+
+        def save() -> object:
+            if changes["printer"]:
+                transport_for(str(changes["printer"]))  # refuses a malformed address before saving
+            return self.terminal.configure(**changes)
+
+        self.run(save, lambda _s: self.clear_error())
 
     def _sign_out(self) -> None:
         self.sign_out.emit()
