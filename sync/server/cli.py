@@ -121,6 +121,17 @@ def cmd_import_products(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_new_epoch(args: argparse.Namespace) -> int:
+    """Start a new epoch after a restore: every terminal resyncs and offers its events again."""
+    from sync.server.changes import service as changes_service
+
+    with _session_factory(_settings(args))() as session:
+        epoch = changes_service.start_new_epoch(session)
+        session.commit()
+    print(json.dumps({"epoch": epoch}))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command-line grammar."""
     parser = argparse.ArgumentParser(prog="posapp-server", description="OmniPOS central server")
@@ -149,6 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=42)
     demo.add_argument("--products", type=int, default=5000)
     demo.add_argument("--members", type=int, default=500)
+    command("new-epoch", cmd_new_epoch, "after restoring a backup: make every terminal resync")
     imports = command("import-products", cmd_import_products, "import a product CSV")
     imports.add_argument("file")
     return parser

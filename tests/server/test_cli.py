@@ -75,3 +75,20 @@ def test_demo_data_is_deterministic_and_consistent(tmp_path: Path) -> None:
         engine.dispose()
         summaries.append(names)  # type: ignore[arg-type]
     assert summaries[0] == summaries[2] and summaries[1] == summaries[3]
+
+
+def test_new_epoch_makes_old_cursors_resync(tmp_path: Path) -> None:
+    from sync.server.cli import main
+    from sync.server.db.migrate import upgrade
+    from sync.server.db.session import make_engine, make_session_factory
+    from sync.server.syncfeed.feed import pull_page
+
+    url = f"sqlite:///{tmp_path / 'server.sqlite3'}"
+    upgrade(make_engine(url))
+    factory = make_session_factory(make_engine(url))
+    with factory() as session:
+        cursor = pull_page(session, cursor="", limit=10, store_code="S001").cursor
+        session.commit()
+    assert main(["new-epoch", "--database", url]) == 0
+    with factory() as session:
+        assert pull_page(session, cursor=cursor, limit=10, store_code="S001").resync

@@ -114,6 +114,18 @@ def latest_change_id(session: Session) -> int:
     return session.scalar(select(ChangeLog.id).order_by(ChangeLog.id.desc()).limit(1)) or 0
 
 
+def start_new_epoch(session: Session) -> str:
+    """Replace the epoch (after a restore): cursors of the old epoch are answered with "resync"."""
+    epoch = secrets.token_hex(16)
+    row = session.get(ServerEpoch, 1)
+    if row is None:
+        session.add(ServerEpoch(id=1, epoch=epoch))
+    else:
+        row.epoch = epoch
+    session.flush()
+    return epoch
+
+
 def server_epoch(session: Session) -> str:
     """The server's epoch, made on first use if migrations have not made it."""
     epoch = session.scalar(select(ServerEpoch.epoch).where(ServerEpoch.id == 1))
