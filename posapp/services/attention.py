@@ -198,7 +198,7 @@ def _offline_points(session: Session, facts: list[Sale]) -> list[OfflinePointsSa
 
 def _reversals(session: Session, facts: list[Sale]) -> list[ApprovedReversal]:
     reversals = [sale for sale in facts if sale.kind in ("void", "return")]
-    names = dict(session.execute(select(Clerk.code, Clerk.name)).tuples().all())
+    names: dict[str, str] = {code: name for code, name in session.execute(select(Clerk.code, Clerk.name))}
     originals = {
         sale.id: sale.receipt_no
         for sale in session.scalars(

@@ -20,7 +20,7 @@ from posapp.devices.printer import (
 )
 from posapp.domain.errors import DomainError
 from posapp.domain.receipt import ReceiptDocument
-from posapp.services.records import audit
+from posapp.services.attention import record_print_failure
 
 if TYPE_CHECKING:
     from posapp.services.terminal import Terminal
@@ -65,15 +65,10 @@ def print_receipt(terminal: Terminal, document: ReceiptDocument) -> PrintResult 
         return None
     result = printer.print_receipt(document)
     if not result.ok:
-        with terminal.db.write() as session:
-            audit(
-                session,
-                now=terminal.now(),
-                clerk_code=terminal.clerk.code if terminal.clerk else None,
-                action="print_failed",
-                receipt_no=document.header.receipt_no,
-                error=result.detail[:200],
-            )
+        # On the manager's attention list until the day ends; the receipt can be printed again.
+        record_print_failure(
+            terminal, receipt_no=document.header.receipt_no, error=f"{result.message_key}: {result.detail}"
+        )
     return result
 
 

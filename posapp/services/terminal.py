@@ -20,7 +20,17 @@ from sqlalchemy import select
 from posapp.domain.barcodes import parse_scan
 from posapp.domain.pins import verify_pin
 from posapp.domain.receipt import ReceiptDocument
-from posapp.services import aftersale, catalog, closing, customers, link, members
+from posapp.services import (
+    aftersale,
+    attention,
+    catalog,
+    closing,
+    customers,
+    link,
+    manager,
+    members,
+)
+from posapp.services import day_report as sales_reports
 from posapp.services.catalog import ProductInfo
 from posapp.services.closing import ClosingReport
 from posapp.services.customers import CustomerInfo
@@ -363,6 +373,44 @@ class Terminal:
     def z_report(self, *, counts: dict[int, int], next_float: int, approval: Approval) -> ClosingReport:
         """精算: count the drawer, close the period with a number, set the next opening float."""
         return closing.z_report(self, counts=counts, next_float=next_float, approval=approval)
+
+    # ---- the manager's day ------------------------------------------------------------------------
+
+    def receive_stock(
+        self, *, sku: str, quantity: int, approval: Approval | None = None
+    ) -> manager.StockChange:
+        """Goods received into this store (manager), synced to the chain's stock."""
+        return manager.receive_stock(self, sku=sku, quantity=quantity, approval=approval)
+
+    def adjust_stock(
+        self, *, sku: str, delta: int, reason: str, approval: Approval | None = None
+    ) -> manager.StockChange:
+        """A counted, damaged or lost correction (manager), audited and synced."""
+        return manager.adjust_stock(self, sku=sku, delta=delta, reason=reason, approval=approval)
+
+    def set_reorder_point(self, *, sku: str, reorder_point: int, approval: Approval | None = None) -> None:
+        """The level below which a product shows on the low-stock list."""
+        manager.set_reorder_point(self, sku=sku, reorder_point=reorder_point, approval=approval)
+
+    def low_stock(self) -> list[manager.LowStockItem]:
+        """This store's products at or below their reorder point."""
+        return manager.low_stock(self)
+
+    def close_day(self, *, counts: dict[int, int], next_float: int, approval: Approval) -> manager.DayClose:
+        """The Z report, syncing waiting events first when the server answers."""
+        return manager.close_day(self, counts=counts, next_float=next_float, approval=approval)
+
+    def day_report(self, *, day: date | None = None) -> sales_reports.SalesReport:
+        """Today's numbers (or ``day``'s): by hour, payment, rate, product; members, points, returns."""
+        return sales_reports.day_report(self, day=day)
+
+    def week_report(self, *, ending: date | None = None) -> sales_reports.SalesReport:
+        """The same numbers for the seven days ending ``ending``."""
+        return sales_reports.week_report(self, ending=ending)
+
+    def attention_items(self) -> list[attention.AttentionItem]:
+        """What needs a manager today."""
+        return attention.attention_items(self)
 
     # ---- status -----------------------------------------------------------------------------------
 

@@ -65,6 +65,7 @@ def _routers() -> list:  # type: ignore[type-arg]
     from sync.server.customers.router import admin_router as customers_admin_router
     from sync.server.customers.router import router as customers_router
     from sync.server.points.router import router as points_router
+    from sync.server.reports.router import router as reports_router
     from sync.server.stock.router import admin_router as stock_admin_router
     from sync.server.stock.router import router as stock_router
     from sync.server.syncfeed.router import router as sync_router
@@ -81,6 +82,7 @@ def _routers() -> list:  # type: ignore[type-arg]
         stock_admin_router,
         channel_router,
         sync_router,
+        reports_router,
     ]
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from posapp.domain.tender import TenderKind
 from posapp.services import Terminal
 from posapp.services.printing import InvalidPrinterSetting, print_receipt, transport_for
-from posapp.store.models import AuditEntry, Sale
+from posapp.store.models import PrintFailure, Sale
 
 FS_KANJI_ON, DRAWER_KICK = b"\x1c\x26", b"\x1bp"
 
@@ -66,8 +66,9 @@ def test_a_dead_printer_keeps_the_sale_and_allows_a_reprint(signed_in: Terminal)
     assert result is not None and not result.ok and result.message_key == "error.printer.offline"
     with signed_in.db.read() as session:
         assert session.scalar(select(Sale.receipt_no)) == receipt_no
-        failure = session.scalar(select(AuditEntry).where(AuditEntry.action == "print_failed"))
-        assert failure is not None and failure.detail["receipt_no"] == receipt_no
+        failure = session.scalar(select(PrintFailure))
+        assert failure is not None and failure.receipt_no == receipt_no
+    assert [item.kind for item in signed_in.attention_items()] == ["print_failure"]
     spool = Spool()
     signed_in.configure(printer=f"tcp://127.0.0.1:{spool.port}")
     reprint = signed_in.receipt(receipt_no)

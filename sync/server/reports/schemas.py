@@ -1,0 +1,58 @@
+"""Report rows: money in yen, points in points, days in the store's (or the chain's) calendar."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel
+
+
+class StoreDayRow(BaseModel):
+    """One location's day: store receipts and online orders fulfilled there, with their points."""
+
+    day: date
+    store: str
+    store_count: int
+    store_total: int
+    online_count: int
+    online_total: int
+    points_issued: int
+    points_used: int
+
+
+class StoreSalesReport(BaseModel):
+    """Sales per store per day over ``first`` … ``last``."""
+
+    first: date
+    last: date
+    rows: list[StoreDayRow]
+
+
+class ChainDayRow(BaseModel):
+    """The chain's day in one channel (``store`` or ``online``)."""
+
+    day: date
+    channel: str
+    count: int
+    total: int
+    points_issued: int
+    points_used: int
+
+
+class LedgerDayRow(BaseModel):
+    """The points ledger's day: points issued, used, and the net of every entry but holds."""
+
+    day: date
+    issued: int
+    used: int
+    net: int
+
+
+class ChainReport(BaseModel):
+    """The chain's totals per day and channel, and the points ledger per day, in ``timezone``."""
+
+    first: date
+    last: date
+    timezone: str
+    rows: list[ChainDayRow]
+    ledger: list[LedgerDayRow]
