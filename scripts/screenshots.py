@@ -175,6 +175,17 @@ def shoot() -> int:
     for face, count in ((1000, 2), (500, 1), (100, 3), (10, 5)):
         manager.grid.counts[face].setValue(count)
     save(manager, "10-manager-z")
+    manager.tabs.setCurrentWidget(manager.stock)
+    manager.stock.query.setText("緑茶")
+    manager.stock.look_up()
+    settle(lambda: "緑茶" in manager.stock.levels.toPlainText())
+    save(manager, "12-manager-stock")
+    manager.tabs.setCurrentWidget(manager.numbers)
+    settle(lambda: manager.numbers.report is not None)
+    save(manager, "13-manager-numbers")
+    manager.tabs.setCurrentWidget(manager.attention)
+    settle(lambda: manager.attention.items.count() > 0)
+    save(manager, "14-manager-attention")
     manager.reject()
 
     set_language("en")

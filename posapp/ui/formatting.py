@@ -46,3 +46,14 @@ def rank_text(rank: str) -> str:
     """The member rank in the current language."""
     names = {"gold": tr("ゴールド"), "silver": tr("シルバー"), "bronze": tr("ブロンズ"), "": tr("一般")}
     return names.get(rank.lower(), rank)
+
+
+# Payment methods as the manager's reports name them (Japanese source; tr() at display time).
+TENDER_NAMES = {
+    "cash": "現金",
+    "card": "クレジット",
+    "emoney": "電子マネー",
+    "qr": "QR",
+    "voucher": "商品券",
+    "points": "ポイント",
+}

@@ -216,6 +216,114 @@
         <translation>The stock quantity or reason is not valid.</translation>
     </message>
     <message>
+        <source>このレジの記録</source>
+        <translation>this register's records</translation>
+    </message>
+    <message>
+        <source>サーバー(最新)</source>
+        <translation>server (live)</translation>
+    </message>
+    <message>
+        <source>入荷</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <source>品名・JAN・SKU</source>
+        <translation>Name, JAN or SKU</translation>
+    </message>
+    <message>
+        <source>在庫を更新</source>
+        <translation>Update stock</translation>
+    </message>
+    <message>
+        <source>売れ筋</source>
+        <translation>Top products</translation>
+    </message>
+    <message>
+        <source>時</source>
+        <translation>Hour</translation>
+    </message>
+    <message>
+        <source>未送信の記録があります。サーバーにつながったら自動で送信されます。</source>
+        <translation>Some records are not sent yet. They will be sent automatically when the server answers.</translation>
+    </message>
+    <message>
+        <source>本日</source>
+        <translation>Today</translation>
+    </message>
+    <message>
+        <source>本日の数字</source>
+        <translation>Today's numbers</translation>
+    </message>
+    <message>
+        <source>棚卸</source>
+        <translation>Counted</translation>
+    </message>
+    <message>
+        <source>発注点を下回った商品</source>
+        <translation>Below reorder point</translation>
+    </message>
+    <message>
+        <source>直近7日</source>
+        <translation>Last 7 days</translation>
+    </message>
+    <message>
+        <source>破損</source>
+        <translation>Damaged</translation>
+    </message>
+    <message>
+        <source>確認が必要な項目はありません</source>
+        <translation>Nothing needs attention</translation>
+    </message>
+    <message>
+        <source>紛失</source>
+        <translation>Lost</translation>
+    </message>
+    <message>
+        <source>要確認</source>
+        <translation>Attention</translation>
+    </message>
+    <message>
+        <source>該当する商品がありません</source>
+        <translation>No matching product</translation>
+    </message>
+    <message>
+        <source>オフライン中のポイント利用</source>
+        <translation>Points used offline</translation>
+    </message>
+    <message>
+        <source>ポイント利用</source>
+        <translation>Points used</translation>
+    </message>
+    <message>
+        <source>付与</source>
+        <translation>earned</translation>
+    </message>
+    <message>
+        <source>会員売上比</source>
+        <translation>Member sales share</translation>
+    </message>
+    <message>
+        <source>印刷できなかったレシート</source>
+        <translation>Receipt not printed</translation>
+    </message>
+    <message>
+        <source>在庫がマイナス</source>
+        <translation>Negative stock</translation>
+    </message>
+    <message>
+        <source>客単価</source>
+        <translation>Average basket</translation>
+    </message>
+    <message>
+        <source>旧価格での販売</source>
+        <translation>Sold at an old price</translation>
+    </message>
+    <message>
+        <source>送信できなかった記録</source>
+        <translation>Record the server refused</translation>
+    </message>
+    <message>
         <source>サインイン</source>
         <translation>Sign in</translation>
     </message>

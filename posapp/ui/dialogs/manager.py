@@ -20,22 +20,16 @@ from PySide6.QtWidgets import (
 from posapp.domain.closing import DENOMINATIONS
 from posapp.services import Approval, Terminal
 from posapp.services.closing import ClosingReport
+from posapp.services.manager import DayClose
 from posapp.services.printing import transport_for
 from posapp.ui.dialogs.base import PosDialog
-from posapp.ui.formatting import parse_amount, yen
+from posapp.ui.dialogs.manager_tabs import AttentionTab, NumbersTab, StockTab
+from posapp.ui.formatting import TENDER_NAMES, parse_amount, yen
 from posapp.ui.i18n import current_language, tr
 from posapp.ui.widgets import touch_button
 from posapp.ui.worker import DbWorker
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-TENDER_NAMES = {
-    "cash": "現金",
-    "card": "クレジット",
-    "emoney": "電子マネー",
-    "qr": "QR",
-    "voucher": "商品券",
-    "points": "ポイント",
-}
 
 
 def report_text(report: ClosingReport) -> str:
@@ -139,6 +133,12 @@ class ManagerDialog(PosDialog):
         self.tabs.addTab(self.x_text, tr("点検 (X)"))
         self.tabs.addTab(self._z_tab(), tr("精算 (Z)"))
         self.tabs.addTab(self._cash_tab(), tr("入出金"))
+        self.stock = StockTab(terminal, approval, self.run)
+        self.numbers = NumbersTab(terminal, self.run)
+        self.attention = AttentionTab(terminal, self.run)
+        self.tabs.addTab(self.stock, tr("在庫"))
+        self.tabs.addTab(self.numbers, tr("本日の数字"))
+        self.tabs.addTab(self.attention, tr("要確認"))
         self.tabs.addTab(self._settings_tab(), tr("設定"))
         sign_out = touch_button(tr("サインアウト"), focus=True)
         sign_out.clicked.connect(self._sign_out)
@@ -154,6 +154,8 @@ class ManagerDialog(PosDialog):
         layout.addLayout(buttons)
         self.resize(900, 700)
         self.load_x()
+        self.numbers.load()
+        self.attention.load()
 
     def _z_tab(self) -> QWidget:
         tab = QWidget()
@@ -242,9 +244,19 @@ class ManagerDialog(PosDialog):
             self.approval,
         )
         self.run(
-            lambda: self.terminal.z_report(counts=counts, next_float=next_float, approval=approval),
-            lambda report: self.z_result.setPlainText(report_text(report)),
+            lambda: self.terminal.close_day(counts=counts, next_float=next_float, approval=approval),
+            self._closed,
         )
+
+    def _closed(self, closed: DayClose) -> None:
+        text = report_text(closed.report)
+        if closed.needs_warning:
+            text = (
+                tr("未送信の記録があります。サーバーにつながったら自動で送信されます。")
+                + f" ({closed.unsynced_events})\n\n"
+                + text
+            )
+        self.z_result.setPlainText(text)
 
     def move_cash(self, direction: str) -> None:
         """Cash in or out of the drawer."""
