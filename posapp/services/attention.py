@@ -104,8 +104,25 @@ class FailedPrint:
     error: str
 
 
+@dataclass(frozen=True, slots=True)
+class OverduePickup:
+    """An online order waiting at this store longer than the store's limit (asked live; none offline)."""
+
+    kind: ClassVar[str] = "overdue_pickup"
+    at: datetime
+    order_id: str
+    customer_name: str
+    amount_due: int
+
+
 AttentionItem = (
-    DeadLetter | NegativeStock | StalePriceSale | OfflinePointsSale | ApprovedReversal | FailedPrint
+    DeadLetter
+    | NegativeStock
+    | StalePriceSale
+    | OfflinePointsSale
+    | ApprovedReversal
+    | FailedPrint
+    | OverduePickup
 )
 
 
@@ -123,6 +140,7 @@ def attention_items(terminal: Terminal, *, day: date | None = None) -> list[Atte
     with terminal.db.read() as session:
         facts = list(session.scalars(select(Sale).where(Sale.business_day == target).order_by(Sale.at)))
         return [
+            *_overdue_pickups(terminal),
             *_dead_letters(session),
             *_negative_stock(session, store),
             *_stale_prices(session, facts),
@@ -130,6 +148,18 @@ def attention_items(terminal: Terminal, *, day: date | None = None) -> list[Atte
             *_reversals(session, facts),
             *_print_failures(session, target, zone),
         ]
+
+
+def _overdue_pickups(terminal: Terminal) -> list[OverduePickup]:
+    if terminal.link is None:
+        return []
+    from posapp.services import omni
+
+    try:
+        waiting = omni.pickups_waiting(terminal, overdue=True)
+    except omni.OmniOffline:
+        return []
+    return [OverduePickup(p.waiting_since, p.order_id, p.customer_name, p.amount_due) for p in waiting]
 
 
 def _dead_letters(session: Session) -> list[DeadLetter]:

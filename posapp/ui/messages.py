@@ -45,6 +45,12 @@ MESSAGES: dict[str, str] = {
     "error.sync.insecure": "サーバーのアドレスは https:// で始めてください(このPC上のサーバーを除く)。",
     "error.keyring.missing": "端末の鍵を保管する場所(OSのキーリング)がありません。管理者に連絡してください。",
     "error.stock.invalid": "在庫の数量または理由が正しくありません。",
+    "error.omni.offline": "サーバーにつながらないため、店舗受取の注文を確認できません。",
+    "error.pickup.not_found": "この店舗で受け取り待ちの注文は見つかりません。番号を確認してください。",
+    "error.pickup.refused": "この注文はお渡しできません(受取済み・取消済み・未払い)。",
+    "error.coupon.offline": "オフラインのためクーポンを確認できません。",
+    "error.coupon.invalid": "このクーポンは使えません(期限・条件・対象外)。",
+    "error.coupon.used": "このクーポンはすでに使用されています。",
     "error.printer.setting": "プリンターの設定が正しくありません(tcp://ホスト:9100 など)。",
     "error.domain": "この操作はできません。",
 }

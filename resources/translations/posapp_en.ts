@@ -324,6 +324,34 @@
         <translation>Record the server refused</translation>
     </message>
     <message>
+        <source>サーバーにつながらないため、店舗受取の注文を確認できません。</source>
+        <translation>The server cannot be reached, so pickup orders cannot be checked.</translation>
+    </message>
+    <message>
+        <source>この店舗で受け取り待ちの注文は見つかりません。番号を確認してください。</source>
+        <translation>No pickup order waiting at this store. Check the number.</translation>
+    </message>
+    <message>
+        <source>この注文はお渡しできません(受取済み・取消済み・未払い)。</source>
+        <translation>This order cannot be handed over (collected, cancelled or unpaid).</translation>
+    </message>
+    <message>
+        <source>オフラインのためクーポンを確認できません。</source>
+        <translation>Offline: the coupon cannot be checked.</translation>
+    </message>
+    <message>
+        <source>このクーポンは使えません(期限・条件・対象外)。</source>
+        <translation>This coupon cannot be used (expired, conditions or items not eligible).</translation>
+    </message>
+    <message>
+        <source>このクーポンはすでに使用されています。</source>
+        <translation>This coupon has already been used.</translation>
+    </message>
+    <message>
+        <source>受取期限を過ぎた注文</source>
+        <translation>Pickup overdue</translation>
+    </message>
+    <message>
         <source>サインイン</source>
         <translation>Sign in</translation>
     </message>

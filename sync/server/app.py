@@ -64,6 +64,7 @@ def _routers() -> list:  # type: ignore[type-arg]
     from sync.server.channel.router import router as channel_router
     from sync.server.customers.router import admin_router as customers_admin_router
     from sync.server.customers.router import router as customers_router
+    from sync.server.omni.router import router as omni_router
     from sync.server.points.router import router as points_router
     from sync.server.reports.router import router as reports_router
     from sync.server.stock.router import admin_router as stock_admin_router
@@ -81,6 +82,7 @@ def _routers() -> list:  # type: ignore[type-arg]
         stock_router,
         stock_admin_router,
         channel_router,
+        omni_router,
         sync_router,
         reports_router,
     ]

@@ -47,6 +47,12 @@ class Settings(BaseSettings):
     pairing_code_minutes: int = Field(default=10, ge=1, le=1440, description="life of a pairing code")
     points_hold_minutes: int = Field(default=15, ge=1, le=1440, description="life of a points hold")
     pool_size: int = Field(default=10, ge=1, le=200, description="PostgreSQL connection pool size")
+    browsing_retention_days: int = Field(
+        default=90, ge=1, le=3650, description="days online browsing events are kept"
+    )
+    pickup_limit_hours: int = Field(
+        default=72, ge=1, le=24 * 60, description="hours before an uncollected pickup is overdue"
+    )
     migrate_on_start: bool = Field(default=True, description="upgrade an SQLite database when the app starts")
 
     @classmethod

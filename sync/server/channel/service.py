@@ -164,6 +164,15 @@ def _customer_for(session: Session, order: OrderIn) -> Customer:
     )
 
 
+def _collected(session: Session, online_order_id: int) -> bool:
+    from sync.server.omni.models import Pickup  # the pickup side is optional to the channel package
+
+    return (
+        session.scalar(select(Pickup.collected_at).where(Pickup.online_order_id == online_order_id))
+        is not None
+    )
+
+
 def cancel_order(session: Session, *, order_id: str, channel_id: int) -> CancelOut:
     """Cancel an order: points earned and used are reversed, stock goes back; a second cancel changes nothing."""
     order = session.scalar(
@@ -173,6 +182,10 @@ def cancel_order(session: Session, *, order_id: str, channel_id: int) -> CancelO
     )
     if order is None:
         raise NotFound(f"no order {order_id}")
+    if _collected(session, order.id):
+        raise Conflict(
+            f"order {order_id} was already collected in the store; make a return instead", slug="collected"
+        )
     if order.status != "cancelled":
         source = f"order:{order_id}"
         points_service.reverse(

@@ -5,6 +5,14 @@ from sync.server.changes.models import ChangeLog, ServerEpoch
 from sync.server.channel.models import OnlineOrder
 from sync.server.customers.models import Customer, CustomerNote
 from sync.server.db.base import Base
+from sync.server.omni.models import (
+    BrowsingEvent,
+    Coupon,
+    CouponCampaign,
+    CouponRedemption,
+    Pickup,
+    TrackingExclusion,
+)
 from sync.server.points.models import PointsAccount, PointsEntry, PointsHold
 from sync.server.products.models import Product
 from sync.server.sales.models import StoreSale
@@ -15,15 +23,20 @@ from sync.server.syncfeed.models import DeadLetter, ReceivedEvent
 __all__ = [
     "AdminToken",
     "Base",
+    "BrowsingEvent",
     "ChangeLog",
     "Channel",
     "Clerk",
+    "Coupon",
+    "CouponCampaign",
+    "CouponRedemption",
     "Customer",
     "CustomerNote",
     "DeadLetter",
     "Device",
     "OnlineOrder",
     "PairingCode",
+    "Pickup",
     "PointsAccount",
     "PointsEntry",
     "PointsHold",
@@ -34,4 +47,5 @@ __all__ = [
     "StockMovement",
     "Store",
     "StoreSale",
+    "TrackingExclusion",
 ]

@@ -1,0 +1,1 @@
+"""omni: click & collect, browsing events, coupons."""

@@ -1,0 +1,238 @@
+"""Coupon campaigns and codes, checked and redeemed by stores and the web shop alike.
+
+A single-use code can be redeemed once across every channel: its redemption row carries the code in
+``single_use_code``, a UNIQUE column, so of any number of concurrent redemptions the database lets
+exactly one insert win (PostgreSQL makes the others wait for it, then fail). ``redemption_id`` is
+the caller's idempotency key, so a retry gets its first answer. A release clears ``single_use_code``
+and the code can be used again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from sync.server.customers.models import Customer
+from sync.server.db.base import utcnow
+from sync.server.omni.models import Coupon, CouponCampaign, CouponRedemption
+from sync.server.omni.schemas import CampaignIn, CampaignOut, CouponCheckOut, RedeemIn, RedemptionOut
+from sync.server.problems import Conflict, Invalid, NotFound
+
+
+@dataclass(frozen=True, slots=True)
+class CouponView:
+    """A code with its campaign and, for a per-member code, its member number."""
+
+    coupon: Coupon
+    campaign: CouponCampaign
+    member_no: str | None
+
+
+def normalise_code(code: str) -> str:
+    """Codes are compared without case (typed codes and scanned QR codes must agree)."""
+    return code.strip().upper()
+
+
+def create_campaign(session: Session, *, body: CampaignIn) -> CampaignOut:
+    """Store a campaign and its codes; 422 for unknown members, 409 for a code already issued."""
+    members = {code.member_no for code in body.codes}
+    query = select(Customer.member_no, Customer.id).where(Customer.member_no.in_(members))
+    customers = {member_no: customer_id for member_no, customer_id in session.execute(query)}
+    unknown = sorted(members - customers.keys())
+    if unknown:
+        raise Invalid(f"unknown members: {', '.join(unknown[:20])}", slug="unknown-member")
+    campaign = CouponCampaign(
+        name=body.name,
+        kind=body.kind,
+        value=body.value,
+        min_spend=body.min_spend,
+        categories=list(body.categories),
+        valid_from=body.valid_from,
+        valid_to=body.valid_to,
+        single_use=body.single_use,
+    )
+    session.add(campaign)
+    session.flush()
+    codes = (
+        [(body.open_code, None)] if body.open_code else [(c.code, customers[c.member_no]) for c in body.codes]
+    )
+    try:
+        with session.begin_nested():
+            session.add_all(
+                Coupon(code=normalise_code(code), campaign_id=campaign.id, customer_id=customer_id)
+                for code, customer_id in codes
+            )
+    except IntegrityError as exc:
+        raise Conflict("a code of this campaign was already issued", slug="coupon-code-taken") from exc
+    return campaign_out(campaign, codes=len(codes))
+
+
+def campaign_out(campaign: CouponCampaign, *, codes: int) -> CampaignOut:
+    """A campaign as the API shows it."""
+    return CampaignOut(
+        id=campaign.id,
+        name=campaign.name,
+        kind=campaign.kind,
+        value=campaign.value,
+        min_spend=campaign.min_spend,
+        categories=list(campaign.categories),
+        valid_from=campaign.valid_from,
+        valid_to=campaign.valid_to,
+        single_use=campaign.single_use,
+        codes=codes,
+    )
+
+
+def find_coupon(session: Session, code: str) -> CouponView:
+    """A code with its campaign, or 404."""
+    row = session.execute(
+        select(Coupon, CouponCampaign, Customer.member_no)
+        .join(CouponCampaign, CouponCampaign.id == Coupon.campaign_id)
+        .outerjoin(Customer, Customer.id == Coupon.customer_id)
+        .where(Coupon.code == normalise_code(code))
+    ).first()
+    if row is None:
+        raise NotFound(f"no coupon {code}")
+    return CouponView(*row)
+
+
+def discount_for(campaign: CouponCampaign, subtotal: int | None) -> int:
+    """The yen off ``subtotal`` (the eligible part of the basket); never more than it."""
+    if campaign.kind == "percent":
+        return (subtotal or 0) * campaign.value // 100
+    return campaign.value if subtotal is None else min(campaign.value, subtotal)
+
+
+def is_used(session: Session, view: CouponView) -> bool:
+    """Whether a single-use code has a standing redemption."""
+    if not view.campaign.single_use:
+        return False
+    taken = select(CouponRedemption.id).where(CouponRedemption.single_use_code == view.coupon.code)
+    return session.scalar(taken) is not None
+
+
+def refusal(view: CouponView, *, member_no: str | None, now: datetime) -> str | None:
+    """Why the code cannot be used now by ``member_no`` (a slug), or ``None``."""
+    campaign = view.campaign
+    if now < campaign.valid_from:
+        return "coupon-not-yet-valid"
+    if now > campaign.valid_to:
+        return "coupon-expired"
+    if view.member_no is not None and member_no != view.member_no:
+        return "coupon-other-member"
+    return None
+
+
+def check(session: Session, *, code: str, member_no: str | None, subtotal: int | None) -> CouponCheckOut:
+    """Can the code be used now, and what does it take off ``subtotal``."""
+    view = find_coupon(session, code)
+    campaign = view.campaign
+    reason = refusal(view, member_no=member_no, now=utcnow())
+    if reason is None and is_used(session, view):
+        reason = "coupon-used"
+    if reason is None and subtotal is not None and subtotal < campaign.min_spend:
+        reason = "coupon-min-spend"
+    return CouponCheckOut(
+        code=view.coupon.code,
+        valid=reason is None,
+        reason=reason,
+        discount=discount_for(campaign, subtotal) if reason is None else 0,
+        kind=campaign.kind,
+        value=campaign.value,
+        min_spend=campaign.min_spend,
+        categories=list(campaign.categories),
+        single_use=campaign.single_use,
+        member_no=view.member_no,
+        valid_to=campaign.valid_to,
+    )
+
+
+def redemption_out(redemption: CouponRedemption, code: str) -> RedemptionOut:
+    """A redemption as the API shows it."""
+    return RedemptionOut(
+        redemption_id=redemption.redemption_id,
+        code=code,
+        status=redemption.status,
+        amount=redemption.amount,
+        order_or_sale_id=redemption.order_or_sale_id,
+        created_at=redemption.created_at,
+        released_at=redemption.released_at,
+    )
+
+
+def _replayed(session: Session, view: CouponView, body: RedeemIn) -> CouponRedemption | None:
+    previous = session.scalar(
+        select(CouponRedemption).where(CouponRedemption.redemption_id == body.redemption_id)
+    )
+    if previous is None:
+        return None
+    if (previous.coupon_id, previous.order_or_sale_id, previous.amount) != (
+        view.coupon.id,
+        body.order_or_sale_id,
+        body.amount,
+    ):
+        raise Conflict(
+            f"redemption {body.redemption_id} was used for a different request", slug="idempotency-key"
+        )
+    return previous
+
+
+def redeem(session: Session, *, code: str, body: RedeemIn, caller: str) -> RedemptionOut:
+    """Use a code once (single-use codes: once across all channels); the caller commits."""
+    view = find_coupon(session, code)
+    previous = _replayed(session, view, body)
+    if previous is not None:
+        return redemption_out(previous, view.coupon.code)
+    reason = refusal(view, member_no=body.member_no, now=utcnow())
+    if reason is not None:
+        raise Invalid(f"coupon {view.coupon.code} cannot be used: {reason}", slug=reason)
+    if view.campaign.kind == "amount" and body.amount > view.campaign.value:
+        raise Invalid(f"the coupon is worth at most {view.campaign.value} yen", slug="coupon-amount")
+    customer_id = view.coupon.customer_id
+    if customer_id is None and body.member_no is not None:
+        customer_id = session.scalar(select(Customer.id).where(Customer.member_no == body.member_no))
+    redemption = CouponRedemption(
+        redemption_id=body.redemption_id,
+        coupon_id=view.coupon.id,
+        single_use_code=view.coupon.code if view.campaign.single_use else None,
+        customer_id=customer_id,
+        order_or_sale_id=body.order_or_sale_id,
+        amount=body.amount,
+        caller=caller[:24],
+        status="redeemed",
+    )
+    try:
+        with session.begin_nested():
+            session.add(redemption)
+    except IntegrityError as exc:
+        # Either our own retry raced us on the key (answer as a replay) or another caller won the code.
+        previous = _replayed(session, view, body)
+        if previous is not None:
+            return redemption_out(previous, view.coupon.code)
+        raise Conflict(f"coupon {view.coupon.code} was already used", slug="coupon-used") from exc
+    return redemption_out(redemption, view.coupon.code)
+
+
+def release(session: Session, *, code: str, redemption_id: str) -> RedemptionOut:
+    """Give a redemption back (void or cancellation): the code can be used again; repeating is harmless."""
+    view = find_coupon(session, code)
+    redemption = session.scalar(
+        select(CouponRedemption)
+        .where(
+            CouponRedemption.redemption_id == redemption_id,
+            CouponRedemption.coupon_id == view.coupon.id,
+        )
+        .with_for_update()
+    )
+    if redemption is None:
+        raise NotFound(f"no redemption {redemption_id} of coupon {view.coupon.code}")
+    if redemption.status != "released":
+        redemption.status = "released"
+        redemption.single_use_code = None
+        redemption.released_at = utcnow()
+        session.flush()
+    return redemption_out(redemption, view.coupon.code)
