@@ -25,6 +25,7 @@ FUNCTION_KEYS: tuple[tuple[str, str, str], ...] = (
     ("F8", "points", "ポイント"),
     ("F9", "void_line", "取消"),
     ("F10", "pay", "会計"),
+    ("F11", "pickups", "受取"),
     ("F12", "manager", "管理"),
 )
 """In the order of a Japanese register."""

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from posapp.devices.printer import PrintResult
 from posapp.domain.barcodes import normalise_scan_text
 from posapp.domain.cart import Discount
-from posapp.services import Approval, Terminal
+from posapp.services import Approval, Terminal, omni
 from posapp.services.printing import print_receipt
 from posapp.services.sale import CompletedSale, SaleSession
 from posapp.ui.cart_model import CartTableModel
@@ -29,9 +29,11 @@ from posapp.ui.dialogs.approval import ApprovalDialog
 from posapp.ui.dialogs.customer import CustomerDialog
 from posapp.ui.dialogs.manager import ManagerDialog
 from posapp.ui.dialogs.pay import PayDialog
+from posapp.ui.dialogs.pickups import PickupsDialog
 from posapp.ui.dialogs.resume import ResumeDialog
 from posapp.ui.dialogs.returns import ReturnsDialog
 from posapp.ui.dialogs.search import SearchDialog
+from posapp.ui.formatting import yen
 from posapp.ui.i18n import tr
 from posapp.ui.messages import error_text, needs_approval, printer_text
 from posapp.ui.receipt_text import receipt_text
@@ -40,6 +42,9 @@ from posapp.ui.scan_input import ScanLineEdit
 from posapp.ui.status_header import StatusHeader
 from posapp.ui.widgets import Banner, Retranslating
 from posapp.ui.worker import DbWorker
+
+# Coupon QR codes from the web shop and the app carry this prefix: "CPN:SPRING-1234".
+COUPON_PREFIX = "CPN:"
 
 
 class SalePage(Retranslating, QWidget):
@@ -102,6 +107,7 @@ class SalePage(Retranslating, QWidget):
                 "void_line": self.void_line,
                 "pay": self.open_pay,
                 "manager": self.open_manager,
+                "pickups": lambda: self.open_dialog(PickupsDialog(self.terminal, self.worker, self)),
             }
         )
         left = QVBoxLayout()
@@ -211,11 +217,17 @@ class SalePage(Retranslating, QWidget):
     # ---- scanning and typing --------------------------------------------------------------------
 
     def handle_scan(self, code: str) -> None:
-        """A scanner burst or a typed code: product, member card or receipt."""
+        """A scanner burst or a typed code: product, member card, receipt or coupon."""
         if self.sale is None:
             return
         self._leave_after_sale()
         sale = self.sale
+        if code.upper().startswith(COUPON_PREFIX):
+            coupon = code[len(COUPON_PREFIX) :]
+            self.worker.run(
+                lambda: omni.apply_coupon(sale, coupon), success=self._coupon_applied, failure=self.show_error
+            )
+            return
         try:
             result = sale.scan(code)
         except Exception as error:
@@ -234,7 +246,11 @@ class SalePage(Retranslating, QWidget):
         if not text:
             return
         code = normalise_scan_text(text)
-        if (code.isdigit() and len(code) >= 8) or (code.startswith(("R", "S")) and "-" in code):
+        if (
+            (code.isdigit() and len(code) >= 8)
+            or (code.startswith(("R", "S")) and "-" in code)
+            or code.startswith(COUPON_PREFIX)
+        ):
             self.input.clear()
             self.handle_scan(code)
         elif code.isdigit():
@@ -397,8 +413,19 @@ class SalePage(Retranslating, QWidget):
         dialog.completed.connect(self.sale_completed)
         self.open_dialog(dialog)
 
+    def _coupon_applied(self, applied: omni.AppliedCoupon) -> None:
+        self.input.clear()
+        self.banner.show_info(tr("クーポンを適用しました") + f": {applied.code} -{yen(applied.discount)}")
+        self.refresh()
+
     def sale_completed(self, done: CompletedSale) -> None:
         """Show the receipt and the change; an empty sale waits for the next scan."""
+        finished = self.sale
+        if finished is not None and omni.applied_coupon(finished) is not None:
+            # The code is used once across all channels: it is redeemed now that the sale is stored.
+            self.worker.run(
+                lambda: omni.redeem_coupon(finished, done), success=lambda _r: None, failure=self.show_error
+            )
         self.last_sale = done
         self.sale = self.terminal.start_sale()
         self.model.set_cart(self.sale.cart)

@@ -352,6 +352,42 @@
         <translation>Pickup overdue</translation>
     </message>
     <message>
+        <source>店舗受取</source>
+        <translation>Store pickup</translation>
+    </message>
+    <message>
+        <source>会員カード・注文番号をスキャン</source>
+        <translation>Scan member card or order number</translation>
+    </message>
+    <message>
+        <source>お渡し</source>
+        <translation>Hand over</translation>
+    </message>
+    <message>
+        <source>受け取り待ちの注文はありません</source>
+        <translation>No pickups waiting</translation>
+    </message>
+    <message>
+        <source>店頭払い</source>
+        <translation>pay here</translation>
+    </message>
+    <message>
+        <source>支払済</source>
+        <translation>paid</translation>
+    </message>
+    <message>
+        <source>期限超過</source>
+        <translation>overdue</translation>
+    </message>
+    <message>
+        <source>クーポンを適用しました</source>
+        <translation>Coupon applied</translation>
+    </message>
+    <message>
+        <source>受取</source>
+        <translation>Pickup</translation>
+    </message>
+    <message>
         <source>サインイン</source>
         <translation>Sign in</translation>
     </message>
