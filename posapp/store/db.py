@@ -6,7 +6,9 @@ middle of a sale. ``synchronous=FULL`` with WAL makes a committed sale survive a
 
 from __future__ import annotations
 
+import logging
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +27,8 @@ from posapp.domain.errors import DomainError
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 BUSY_TIMEOUT_MS = 5_000
+CHECKPOINT_SECONDS = 5.0
+log = logging.getLogger(__name__)
 
 
 class DatabaseError(DomainError):
@@ -59,6 +63,9 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = FULL")
     cursor.execute("PRAGMA foreign_keys = ON")
+    # Checkpoints copy the WAL into the database file and fsync it: done by the committing sale they
+    # add 50–150 ms to one sale in a few hundred. The Database's own background thread does them.
+    cursor.execute("PRAGMA wal_autocheckpoint = 0")
     cursor.close()
 
 
@@ -79,13 +86,30 @@ def alembic_config() -> Config:
 class Database:
     """A terminal's SQLite file: ``read()`` and ``write()`` give sessions; writes are serialised."""
 
-    def __init__(self, path: Path, engine: Engine) -> None:
+    def __init__(self, path: Path, engine: Engine, *, checkpoint_every: float = CHECKPOINT_SECONDS) -> None:
         self.path = path
         self.engine = engine
         self._reader = sessionmaker(engine, expire_on_commit=False)
         self._writer = sessionmaker(
             engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False
         )
+        self._closed = threading.Event()
+        self._checkpointer = threading.Thread(
+            target=self._checkpoint_loop, args=(checkpoint_every,), name="sqlite-checkpoint", daemon=True
+        )
+        self._checkpointer.start()
+
+    def checkpoint(self, mode: str = "PASSIVE") -> None:
+        """Copy committed WAL pages into the database file (PASSIVE never blocks a sale)."""
+        with self.engine.connect() as connection:
+            connection.exec_driver_sql(f"PRAGMA wal_checkpoint({mode})")
+
+    def _checkpoint_loop(self, every: float) -> None:
+        while not self._closed.wait(every):
+            try:
+                self.checkpoint()
+            except Exception:  # a busy or closing database: try again next time
+                log.debug("checkpoint skipped", exc_info=True)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -103,7 +127,13 @@ class Database:
             raise _translate(error) from error
 
     def close(self) -> None:
-        """Release the file (checkpointing the WAL)."""
+        """Checkpoint and release the file."""
+        self._closed.set()
+        self._checkpointer.join(timeout=5)
+        try:
+            self.checkpoint("TRUNCATE")
+        except Exception:
+            log.debug("final checkpoint skipped", exc_info=True)
         self.engine.dispose()
 
 

@@ -1,0 +1,208 @@
+"""Terminal benchmark: a store register with a large catalog, measured through the Terminal API.
+
+    .venv/bin/python bench/bench_terminal.py --products 1000000
+
+Builds a terminal database with N products (realistic Japanese names and kana, valid JAN codes)
+through the same cache path the sync agent uses, then reports p50/p95/p99/max of scan-to-line,
+Japanese partial search (top 50) and completing a 5-line cash sale, beside the same operations as
+raw ``sqlite3`` in the same run. Targets: scan p99 ≤ 1 ms, search p95 ≤ 15 ms, sale p99 ≤ 10 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from posapp.domain.barcodes import ean_check_digit  # noqa: E402
+from posapp.domain.pins import hash_pin  # noqa: E402
+from posapp.domain.tender import TenderKind  # noqa: E402
+from posapp.services import Terminal  # noqa: E402
+from posapp.store import fts  # noqa: E402
+from posapp.store.cache import CacheChange, apply_changes  # noqa: E402
+
+BRANDS = [("明治", "メイジ"), ("森永", "モリナガ"), ("雪印", "ユキジルシ"), ("キリン", "キリン"), ("アサヒ", "アサヒ"),
+          ("花王", "カオウ"), ("ライオン", "ライオン"), ("日清", "ニッシン"), ("カルビー", "カルビー"), ("伊藤園", "イトウエン")]  # fmt: skip
+ITEMS = [("おいしい牛乳", "オイシイギュウニュウ", "reduced"), ("緑茶", "リョクチャ", "reduced"),
+         ("ポテトチップス うすしお", "ポテトチップス ウスシオ", "reduced"), ("食器用洗剤", "ショッキヨウセンザイ", "standard"),
+         ("カップヌードル", "カップヌードル", "reduced"), ("ハミガキ", "ハミガキ", "standard"),
+         ("ヨーグルト", "ヨーグルト", "reduced"), ("缶コーヒー 微糖", "カンコーヒー ビトウ", "reduced"),
+         ("柔軟剤 詰替", "ジュウナンザイ ツメカエ", "standard"), ("チョコレート", "チョコレート", "reduced")]  # fmt: skip
+SIZES = ["100g", "200ml", "500ml", "1L", "6個入", "12枚", "3P", "大容量", "お徳用", "限定"]
+QUERIES = ["牛乳", "緑茶", "ポテト", "洗剤", "カップ", "ヨーグルト", "コーヒー", "チョコ", "おいしい", "りょくちゃ",
+           "カンコーヒー", "明治 おいし", "ハミガキ", "詰替"]  # fmt: skip
+TARGETS = {
+    "scan-to-line": ("p99", 1.0),
+    "search top 50": ("p95", 15.0),
+    "complete 5-line sale": ("p99", 10.0),
+}
+
+
+@dataclass
+class Row:
+    operation: str
+    samples: int
+    p50: float
+    p95: float
+    p99: float
+    max: float
+    raw_p50: float
+    target: str
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
+
+
+def timed(operation: Callable[[], object], samples: int) -> list[float]:
+    spent = []
+    for _ in range(samples):
+        start = time.perf_counter()
+        operation()
+        spent.append((time.perf_counter() - start) * 1000)
+    return spent
+
+
+def jan(n: int) -> str:
+    body = f"49{n:010d}"
+    return body + ean_check_digit(body)
+
+
+def product(n: int) -> CacheChange:
+    brand, brand_kana = BRANDS[n % len(BRANDS)]
+    item, item_kana, tax_class = ITEMS[(n // len(BRANDS)) % len(ITEMS)]
+    size = SIZES[(n // 100) % len(SIZES)]
+    payload = {"sku": f"P{n:07d}", "jan": jan(n), "name": f"{brand} {item} {size} #{n}",
+               "name_kana": f"{brand_kana} {item_kana}", "price": 98 + (n * 37) % 2900, "tax_class": tax_class,
+               "category": item}  # fmt: skip
+    return CacheChange(n, "product", payload["sku"], payload)
+
+
+def build(data_dir: Path, products: int) -> tuple[Terminal, float]:
+    terminal = Terminal.open(data_dir)
+    terminal.configure(store_code="S001", terminal_code="02", store_name="ベンチ店")
+    start = time.perf_counter()
+    with terminal.db.write() as session:
+        fts.enter_bulk_mode(session)
+        apply_changes(session, [CacheChange(0, "clerk", "S001:1001", {"code": "1001", "name": "ベンチ", "role": "manager",
+                      "pin_hash": hash_pin("1234", n=2**10)})], store_code="S001")  # fmt: skip
+    for first in range(1, products + 1, 5_000):
+        with terminal.db.write() as session:
+            apply_changes(
+                session,
+                [product(n) for n in range(first, min(first + 5_000, products + 1))],
+                store_code="S001",
+            )
+    with terminal.db.write() as session:
+        fts.leave_bulk_mode(session)
+    terminal.reload_settings()
+    return terminal, time.perf_counter() - start
+
+
+def run(products: int, samples: int, data_dir: Path) -> tuple[list[Row], dict[str, float]]:
+    terminal, build_seconds = build(data_dir, products)
+    terminal.sign_in(code="1001", pin="1234")
+    rng = random.Random(7)
+    codes = [jan(rng.randint(1, products)) for _ in range(samples)]
+    raw = sqlite3.connect(data_dir / "terminal.db")
+
+    sale = terminal.start_sale()
+    scanned = iter(codes)
+
+    def scan() -> None:
+        nonlocal sale
+        if len(sale.cart.lines) >= 20:
+            sale = terminal.start_sale()
+        sale.scan(next(scanned))
+
+    rows = []
+    scan_ms = timed(scan, samples)
+    raw_codes = iter(codes)
+    raw_scan = timed(
+        lambda: raw.execute("SELECT * FROM products WHERE jan = ?", (next(raw_codes),)).fetchone(), samples
+    )
+    rows.append(("scan-to-line", scan_ms, raw_scan))
+
+    queries = [QUERIES[i % len(QUERIES)] for i in range(samples // 4)]
+    query_iter, raw_iter = iter(queries), iter(queries)
+    search_ms = timed(lambda: terminal.search_products(next(query_iter)), len(queries))
+    raw_search = timed(lambda: raw.execute(
+        "SELECT p.* FROM products_fts f JOIN products p ON p.id = f.rowid WHERE products_fts MATCH ? LIMIT 50",
+        (f'"{next(raw_iter)}"',)).fetchall(), len(queries))  # fmt: skip
+    rows.append(("search top 50", search_ms, raw_search))
+
+    sales = []
+    for _ in range(samples // 10):
+        ready = terminal.start_sale()
+        for code in rng.sample(codes, 5):
+            ready.scan(code)
+        ready.add_tender(TenderKind.CASH, ready.totals.amount_due)
+        sales.append(ready)
+    pending = iter(sales)
+    complete_ms = timed(lambda: next(pending).complete(), len(sales))
+    raw.execute("PRAGMA synchronous = FULL")
+    raw.execute("CREATE TABLE IF NOT EXISTS bench_sales (id INTEGER PRIMARY KEY, body TEXT)")
+    raw.execute("CREATE TABLE IF NOT EXISTS bench_lines (sale INTEGER, n INTEGER, sku TEXT, amount INTEGER)")
+
+    def raw_sale() -> None:
+        cursor = raw.execute("INSERT INTO bench_sales (body) VALUES ('{}')")
+        raw.executemany(
+            "INSERT INTO bench_lines VALUES (?, ?, ?, ?)",
+            [(cursor.lastrowid, n, "P1", 100) for n in range(5)],
+        )
+        raw.commit()
+
+    rows.append(("complete 5-line sale", complete_ms, timed(raw_sale, len(sales))))
+    terminal.close()
+    table = []
+    for name, api, raw_ms in rows:
+        stat, limit = TARGETS[name]
+        table.append(Row(name, len(api), percentile(api, 0.50), percentile(api, 0.95), percentile(api, 0.99),
+                         max(api), statistics.median(raw_ms), f"{stat} ≤ {limit:g} ms"))  # fmt: skip
+    return table, {"products": products, "build_seconds": build_seconds,
+                   "database_mb": (data_dir / "terminal.db").stat().st_size / 2**20}  # fmt: skip
+
+
+def markdown(rows: list[Row], info: dict[str, float]) -> str:
+    lines = [
+        f"Terminal with {int(info['products']):,} products (built in {info['build_seconds']:.1f} s through the "
+        f"sync cache path, database {info['database_mb']:.0f} MB)",
+        "",
+        "| operation | samples | p50 ms | p95 ms | p99 ms | max ms | raw sqlite3 p50 ms | target |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(f"| {r.operation} | {r.samples} | {r.p50:.3f} | {r.p95:.3f} | {r.p99:.3f} | {r.max:.2f} | "
+                     f"{r.raw_p50:.3f} | {r.target} |")  # fmt: skip
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--products", type=int, default=1_000_000)
+    parser.add_argument("--samples", type=int, default=2_000)
+    parser.add_argument("--data-dir", type=Path)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="bench-terminal-") as folder:
+        rows, info = run(args.products, args.samples, args.data_dir or Path(folder))
+    print(markdown(rows, info))
+    if args.json:
+        print(json.dumps({"info": info, "rows": [asdict(r) for r in rows]}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
