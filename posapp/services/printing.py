@@ -10,19 +10,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from posapp.devices.printer import (
-    EscposDeviceTransport,
-    FileTransport,
-    NetworkTransport,
-    PrintResult,
-    ReceiptPrinter,
-    Transport,
-)
 from posapp.domain.errors import DomainError
 from posapp.domain.receipt import ReceiptDocument
 from posapp.services.attention import record_print_failure
 
 if TYPE_CHECKING:
+    from posapp.devices.printer import PrintResult, ReceiptPrinter, Transport
     from posapp.services.terminal import Terminal
 
 
@@ -34,6 +27,9 @@ class InvalidPrinterSetting(DomainError):
 
 def transport_for(spec: str) -> Transport:
     """The transport a printer setting names."""
+    # The device layer (python-escpos, Pillow) loads only when a printer is used: it costs 0.2 s at start.
+    from posapp.devices.printer import EscposDeviceTransport, FileTransport, NetworkTransport
+
     parts = urlsplit(spec.strip())
     if parts.scheme == "tcp" and parts.hostname:
         return NetworkTransport(parts.hostname, parts.port or 9100)
@@ -54,6 +50,8 @@ def transport_for(spec: str) -> Transport:
 
 def receipt_printer(terminal: Terminal) -> ReceiptPrinter | None:
     """The configured printer, or ``None`` for preview only."""
+    from posapp.devices.printer import ReceiptPrinter
+
     spec = terminal.settings.printer
     return ReceiptPrinter(transport_for(spec), language=terminal.settings.language) if spec else None
 

@@ -414,6 +414,10 @@ class Terminal:
 
     # ---- status -----------------------------------------------------------------------------------
 
+    def _database_problem(self) -> str:
+        result = getattr(self.db, "full_check_result", "ok")
+        return "" if result in ("ok", "pending", "skipped") else f"database check failed: {result}"
+
     def status(self) -> TerminalStatus:
         """Online or not, events waiting, last sync: the truth the status bar tells."""
         with self.db.read() as session:
@@ -433,5 +437,5 @@ class Terminal:
             pending_events=pending,
             dead_letters=dead,
             last_sync=last_sync,
-            last_error=state.last_error if state else "",
+            last_error=self._database_problem() or (state.last_error if state else ""),
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -17,7 +18,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from posapp.devices.printer import PrintResult
 from posapp.domain.barcodes import normalise_scan_text
 from posapp.domain.cart import Discount
 from posapp.services import Approval, Terminal, omni
@@ -27,7 +27,6 @@ from posapp.ui.cart_model import CartTableModel
 from posapp.ui.customer_panel import CustomerPanel, HistoryEntry, panel_entries
 from posapp.ui.dialogs.approval import ApprovalDialog
 from posapp.ui.dialogs.customer import CustomerDialog
-from posapp.ui.dialogs.manager import ManagerDialog
 from posapp.ui.dialogs.pay import PayDialog
 from posapp.ui.dialogs.pickups import PickupsDialog
 from posapp.ui.dialogs.resume import ResumeDialog
@@ -44,6 +43,10 @@ from posapp.ui.widgets import Banner, Retranslating
 from posapp.ui.worker import DbWorker
 
 # Coupon QR codes from the web shop and the app carry this prefix: "CPN:SPRING-1234".
+if TYPE_CHECKING:
+    from posapp.devices.printer import PrintResult
+
+
 COUPON_PREFIX = "CPN:"
 
 
@@ -444,6 +447,9 @@ class SalePage(Retranslating, QWidget):
         """F12: reports, closing, cash and settings, after a manager's approval."""
 
         def show(approval: Approval) -> None:
+            # Imported here: the manager's charts (matplotlib) would add half a second to every start.
+            from posapp.ui.dialogs.manager import ManagerDialog
+
             dialog = ManagerDialog(self.terminal, self.worker, approval, self)
             dialog.sign_out.connect(self.sign_out_requested.emit)
             dialog.language_changed.connect(self.language_requested.emit)
