@@ -49,8 +49,10 @@ dist: $(STAMP)
 	./dist/posapp/posapp --self-check
 
 bench: $(STAMP)
-	$(BIN)/python bench/bench_terminal.py --products 200000
+	$(BIN)/python bench/bench_terminal.py --products 1000000
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_footprint.py --products 1000000
 	$(BIN)/python bench/bench_sync.py
+	$(BIN)/python bench/load_test.py
 
 clean:
 	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache
