@@ -51,7 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.session_factory = make_session_factory(engine)
     install_problem_handlers(app)
     # Pull pages are large JSON documents: gzip cuts them several-fold, which is what a slow store line needs.
-    app.add_middleware(GZipMiddleware, minimum_size=2048)
+    app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=5)
     for router in _routers():
         app.include_router(router)
     _install_access_log(app)

@@ -132,3 +132,18 @@ def test_the_bulk_path_and_the_careful_path_agree(api: Api, monkeypatch: Any) ->
             select(func.count()).select_from(ChangeLog).where(ChangeLog.entity == "stock")
         )
     assert stock_changes == changes_before + 2, "the rolled-back bulk attempt must leave no change-feed rows"
+
+
+def test_the_raw_json_page_says_what_the_model_page_says(api: Api) -> None:
+    from sync.protocol.messages import PullReply
+    from sync.server.syncfeed import feed
+
+    api.store("S001")
+    api.products(product("A1", 100, name='北海道バター "特選"'), product("A2", 200))
+    with api.session() as session:
+        model = feed.pull_page(session, cursor="", limit=3, store_code="S001")
+        raw = PullReply.model_validate_json(
+            feed.pull_page_json(session, cursor="", limit=3, store_code="S001")
+        )
+    assert raw.model_dump(exclude={"server_time"}) == model.model_dump(exclude={"server_time"})
+    assert any(change.payload.get("name") == '北海道バター "特選"' for change in raw.changes)

@@ -6,7 +6,7 @@ import gzip
 import zlib
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 
@@ -73,12 +73,13 @@ def pull(
     caller: DeviceDep,
     cursor: Annotated[str, Query(max_length=100)] = "",
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = 5_000,
-) -> PullReply:
+) -> Response:
     """A page of the store's and the chain's changes; ``resync`` when the cursor cannot be trusted."""
     assert caller.store_code is not None
-    reply = feed.pull_page(session, cursor=cursor, limit=limit, store_code=caller.store_code)
+    body = feed.pull_page_json(session, cursor=cursor, limit=limit, store_code=caller.store_code)
     session.commit()  # the epoch row may have been created
-    return reply
+    # Built as JSON text directly: letting FastAPI re-validate thousands of rows doubles a page's cost.
+    return Response(content=body, media_type="application/json")
 
 
 class DeadLetterOut(BaseModel):
