@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from posapp.services.customers import CustomerInfo
 from posapp.services.link import CustomerHistory
+from posapp.services.omni import OnlineInterests
 from posapp.ui.formatting import local_time, points, rank_text, yen
 from posapp.ui.i18n import tr
 from posapp.ui.widgets import Retranslating, caption
@@ -78,6 +79,10 @@ class CustomerPanel(Retranslating, QFrame):
         self.history_text = QLabel()
         self.history_text.setWordWrap(True)
         self.history_text.setObjectName("historyText")
+        self.interests_text = QLabel()
+        self.interests_text.setWordWrap(True)
+        self.interests_text.setObjectName("historyText")
+        self.interests_text.hide()
         for widget in (
             self.title,
             self.name,
@@ -88,6 +93,7 @@ class CustomerPanel(Retranslating, QFrame):
             self.note,
             self.history_title,
             self.history_text,
+            self.interests_text,
         ):
             layout.addWidget(widget)
         layout.addStretch(1)
@@ -98,6 +104,23 @@ class CustomerPanel(Retranslating, QFrame):
         self.customer = customer
         self.history = history
         self.retranslate()
+
+    def show_interests(self, interests: OnlineInterests | None) -> None:
+        """What the member looked at or left in a cart online, with this store's stock (live only)."""
+        if interests is None or not interests.live or not (interests.items or interests.categories):
+            self.interests_text.hide()
+            return
+        lines = ["─ " + tr("オンラインで気になる商品") + " ─"]
+        for item in interests.items[:3]:
+            stock = "—" if item.stock_here is None else str(item.stock_here)
+            mark = "🛒" if item.cart_abandoned or item.added_to_cart else "👁"
+            lines.append(f"{mark} {item.name}  ({tr('在庫')} {stock})")
+        if interests.categories:
+            lines.append(
+                tr("よく買う分類") + ": " + "、".join(name for name, _count in interests.categories[:3])
+            )
+        self.interests_text.setText("\n".join(lines))
+        self.interests_text.show()
 
     def retranslate(self) -> None:
         """Texts in the current language."""
@@ -110,6 +133,7 @@ class CustomerPanel(Retranslating, QFrame):
         if customer is None:
             self.name.setText(tr("会員カードをスキャン"))
             self.note.hide()
+            self.interests_text.hide()
             return
         self.name.setText(customer.name)
         self.member_no.setText(f"No.{customer.member_no}")

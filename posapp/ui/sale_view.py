@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from posapp.domain.barcodes import normalise_scan_text
 from posapp.domain.cart import Discount
 from posapp.services import Approval, Terminal, omni
+from posapp.services.link import CustomerHistory
 from posapp.services.printing import print_receipt
 from posapp.services.sale import CompletedSale, SaleSession
 from posapp.ui.cart_model import CartTableModel
@@ -171,15 +172,20 @@ class SalePage(Retranslating, QWidget):
         if self._history_member != customer.member_no:
             member_no = customer.member_no
             self._history_member, self._history_entries = member_no, None
+            self.customer_panel.show_interests(None)
+            terminal = self.terminal
             self.worker.run(
-                lambda: self.terminal.customer_history(member_no),
-                success=lambda history: self._history_arrived(member_no, panel_entries(history)),
+                lambda: (terminal.customer_history(member_no), omni.online_interests(terminal, member_no)),
+                success=lambda found: self._history_arrived(member_no, *found),
             )
         return self._history_entries
 
-    def _history_arrived(self, member_no: str, entries: list[HistoryEntry]) -> None:
+    def _history_arrived(
+        self, member_no: str, history: CustomerHistory, interests: omni.OnlineInterests
+    ) -> None:
         if member_no == self._history_member:
-            self._history_entries = entries
+            self._history_entries = panel_entries(history)
+            self.customer_panel.show_interests(interests)
             self.refresh()
 
     def selected_row(self) -> int | None:

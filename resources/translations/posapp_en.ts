@@ -388,6 +388,14 @@
         <translation>Pickup</translation>
     </message>
     <message>
+        <source>オンラインで気になる商品</source>
+        <translation>Looked at online</translation>
+    </message>
+    <message>
+        <source>よく買う分類</source>
+        <translation>Favourite categories</translation>
+    </message>
+    <message>
         <source>サインイン</source>
         <translation>Sign in</translation>
     </message>

@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from posapp.domain.barcodes import make_member_card
 from posapp.domain.tender import TenderKind
 from posapp.ui.dialogs.pickups import PickupsDialog
 from posapp.ui.main_window import MainWindow
+from tests.services.conftest import MEMBER_NO
 from tests.sync.conftest import LiveServer
 from tests.sync.test_omni_counter import Shop, connected, pickup_order
 
@@ -25,6 +27,9 @@ def test_pickup_list_and_coupon_scan(qtbot: QtBot, server: LiveServer, tmp_path:
         "name": "アプリ限定", "kind": "amount", "value": 50, "min_spend": 0, "single_use": True,
         "valid_from": (now - timedelta(days=1)).isoformat(), "valid_to": (now + timedelta(days=1)).isoformat(),
         "open_code": "APP-50"})  # fmt: skip
+    events = [{"event_id": "w-1", "member_no": MEMBER_NO, "sku": "SKU-TEA", "kind": "cart_abandoned",
+               "at": (now - timedelta(hours=2)).isoformat()}]  # fmt: skip
+    assert shop.call("POST", "/v1/channel/events", json={"events": events}).json()["accepted"] == 1
     counter = connected(server, tmp_path)
     window = MainWindow(counter.terminal, data_dir=tmp_path / "t1", poll_ms=50)
     qtbot.addWidget(window)
@@ -44,6 +49,11 @@ def test_pickup_list_and_coupon_scan(qtbot: QtBot, server: LiveServer, tmp_path:
     assert shop.call("GET", "/v1/channel/orders/WEB-7").json()["status"] == "collected"
     dialog.reject()
 
+    page.handle_scan(make_member_card(MEMBER_NO))
+    panel = page.customer_panel
+    qtbot.waitUntil(lambda: panel.interests_text.isVisible() and "緑茶" in panel.interests_text.text())
+    assert "🛒" in panel.interests_text.text() and "在庫" in panel.interests_text.text()
+    page.sale.detach_customer()  # type: ignore[union-attr]
     page.handle_scan("4901234567825")
     page.handle_scan("CPN:APP-50")
     qtbot.waitUntil(lambda: page.sale is not None and page.sale.totals.amount_due == 398 - 50)
