@@ -37,6 +37,7 @@ def child(data_dir: Path, products: int, burst_seconds: float) -> dict[str, floa
     from posapp.ui.main_window import MainWindow
 
     app = QApplication([])
+    app.setApplicationName("OmniPOS footprint")  # kept referenced: the application must outlive the window
     terminal = Terminal.open(data_dir)
     window = MainWindow(terminal, data_dir=data_dir)
     window.resize(1366, 768)
