@@ -107,7 +107,7 @@ class Database:
 
     def _checkpoint_loop(self, every: float) -> None:
         self.full_check_result = full_check(self.engine) if not self._closed.wait(1.0) else "skipped"
-        if self.full_check_result != "ok":
+        if self.full_check_result not in ("ok", "skipped"):
             log.error("terminal database check: %s", self.full_check_result)
         while not self._closed.wait(every):
             try:
@@ -184,7 +184,11 @@ def _check_integrity(engine: Engine, path: Path) -> None:
     with engine.connect() as connection:
         page_size = connection.exec_driver_sql("PRAGMA page_size").scalar_one()
         pages = connection.exec_driver_sql("PRAGMA page_count").scalar_one()
-        if path.exists() and path.stat().st_size < page_size * pages:
+        # With committed pages still in the WAL the main file is legitimately shorter (after a power
+        # cut, say), so the size only tells truncation when the WAL is empty.
+        wal = path.with_name(path.name + "-wal")
+        wal_empty = not wal.exists() or wal.stat().st_size == 0
+        if wal_empty and path.exists() and path.stat().st_size < page_size * pages:
             raise DatabaseUnreadable("the terminal database file is truncated", value=str(path))
         tables = set(
             connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'").scalars()
