@@ -13,6 +13,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 
 from posapp.domain.errors import DomainError
 from sync.protocol import PROTOCOL_VERSION
@@ -100,6 +102,13 @@ class SyncClient:
         self.timeout = (CONNECT_TIMEOUT, timeout)
         self.http = requests.Session()
         self.http.verify = True
+        # A kept-alive connection the server has just closed fails before anything is sent; every
+        # call here is safe to repeat (event ids and cursors make push and pull idempotent).
+        retry = Retry(
+            total=2, connect=2, read=0, status=0, other=0, allowed_methods=None, raise_on_status=False
+        )
+        self.http.mount("http://", HTTPAdapter(max_retries=retry))
+        self.http.mount("https://", HTTPAdapter(max_retries=retry))
         self.http.headers["User-Agent"] = f"OmniPOS-terminal/{PROTOCOL_VERSION}"
         if token:
             # Set on the session, not logged: requests never logs headers.

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.gzip import GZipMiddleware
 from pydantic import BaseModel
@@ -42,6 +43,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Never more request threads than pooled connections: a request holds its connection across
+        # several threadpool steps, so 40 threads on 20 connections can wait on each other for ever.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = 2 * settings.pool_size
         yield
         engine.dispose()
 

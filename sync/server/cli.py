@@ -51,6 +51,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         workers=settings.workers,
         log_config=None,
         access_log=False,
+        # Terminals call every few seconds; a 5 s default makes requests race the server's close.
+        timeout_keep_alive=75,
     )
     return 0
 

@@ -59,6 +59,9 @@ def drop_pending_since(session: Session, mark: int) -> None:
 
 
 def _write_pending(session: Session) -> None:
+    # before_commit fires before the final flush: flush first, so no row lock is taken after the
+    # change-log lock (which would let two writers deadlock on each other's locks).
+    session.flush()
     session.info.pop(_SAVEPOINT_MARKS, None)
     pending: list[dict[str, Any]] = session.info.pop(_PENDING, [])
     if not pending:

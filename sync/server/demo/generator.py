@@ -135,7 +135,7 @@ def _insert_stock(
                 session,
                 entity="stock",
                 key=f"{store.code}:{product['sku']}",
-                store_code=None,
+                store_code=store.code,
                 payload={"location": store.code, "sku": product["sku"], "quantity": quantity,
                          "updated_at": now.isoformat()},
             )  # fmt: skip

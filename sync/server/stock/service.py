@@ -60,7 +60,7 @@ def move(
         session,
         entity="stock",
         key=f"{store.code}:{sku}",
-        store_code=None,
+        store_code=store.code,  # a terminal caches its own store's stock; other locations are asked live
         payload={
             "location": store.code,
             "sku": sku,

@@ -215,7 +215,7 @@ def _move_stock(
     sku_of = {pid: sku for sku, pid in products.items()}
     for pid, quantity in final.items():
         record_change(
-            session, entity="stock", key=f"{caller.store_code}:{sku_of[pid]}", store_code=None,
+            session, entity="stock", key=f"{caller.store_code}:{sku_of[pid]}", store_code=caller.store_code,
             payload={"location": caller.store_code, "sku": sku_of[pid], "quantity": quantity, "updated_at": now.isoformat()},
         )  # fmt: skip
 

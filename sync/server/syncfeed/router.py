@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 
 from sync.protocol import PROTOCOL_VERSION
 from sync.protocol.messages import MAX_PULL_LIMIT, PullReply, PushReply, PushRequest
@@ -60,11 +61,16 @@ async def push(request: Request, session: SessionDep, caller: DeviceDep) -> Push
         raise Invalid(f"invalid push request: {error.error_count()} problems") from error
     if batch.protocol_version != PROTOCOL_VERSION:
         raise UnsupportedProtocol(batch.protocol_version)
-    results = ingest.apply_batch(
-        session, caller=caller, terminal_code=batch.terminal_code, events=batch.events
-    )
-    session.commit()
-    return PushReply(results=results, server_time=ingest.server_time())
+
+    def apply() -> PushReply:
+        results = ingest.apply_batch(
+            session, caller=caller, terminal_code=batch.terminal_code, events=batch.events
+        )
+        session.commit()
+        return PushReply(results=results, server_time=ingest.server_time())
+
+    # The batch is database work: on the event loop it would stall every other request of this worker.
+    return await run_in_threadpool(apply)
 
 
 @router.get("/pull", response_model=PullReply, summary="Changes of cached data after a cursor")

@@ -1,0 +1,1 @@
+"""A chain-scale load simulator: hundreds of terminals and an online shop against the real server."""

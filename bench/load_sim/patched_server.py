@@ -1,0 +1,159 @@
+"""A prototype, measured only: the server with three fixes the load test points at (see bench/LOAD.md).
+
+1. At most ``ADMITTED`` requests per worker run at once (an asyncio semaphore around the app), fewer
+   than the 20 connections of the worker's pool. Without it up to 40 threadpool threads block in
+   ``pool.connect()`` while the requests that hold the 20 connections wait for a thread to run their
+   next step (dependency → endpoint): the worker stalls until the 30 s pool timeout, clients time
+   out, and sessions are left "idle in transaction".
+2. ``POST /v1/sync/push`` runs its database work in the threadpool (a sync endpoint, the body read
+   by an async dependency) instead of on the event loop.
+3. ``GET /v1/customers?q=`` fetches balances and home stores for the whole page (three queries
+   instead of 2N+1: a kana fragment matching 50 members cost 101 round trips).
+
+This launcher patches its own processes only; the server code is untouched.
+
+    python -m bench.load_sim.patched_server DATABASE_URL HOST PORT WORKERS
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Request
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sync.protocol import PROTOCOL_VERSION
+from sync.protocol.messages import PushReply, PushRequest
+from sync.server.customers import service as customers_service
+from sync.server.customers.models import Customer
+from sync.server.deps import DeviceDep, SessionDep
+from sync.server.points import service as points_service
+from sync.server.points.models import PointsAccount
+from sync.server.problems import Invalid
+from sync.server.stores.models import Store
+from sync.server.syncfeed import ingest
+
+ADMITTED = 16  # per worker; its pool holds 10 + 10 overflow connections
+_search = customers_service.search
+_home_store_code = customers_service.home_store_code
+_balance = points_service.balance
+
+
+def search(session: Session, *, q: str) -> list[Customer]:
+    """The same customers, with their balances and home store codes fetched in two more queries."""
+    found = _search(session, q=q)
+    ids = [c.id for c in found]
+    stores = {c.home_store_id for c in found if c.home_store_id is not None}
+    session.info["balances"] = dict(
+        session.execute(select(PointsAccount.customer_id, PointsAccount.balance).where(PointsAccount.customer_id.in_(ids))).all()
+    )  # fmt: skip
+    session.info["store_codes"] = dict(
+        session.execute(select(Store.id, Store.code).where(Store.id.in_(stores))).all()
+    )
+    session.info["prefetched"] = set(ids)
+    return found
+
+
+def home_store_code(session: Session, customer: Customer) -> str | None:
+    """From the page's prefetch when there is one."""
+    if customer.id in session.info.get("prefetched", ()):
+        return (
+            None
+            if customer.home_store_id is None
+            else session.info["store_codes"].get(customer.home_store_id)
+        )
+    return _home_store_code(session, customer)
+
+
+def balance(session: Session, *, customer_id: int) -> int:
+    """From the page's prefetch when there is one."""
+    if customer_id in session.info.get("prefetched", ()):
+        return int(session.info["balances"].get(customer_id, 0))
+    return _balance(session, customer_id=customer_id)
+
+
+def apply() -> None:
+    """Install the three replacements (module attributes are looked up at call time)."""
+    customers_service.search = search  # type: ignore[assignment]
+    customers_service.home_store_code = home_store_code  # type: ignore[assignment]
+    points_service.balance = balance  # type: ignore[assignment]
+
+
+class AdmissionLimit:
+    """Queue requests on the event loop (holding no thread and no connection) beyond ``limit`` in flight."""
+
+    def __init__(self, app: Any, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+        self.gate: asyncio.Semaphore | None = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if self.gate is None:
+            self.gate = asyncio.Semaphore(self.limit)
+        async with self.gate:
+            await self.app(scope, receive, send)
+
+
+async def raw_body(request: Request) -> bytes:
+    """The push body, un-gzipped, read on the event loop."""
+    from sync.server.syncfeed import router as sync_router
+
+    return await sync_router._body(request)
+
+
+def push(body: Annotated[bytes, Depends(raw_body)], session: SessionDep, caller: DeviceDep) -> PushReply:
+    """The same push, as a sync endpoint: FastAPI runs it in the threadpool."""
+    from sync.server.syncfeed import router as sync_router
+
+    try:
+        batch = PushRequest.model_validate_json(body)
+    except ValidationError as error:
+        raise Invalid(f"invalid push request: {error.error_count()} problems") from error
+    if batch.protocol_version != PROTOCOL_VERSION:
+        raise sync_router.UnsupportedProtocol(batch.protocol_version)
+    results = ingest.apply_batch(
+        session, caller=caller, terminal_code=batch.terminal_code, events=batch.events
+    )
+    session.commit()
+    return PushReply(results=results, server_time=ingest.server_time())
+
+
+def _replace_push() -> None:
+    from sync.server.syncfeed import router as sync_router
+
+    routes = sync_router.router.routes
+    routes[:] = [r for r in routes if getattr(r, "path", "") != "/v1/sync/push"]
+    sync_router.router.add_api_route("/push", push, methods=["POST"], response_model=PushReply)
+
+
+def create_app_from_env() -> FastAPI:
+    """The normal app factory, patched first (each spawned worker imports this module again)."""
+    apply()
+    _replace_push()
+    from sync.server.app import create_app_from_env as create
+
+    app = create()
+    app.add_middleware(AdmissionLimit, limit=ADMITTED)
+    return app
+
+
+def main(argv: list[str], target: str = "bench.load_sim.patched_server:create_app_from_env") -> Any:
+    """Serve like ``posapp-server run`` does."""
+    import uvicorn
+
+    database, host, port, workers = argv
+    os.environ["POSAPP_DATABASE_URL"] = database
+    uvicorn.run(target, factory=True, host=host, port=int(port),
+                workers=int(workers), log_config=None, access_log=False)  # fmt: skip
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
