@@ -46,7 +46,7 @@ def history_lines(entries: Sequence[HistoryEntry], zone: str, limit: int = 3) ->
     """``11/15 新宿店  ¥3,240`` lines, newest first, with a channel mark for online orders."""
     lines = []
     for entry in sorted(entries, key=lambda e: e.at, reverse=True)[:limit]:
-        mark = "🛒 " if entry.channel == "online" else ""
+        mark = "EC " if entry.channel == "online" else ""  # text, not an emoji: POS fonts have no emoji
         lines.append(f"{local_time(entry.at, zone, '%m/%d')}  {mark}{entry.place}  {yen(entry.amount)}")
     return lines
 
@@ -113,8 +113,8 @@ class CustomerPanel(Retranslating, QFrame):
         lines = ["─ " + tr("オンラインで気になる商品") + " ─"]
         for item in interests.items[:3]:
             stock = "—" if item.stock_here is None else str(item.stock_here)
-            mark = "🛒" if item.cart_abandoned or item.added_to_cart else "👁"
-            lines.append(f"{mark} {item.name}  ({tr('在庫')} {stock})")
+            mark = tr("カート") if item.cart_abandoned or item.added_to_cart else tr("閲覧")
+            lines.append(f"[{mark}] {item.name}  ({tr('在庫')} {stock})")
         if interests.categories:
             lines.append(
                 tr("よく買う分類") + ": " + "、".join(name for name, _count in interests.categories[:3])

@@ -396,6 +396,14 @@
         <translation>Favourite categories</translation>
     </message>
     <message>
+        <source>カート</source>
+        <translation>cart</translation>
+    </message>
+    <message>
+        <source>閲覧</source>
+        <translation>viewed</translation>
+    </message>
+    <message>
         <source>サインイン</source>
         <translation>Sign in</translation>
     </message>

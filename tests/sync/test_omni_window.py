@@ -52,7 +52,7 @@ def test_pickup_list_and_coupon_scan(qtbot: QtBot, server: LiveServer, tmp_path:
     page.handle_scan(make_member_card(MEMBER_NO))
     panel = page.customer_panel
     qtbot.waitUntil(lambda: panel.interests_text.isVisible() and "緑茶" in panel.interests_text.text())
-    assert "🛒" in panel.interests_text.text() and "在庫" in panel.interests_text.text()
+    assert "[カート] 緑茶" in panel.interests_text.text() and "在庫" in panel.interests_text.text()
     page.sale.detach_customer()  # type: ignore[union-attr]
     page.handle_scan("4901234567825")
     page.handle_scan("CPN:APP-50")
