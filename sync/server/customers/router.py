@@ -1,27 +1,40 @@
-"""Device endpoints for customers (search, profile, history, register, notes); HQ merge."""
+"""Device endpoints for customers (search, profile, history, register, notes, every look logged);
+HQ merge, access log, export and erasure on request."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
+from sqlalchemy import select
 
-from sync.server.customers import service
+from sync.server.customers import privacy, service
+from sync.server.customers.access import CustomerAccess, accesses_of, record_access
 from sync.server.customers.history import customer_history
 from sync.server.customers.merge import merge_customers
 from sync.server.customers.models import Customer, CustomerNote
 from sync.server.customers.schemas import (
+    AccessOut,
+    CustomerExport,
     CustomerIn,
     CustomerOut,
+    ErasureOut,
+    ExportBrowsingEvent,
+    ExportNote,
+    ExportOrder,
+    ExportPointsEntry,
+    ExportSale,
     HistoryEntry,
     MergeIn,
     MergeOut,
     NoteIn,
     SearchQuery,
 )
+from sync.server.db.base import utcnow
 from sync.server.deps import AdminDep, DeviceDep, DeviceOrAdminDep, SessionDep
 from sync.server.points import service as points_service
 from sync.server.problems import PROBLEM_RESPONSES, Forbidden
+from sync.server.stores.models import Store
 
 router = APIRouter(prefix="/v1/customers", tags=["device"], responses=PROBLEM_RESPONSES)
 admin_router = APIRouter(prefix="/v1/admin/customers", tags=["admin"], responses=PROBLEM_RESPONSES)
@@ -30,6 +43,15 @@ CustomerId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 def customer_out(session: SessionDep, customer: Customer) -> CustomerOut:
     """The profile of ``customer`` with its balance."""
+    return profile(
+        customer,
+        balance=points_service.balance(session, customer_id=customer.id),
+        home_store=service.home_store_code(session, customer),
+    )
+
+
+def profile(customer: Customer, *, balance: int, home_store: str | None) -> CustomerOut:
+    """A customer's answer body, its balance and home store already looked up."""
     return CustomerOut(
         id=customer.id,
         member_no=customer.member_no,
@@ -37,8 +59,8 @@ def customer_out(session: SessionDep, customer: Customer) -> CustomerOut:
         name_kana=customer.name_kana,
         email=customer.email,
         phone=customer.phone,
-        home_store=service.home_store_code(session, customer),
-        points_balance=points_service.balance(session, customer_id=customer.id),
+        home_store=home_store,
+        points_balance=balance,
         created_at=customer.created_at,
     )
 
@@ -48,7 +70,19 @@ def search_customers(
     q: Annotated[SearchQuery, Query()], session: SessionDep, caller: DeviceOrAdminDep
 ) -> list[CustomerOut]:
     """Find customers by member number, phone, email, name or kana (at most 50)."""
-    return [customer_out(session, customer) for customer in service.search(session, q=q)]
+    found = service.search(session, q=q)
+    balances, store_codes = service.page_extras(session, found)
+    answer = [
+        profile(
+            customer,
+            balance=balances.get(customer.id, 0),
+            home_store=store_codes.get(customer.home_store_id) if customer.home_store_id else None,
+        )
+        for customer in found
+    ]
+    record_access(session, caller, [customer.id for customer in found], "search", query=q)
+    session.commit()
+    return answer
 
 
 @router.post("", response_model=CustomerOut, status_code=201)
@@ -72,7 +106,11 @@ def register_customer(body: CustomerIn, session: SessionDep, device: DeviceDep) 
 @router.get("/{customer_id}", response_model=CustomerOut)
 def get_customer(customer_id: CustomerId, session: SessionDep, caller: DeviceOrAdminDep) -> CustomerOut:
     """A customer's profile and points balance (a merged id answers with the survivor)."""
-    return customer_out(session, service.get_customer(session, customer_id))
+    customer = service.get_customer(session, customer_id)
+    answer = customer_out(session, customer)
+    record_access(session, caller, [customer.id], "profile")
+    session.commit()
+    return answer
 
 
 @router.get("/{customer_id}/history", response_model=list[HistoryEntry])
@@ -84,7 +122,10 @@ def get_history(
 ) -> list[HistoryEntry]:
     """The customer's timeline across stores and the online shop, newest first."""
     customer = service.get_customer(session, customer_id)
-    return customer_history(session, customer_id=customer.id, limit=limit)
+    answer = customer_history(session, customer_id=customer.id, limit=limit)
+    record_access(session, caller, [customer.id], "history")
+    session.commit()
+    return answer
 
 
 @router.post("/{customer_id}/notes", response_model=HistoryEntry, status_code=201)
@@ -110,3 +151,112 @@ def merge(body: MergeIn, session: SessionDep, admin: AdminDep) -> MergeOut:
     survivor, moved = merge_customers(session, survivor_id=body.survivor_id, duplicate_id=body.duplicate_id)
     session.commit()
     return MergeOut(survivor=customer_out(session, survivor), moved_entries=moved)
+
+
+def access_out(access: CustomerAccess) -> AccessOut:
+    """One row of the access log as the API shows it."""
+    return AccessOut(
+        caller_kind=access.caller_kind,
+        caller_id=access.caller_id,
+        store_code=access.store_code,
+        action=access.action,
+        query=access.query,
+        at=access.at,
+    )
+
+
+@admin_router.get("/{customer_id}/access-log", response_model=list[AccessOut])
+def access_log(
+    customer_id: CustomerId,
+    session: SessionDep,
+    admin: AdminDep,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> list[AccessOut]:
+    """Who looked at the customer (devices and HQ tokens, with their store), newest first."""
+    customer = service.get_customer(session, customer_id)
+    merged = privacy.merged_ids(session, customer.id)
+    return [access_out(access) for access in accesses_of(session, customer.id, also=merged, limit=limit)]
+
+
+@admin_router.get("/{customer_id}/export", response_model=CustomerExport)
+def export_customer(customer_id: CustomerId, session: SessionDep, admin: AdminDep) -> CustomerExport:
+    """Everything held about the customer, for a disclosure request (the export itself is logged)."""
+    customer = service.get_customer(session, customer_id)
+    record_access(session, admin, [customer.id], "export")
+    session.flush()
+    held = privacy.holdings(session, customer)
+    codes: dict[int, str] = dict(session.execute(select(Store.id, Store.code)).tuples().all())
+    answer = CustomerExport(
+        purpose_of_use=privacy.PURPOSE_OF_USE,
+        exported_at=utcnow(),
+        customer=customer_out(session, customer),
+        erased_at=customer.erased_at,
+        merged_ids=held.merged_ids,
+        notes=[
+            ExportNote(id=note.id, store_code=note.store_code, body=note.body, created_at=note.created_at)
+            for note in held.notes
+        ],
+        points=[
+            ExportPointsEntry(
+                id=entry.id,
+                kind=entry.kind,
+                points=entry.points,
+                balance_after=entry.balance_after,
+                source=entry.source,
+                reason=entry.reason,
+                location=entry.location,
+                created_at=entry.created_at,
+            )
+            for entry in held.points
+        ],
+        store_sales=[
+            ExportSale(
+                id=sale.id,
+                kind=sale.kind,
+                store=codes.get(sale.store_id),
+                receipt_no=sale.receipt_no,
+                sold_at=sale.sold_at,
+                total=sale.total,
+                items=sale.items,
+                points_used=sale.points_used,
+                points_earned=sale.points_earned,
+            )
+            for sale in held.sales
+        ],
+        online_orders=[
+            ExportOrder(
+                order_id=order.order_id,
+                location=codes.get(order.location_id),
+                fulfilment_type=order.fulfilment_type,
+                status=order.status,
+                ordered_at=order.ordered_at,
+                total=order.total,
+                items=order.items,
+                points_used=order.points_used,
+                points_earned=order.points_earned,
+                cancelled_at=order.cancelled_at,
+            )
+            for order in held.orders
+        ],
+        browsing_events=[
+            ExportBrowsingEvent(sku=event.sku, kind=event.kind, at=event.at) for event in held.browsing
+        ],
+        access_log=[access_out(access) for access in held.accesses],
+    )
+    session.commit()
+    return answer
+
+
+@admin_router.post("/{customer_id}/erase", response_model=ErasureOut)
+def erase_customer(customer_id: CustomerId, session: SessionDep, admin: AdminDep) -> ErasureOut:
+    """Erase a member on request: name, kana, email, phone, notes and browsing events go, sales and
+    the points ledger stay (tax records); terminals get the anonymised profile. Repeating it is harmless."""
+    erasure = privacy.erase_customer(session, customer_id)
+    record_access(session, admin, [erasure.customer.id], "erase")
+    session.commit()
+    return ErasureOut(
+        customer=customer_out(session, erasure.customer),
+        erased_at=erasure.erased_at,
+        notes_deleted=erasure.notes_deleted,
+        browsing_events_deleted=erasure.browsing_events_deleted,
+    )
