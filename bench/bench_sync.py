@@ -10,16 +10,18 @@ loopback: push 10,000 ≤ 1 s, pull 100,000 ≤ 5 s (PouchDB: about 3.2 s and 26
 from __future__ import annotations
 
 import argparse
-import asyncio
+import cProfile
 import json
 import os
 import random
-import socket
+import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -29,191 +31,362 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import insert, text  # noqa: E402
+from sqlalchemy import func, insert, select, text  # noqa: E402
+from sqlalchemy.engine import Engine  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from bench.bench_terminal import jan, product  # noqa: E402
+from bench.latency_proxy import LatencyProxy, free_port  # noqa: E402
+from posapp.domain.barcodes import ean_check_digit  # noqa: E402
 from posapp.domain.tender import TenderKind  # noqa: E402
 from posapp.services import Terminal  # noqa: E402
+from posapp.store.models import Product as CachedProduct  # noqa: E402
 from sync.client.agent import SyncAgent  # noqa: E402
 from sync.client.http import SyncClient  # noqa: E402
 from sync.server.auth import service as auth_service  # noqa: E402
-from sync.server.changes.models import ChangeLog  # noqa: E402
+from sync.server.changes.service import record_change  # noqa: E402
 from sync.server.db.migrate import upgrade  # noqa: E402
-from sync.server.db.session import make_engine  # noqa: E402
+from sync.server.db.session import make_engine, make_session_factory  # noqa: E402
 from sync.server.products.models import Product  # noqa: E402
+from sync.server.sales.models import StoreSale  # noqa: E402
 
-DEFAULT_DB = "postgresql+psycopg://postgres@127.0.0.1:5432/omnipos_bench_sync"
+DEFAULT_DB = "postgresql+psycopg://postgres@127.0.0.1:5432/omnipos_bench"
+SELLING_CATALOG = 200  # products the push terminal sells from (the big catalogs are loaded after)
+LOAD_CHUNK = 50_000
+# (operation kind, count the target is stated for) → seconds on loopback; PouchDB for reference.
+TARGETS = {("push", 10_000): 1.0, ("pull", 100_000): 5.0}
+POUCHDB = {("push", 10_000): 3.2, ("pull", 100_000): 26.0}
+BRANDS = ["明治", "森永", "雪印", "キリン", "アサヒ", "花王", "ライオン", "日清", "カルビー", "伊藤園"]
+ITEMS = [("おいしい牛乳", "オイシイギュウニュウ", "reduced"), ("緑茶", "リョクチャ", "reduced"),
+         ("ポテトチップス うすしお", "ポテトチップス ウスシオ", "reduced"), ("食器用洗剤", "ショッキヨウセンザイ", "standard"),
+         ("カップヌードル", "カップヌードル", "reduced"), ("ハミガキ", "ハミガキ", "standard"),
+         ("ヨーグルト", "ヨーグルト", "reduced"), ("缶コーヒー 微糖", "カンコーヒー ビトウ", "reduced")]  # fmt: skip
+SIZES = ["100g", "200ml", "500ml", "1L", "6個入", "12枚", "3P", "大容量", "お徳用", "限定"]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+@dataclass
+class Result:
+    """One row of the table."""
+
+    kind: str  # "push" or "pull"
+    operation: str
+    rtt_ms: float
+    count: int
+    seconds: float
+    pages: int = 0
+    bytes_sent: int = 0
+    bytes_received: int = 0
+    note: str = ""
+
+    @property
+    def per_second(self) -> float:
+        return self.count / self.seconds if self.seconds else 0.0
+
+    @property
+    def target(self) -> str:
+        goal = TARGETS.get((self.kind, self.count))
+        if goal is None or self.rtt_ms:
+            reference = POUCHDB.get((self.kind, self.count))
+            return f"— (PouchDB {reference:g} s)" if reference else "—"
+        return f"≤ {goal:g} s: {'met' if self.seconds <= goal else 'missed'}"
 
 
-def fresh_database(url: str) -> None:
-    name = url.rsplit("/", 1)[1]
-    admin = make_engine(url.rsplit("/", 1)[0] + "/postgres").execution_options(isolation_level="AUTOCOMMIT")
+def jan(n: int) -> str:
+    """A valid 13-digit JAN for product number ``n``."""
+    body = f"49{n:010d}"
+    return body + ean_check_digit(body)
+
+
+def product_row(n: int) -> dict[str, Any]:
+    """Product number ``n`` as the server's products table holds it (realistic Japanese name and kana)."""
+    item, kana, tax_class = ITEMS[(n // len(BRANDS)) % len(ITEMS)]
+    return {"sku": f"P{n:07d}", "jan": jan(n), "name": f"{BRANDS[n % len(BRANDS)]} {item} {SIZES[n // 97 % 10]} #{n}",
+            "name_kana": kana, "price": 98 + (n * 37) % 2900, "tax_class": tax_class, "category": item,
+            "active": True}  # fmt: skip
+
+
+def prepare_database(url: str) -> Engine:
+    """Create the database if missing, drop and recreate its schema, migrate it."""
+    base, name = url.rsplit("/", 1)
+    admin = make_engine(base + "/postgres").execution_options(isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+        if not connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    upgrade(engine)
+    return engine
 
 
-class LatencyProxy:
-    """A TCP proxy that holds every chunk for half the round-trip time in each direction."""
+class BenchServer:
+    """``python -m sync.server.cli run`` on the bench database, with an HQ token to set the chain up."""
 
-    def __init__(self, target_port: int, rtt_ms: float) -> None:
-        self.target_port, self.delay, self.port = target_port, rtt_ms / 2000, free_port()
-        self.loop = asyncio.new_event_loop()
-        threading.Thread(target=self.loop.run_forever, daemon=True).start()
-        asyncio.run_coroutine_threadsafe(self._serve(), self.loop).result(5)
-
-    async def _serve(self) -> None:
-        self.server = await asyncio.start_server(self._client, "127.0.0.1", self.port)
-
-    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            while chunk := await reader.read(65536):
-                await asyncio.sleep(self.delay)
-                writer.write(chunk)
-                await writer.drain()
-        finally:
-            writer.close()
-
-    async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        upstream_reader, upstream_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
-        await asyncio.gather(self._pipe(reader, upstream_writer), self._pipe(upstream_reader, writer))
-
-
-class Server:
-    """``posapp-server run`` on the bench database."""
-
-    def __init__(self, url: str, workers: int) -> None:
-        self.url, self.port = url, free_port()
-        engine = make_engine(url)
-        upgrade(engine)
-        with Session(engine) as session:
-            self.admin = auth_service.create_admin_token(session, label="bench")
+    def __init__(self, url: str, *, workers: int, log_path: Path) -> None:
+        self.engine = prepare_database(url)
+        self.sessions = make_session_factory(self.engine)  # writes queued change-feed rows at commit
+        with self.sessions() as session:
+            self.admin_token = auth_service.create_admin_token(session, label="bench")
             session.commit()
-        self.engine = engine
+        self.port = free_port()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "sync.server.cli", "run", "--database", url, "--port", str(self.port),
-             "--workers", str(workers)],
+            [sys.executable, "-m", "sync.server.cli", "run", "--database", url, "--host", "127.0.0.1",
+             "--port", str(self.port), "--workers", str(workers)],
             cwd=ROOT, env={**os.environ, "POSAPP_LOG_LEVEL": "warning"},
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdout=log_path.open("ab"), stderr=subprocess.STDOUT,
         )  # fmt: skip
-        for _ in range(300):
-            try:
-                if requests.get(f"http://127.0.0.1:{self.port}/healthz", timeout=1).ok:
-                    break
-            except requests.RequestException:
-                time.sleep(0.1)
+        deadline = time.monotonic() + 60
+        while not self._healthy():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the server did not start; see {log_path}")
+            time.sleep(0.1)
+
+    def _healthy(self) -> bool:
+        try:
+            return requests.get(f"http://127.0.0.1:{self.port}/healthz", timeout=1).ok
+        except requests.RequestException:
+            return False
+
+    def call(self, method: str, path: str, **kwargs: Any) -> Any:
+        """An HQ call; raises on an error answer."""
+        answer = requests.request(method, f"http://127.0.0.1:{self.port}{path}", timeout=60,
+                                  headers={"Authorization": f"Bearer {self.admin_token}"}, **kwargs)  # fmt: skip
+        answer.raise_for_status()
+        return answer.json()
+
+    def set_up_store(self) -> None:
+        """One store and its cashier."""
         self.call("POST", "/v1/admin/stores", json={"code": "S001", "name": "ベンチ店",
                   "registration_number": "T7000012050002", "timezone": "Asia/Tokyo"})  # fmt: skip
         self.call("POST", "/v1/admin/clerks", json={"store": "S001", "code": "1001", "name": "ベンチ",
                   "pin": "1234", "role": "cashier"})  # fmt: skip
 
-    def call(self, method: str, path: str, **kwargs: Any) -> Any:
-        answer = requests.request(method, f"http://127.0.0.1:{self.port}{path}",
-                                  headers={"Authorization": f"Bearer {self.admin}"}, timeout=120, **kwargs)  # fmt: skip
-        answer.raise_for_status()
-        return answer.json()
-
-    def load_products(self, count: int) -> None:
-        """Products and their change-feed rows, in bulk (as an HQ import of a whole catalog would)."""
+    def load_products(self, first: int, last: int) -> float:
+        """Products ``first..last`` and their change-feed rows, in bulk as an HQ catalog import; seconds taken."""
+        start = time.perf_counter()
         now = datetime.now(UTC)
+        for chunk in range(first, last + 1, LOAD_CHUNK):
+            rows = [product_row(n) for n in range(chunk, min(chunk + LOAD_CHUNK, last + 1))]
+            with self.sessions() as session:
+                session.execute(insert(Product), [{**row, "updated_at": now} for row in rows])
+                for row in rows:
+                    record_change(session, entity="product", key=row["sku"], store_code=None, payload=row)
+                session.commit()
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE change_log"))  # fresh statistics, as after a real import
+        return time.perf_counter() - start
+
+    def forget_stock_changes(self) -> None:
+        """Drop the stock rows the pushed sales put on the feed, so a pull of N products moves N rows."""
+        with self.engine.begin() as connection:
+            connection.execute(text("DELETE FROM change_log WHERE entity = 'stock'"))
+
+    def store_sales(self, terminal_code: str) -> int:
+        """How many sales of ``terminal_code`` the server holds."""
         with Session(self.engine) as session:
-            session.execute(text("TRUNCATE products RESTART IDENTITY CASCADE"))
-            session.execute(text("DELETE FROM change_log WHERE entity IN ('product', 'stock')"))
-            for first in range(1, count + 1, 20_000):
-                batch = [product(n).payload for n in range(first, min(first + 20_000, count + 1))]
-                session.execute(insert(Product), [{**p, "active": True, "updated_at": now} for p in batch])
-                session.execute(insert(ChangeLog), [{"entity": "product", "key": p["sku"], "store_code": None,
-                                                     "payload": {**p, "active": True}, "created_at": now}
-                                                    for p in batch])  # fmt: skip
-            session.commit()
+            query = (
+                select(func.count())
+                .select_from(StoreSale)
+                .where(StoreSale.receipt_no.like(f"%-{terminal_code}-%"))
+            )
+            return int(session.scalar(query) or 0)
 
     def stop(self) -> None:
+        """Stop the server process."""
         self.process.terminate()
-        self.process.wait(10)
+        self.process.wait(15)
         self.engine.dispose()
 
 
-def paired_terminal(server: Server, data_dir: Path, port: int) -> tuple[Terminal, SyncAgent]:
+class WireMeter:
+    """Counts requests and body bytes as sent (gzip) on one client's session."""
+
+    def __init__(self, client: SyncClient) -> None:
+        self.requests = self.sent = self.received = 0
+        client.http.hooks["response"].append(self._count)
+
+    def _count(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        self.requests += 1
+        body = response.request.body
+        self.sent += len(body) if isinstance(body, bytes | str) else 0
+        self.received += int(response.headers.get("content-length") or len(response.content))
+
+
+def new_terminal(server: BenchServer, folder: Path, port: int) -> tuple[Terminal, SyncAgent, WireMeter]:
+    """Pair a fresh terminal; its agent talks to ``port`` (the server, or a latency proxy in front of it)."""
     code = server.call("POST", "/v1/admin/stores/S001/pairing-codes")["code"]
     pairing = SyncClient(f"http://127.0.0.1:{server.port}").pair(pairing_code=code, device_name="bench")
-    terminal = Terminal.open(data_dir)
+    terminal = Terminal.open(folder)
     terminal.configure(store_code="S001", terminal_code=pairing.terminal_code)
-    agent = SyncAgent(terminal.db, SyncClient(f"http://127.0.0.1:{port}", pairing.token, timeout=600),
-                      store_code="S001", terminal_code=pairing.terminal_code)  # fmt: skip
-    return terminal, agent
+    client = SyncClient(f"http://127.0.0.1:{port}", pairing.token, timeout=900)
+    agent = SyncAgent(terminal.db, client, store_code="S001", terminal_code=pairing.terminal_code)
+    return terminal, agent, WireMeter(client)
 
 
-def bench_push(server: Server, sales: int, port: int, folder: Path) -> dict[str, Any]:
-    server.load_products(200)
-    terminal, agent = paired_terminal(server, folder / f"push-{port}", port)
-    agent.pull_all()
-    terminal.reload_settings()
-    terminal.sign_in(code="1001", pin="1234")
-    rng = random.Random(1)
+def sell(terminal: Terminal, sales: int, *, seed: int) -> float:
+    """Complete ``sales`` cash sales of 1–5 lines through the Terminal API; seconds taken."""
+    rng = random.Random(seed)
     start = time.perf_counter()
     for _ in range(sales):
         sale = terminal.start_sale()
         for _line in range(rng.randint(1, 5)):
-            sale.scan(jan(rng.randint(1, 200)))
+            sale.scan(jan(rng.randint(1, SELLING_CATALOG)))
         sale.add_tender(TenderKind.CASH, sale.totals.amount_due)
         sale.complete()
-    selling = time.perf_counter() - start
-    start = time.perf_counter()
-    pushed, rejected = agent.push_all()
-    seconds = time.perf_counter() - start
-    assert (pushed, rejected) == (sales, 0) and terminal.status().pending_events == 0
-    terminal.close()
-    return {"operation": f"push {sales:,} queued sales", "count": sales, "seconds": seconds,
-            "per_second": sales / seconds, "note": f"selling them took {selling:.1f} s"}  # fmt: skip
+    return time.perf_counter() - start
 
 
-def bench_pull(server: Server, products: int, port: int, folder: Path) -> dict[str, Any]:
-    server.load_products(products)
-    terminal, agent = paired_terminal(server, folder / f"pull-{products}-{port}", port)
-    start = time.perf_counter()
-    pulled = agent.pull_all()
-    seconds = time.perf_counter() - start
-    assert pulled >= products and terminal.search_products("牛乳")
-    terminal.close()
-    return {"operation": f"initial pull of {products:,} products", "count": products, "seconds": seconds,
-            "per_second": products / seconds, "note": "including the FTS5 index"}  # fmt: skip
+@contextmanager
+def profiled(name: str, *, server: BenchServer, folder: Path | None) -> Iterator[None]:
+    """When ``folder`` is given: cProfile this process (the terminal side), py-spy the server process."""
+    if folder is None:
+        yield
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    spy = subprocess.Popen(
+        [str(Path(sys.executable).with_name("py-spy")), "record", "--pid", str(server.process.pid), "--rate", "250",
+         "--format", "raw", "--output", str(folder / f"{name}-server.txt")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    time.sleep(1.0)  # attached before the work starts
+    profile = cProfile.Profile()
+    profile.enable()
+    try:
+        yield
+    finally:
+        profile.disable()
+        profile.dump_stats(folder / f"{name}-client.prof")
+        spy.send_signal(signal.SIGINT)  # py-spy writes its samples on SIGINT
+        spy.wait(60)
+
+
+def bench_push(
+    server: BenchServer, *, sales: int, rtt_ms: float, port: int, folder: Path, profile: Path | None = None
+) -> Result:
+    """Time ``push_all`` of ``sales`` queued sales until the outbox is empty."""
+    terminal, agent, meter = new_terminal(server, folder, port)
+    try:
+        agent.pull_all()
+        terminal.reload_settings()
+        terminal.sign_in(code="1001", pin="1234")
+        selling = sell(terminal, sales, seed=int(rtt_ms) + 1)
+        before = meter.requests, meter.sent, meter.received
+        with profiled(f"push-{sales}-{rtt_ms:g}ms", server=server, folder=profile):
+            start = time.perf_counter()
+            pushed, rejected = agent.push_all()
+            seconds = time.perf_counter() - start
+        pending = terminal.status().pending_events
+        code = terminal.require_configured().terminal_code
+    finally:
+        terminal.close()
+    held = server.store_sales(code)
+    if (pushed, rejected, pending, held) != (sales, 0, 0, sales):
+        raise AssertionError(f"push: pushed={pushed} rejected={rejected} pending={pending} on server={held}")
+    return Result("push", f"push {sales:,} queued sales", rtt_ms, sales, seconds, meter.requests - before[0],
+                  meter.sent - before[1], meter.received - before[2],
+                  f"selling them through the Terminal API took {selling:.1f} s")  # fmt: skip
+
+
+def bench_pull(
+    server: BenchServer, *, products: int, rtt_ms: float, port: int, folder: Path, profile: Path | None = None
+) -> Result:
+    """Time an initial ``pull_all`` of a catalog of ``products`` into an empty terminal, FTS5 index included."""
+    terminal, agent, meter = new_terminal(server, folder, port)
+    try:
+        with profiled(f"pull-{products}-{rtt_ms:g}ms", server=server, folder=profile):
+            start = time.perf_counter()
+            rows = agent.pull_all()
+            seconds = time.perf_counter() - start
+        with terminal.db.read() as session:
+            cached = session.scalar(select(func.count()).select_from(CachedProduct))
+        found = terminal.search_products("牛乳")
+    finally:
+        terminal.close()
+    if cached != products or not found:
+        raise AssertionError(f"pull: {cached} products cached of {products}; search found {len(found)}")
+    return Result("pull", f"initial pull of {products:,} products", rtt_ms, products, seconds, meter.requests,
+                  meter.sent, meter.received, f"{rows:,} feed rows, FTS5 index included")  # fmt: skip
+
+
+def run(
+    database: str,
+    *,
+    sales: int,
+    products: list[int],
+    rtts: list[float],
+    workers: int,
+    folder: Path,
+    profile: Path | None = None,
+) -> list[Result]:
+    """Every measurement, in order: pushes (small catalog), then pulls of growing catalogs."""
+    server = BenchServer(database, workers=workers, log_path=folder / "server.log")
+    proxies = {rtt: LatencyProxy(server.port, rtt).start() for rtt in rtts if rtt}
+    ports = {rtt: proxies[rtt].port if rtt else server.port for rtt in rtts}
+    results: list[Result] = []
+    try:
+        server.set_up_store()
+        server.load_products(1, SELLING_CATALOG)
+        for rtt in rtts:
+            where = folder / f"push-{rtt:g}"
+            results.append(
+                bench_push(server, sales=sales, rtt_ms=rtt, port=ports[rtt], folder=where, profile=profile)
+            )
+        server.forget_stock_changes()
+        loaded = SELLING_CATALOG
+        for count in sorted(products):
+            if count > loaded:
+                seconds = server.load_products(loaded + 1, count)
+                print(f"loaded {count:,} products into the server ({seconds:.1f} s)", file=sys.stderr)
+                loaded = count
+            for rtt in rtts:
+                where = folder / f"pull-{count}-{rtt:g}"
+                result = bench_pull(
+                    server, products=count, rtt_ms=rtt, port=ports[rtt], folder=where, profile=profile
+                )
+                results.append(result)
+    finally:
+        for proxy in proxies.values():
+            proxy.stop()
+        server.stop()
+    return results
+
+
+def _size(count: int) -> str:
+    return f"{count / 1e6:,.1f} MB" if count >= 1e6 else f"{count / 1e3:,.0f} kB"
+
+
+def markdown(results: list[Result]) -> str:
+    """The table for bench/SYNC.md."""
+    lines = ["| operation | rtt | count | seconds | per second | target | requests | gzip bytes up / down | note |",
+             "|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
+    for r in results:
+        lines.append(f"| {r.operation} | {r.rtt_ms:g} ms | {r.count:,} | {r.seconds:.2f} | {r.per_second:,.0f} | "
+                     f"{r.target} | {r.pages:,} | {_size(r.bytes_sent)} / {_size(r.bytes_received)} | "
+                     f"{r.note} |")  # fmt: skip
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", default=DEFAULT_DB)
+    """Run the benchmark and print the table (or JSON)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--database", default=DEFAULT_DB, help="its schema is dropped and recreated")
     parser.add_argument("--sales", type=int, default=10_000)
-    parser.add_argument("--products", default="100000,1000000")
-    parser.add_argument("--rtt-ms", default="0,50")
-    parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--products", default="100000,1000000", help="comma-separated catalog sizes")
+    parser.add_argument("--rtt-ms", default="0,50", help="comma-separated added round-trip times")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument("--json", action="store_true", help="print JSON rows instead of the table")
+    parser.add_argument("--profile", type=Path, help="write cProfile (terminal) and py-spy (server) files here; "
+                        "the timings then include the profilers' overhead")  # fmt: skip
     args = parser.parse_args(argv)
-    rows = []
     with tempfile.TemporaryDirectory(prefix="bench-sync-") as folder:
-        for rtt in [float(x) for x in args.rtt_ms.split(",")]:
-            fresh_database(args.database)
-            server = Server(args.database, args.workers)
-            port = LatencyProxy(server.port, rtt).port if rtt else server.port
-            try:
-                rows.append({**bench_push(server, args.sales, port, Path(folder)), "rtt_ms": rtt})
-                for count in [int(x) for x in args.products.split(",") if x]:
-                    rows.append({**bench_pull(server, count, port, Path(folder)), "rtt_ms": rtt})
-            finally:
-                server.stop()
-    print("| operation | added RTT | seconds | per second | note |\n|---|---|---|---|---|")
-    for row in rows:
-        print(f"| {row['operation']} | {row['rtt_ms']:g} ms | {row['seconds']:.2f} | {row['per_second']:,.0f} | "
-              f"{row['note']} |")  # fmt: skip
+        results = run(args.database, sales=args.sales, workers=args.workers, folder=Path(folder),
+                      profile=args.profile, products=[int(x) for x in args.products.split(",") if x],
+                      rtts=[float(x) for x in args.rtt_ms.split(",") if x])  # fmt: skip
     if args.json:
-        print(json.dumps(rows))
+        print(json.dumps([{**asdict(r), "per_second": r.per_second, "target": r.target} for r in results]))
+    else:
+        print(markdown(results))
     return 0
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import bench_sync, bench_terminal
+from bench import bench_terminal
 
 
 @pytest.mark.slow
@@ -16,12 +16,3 @@ def test_terminal_benchmark_runs(tmp_path: Path) -> None:
     assert all(row.p50 > 0 and row.max >= row.p99 >= row.p50 for row in rows)
     assert info["products"] == 2_000
     assert "| scan-to-line |" in bench_terminal.markdown(rows, info)
-
-
-@pytest.mark.slow
-@pytest.mark.pg
-def test_sync_benchmark_runs(pg_url: str, capsys: pytest.CaptureFixture[str]) -> None:
-    url = pg_url.rsplit("/", 1)[0] + "/omnipos_bench_smoke"
-    assert bench_sync.main(["--database", url, "--sales", "30", "--products", "500", "--rtt-ms", "0"]) == 0
-    table = capsys.readouterr().out
-    assert "| push 30 queued sales |" in table and "| initial pull of 500 products |" in table
