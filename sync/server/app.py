@@ -16,6 +16,7 @@ from sqlalchemy import text
 
 from sync.server.auth.router import admin_router as auth_admin_router
 from sync.server.auth.router import device_router
+from sync.server.auth.throttle import PairingThrottle
 from sync.server.config import Settings, load_settings
 from sync.server.db.migrate import upgrade
 from sync.server.db.session import make_engine, make_session_factory
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
+    app.state.pairing_throttle = PairingThrottle()  # per app, so per worker process
     install_problem_handlers(app)
     # Pull pages are large JSON documents: gzip cuts them several-fold, which is what a slow store line needs.
     app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=5)

@@ -1,4 +1,5 @@
-"""``posapp-server``: run the API, migrate, issue the HQ token, load demo data, import products."""
+"""``posapp-server``: run the API, migrate, issue and revoke HQ tokens and channel keys, load demo data,
+import products."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import argparse
 import json
 import os
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from sync.server.config import Settings, load_settings
@@ -78,14 +80,20 @@ def cmd_admin_token(args: argparse.Namespace) -> int:
         print(token_file.read_text().strip())
         return 0
     with _session_factory(settings)() as session:
-        token = auth_service.create_admin_token(session, label=args.label)
+        row, token = auth_service.issue_admin_token(session, label=args.label)
         session.commit()
+        token_id = row.id
     if args.save:
         token_file.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(token_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(token + "\n")
         os.chmod(token_file, 0o600)
+    # stdout stays the bare token (scripts read it); the id, needed to revoke it, goes to stderr.
+    print(
+        f"admin token id {token_id} (revoke with `posapp-server revoke-admin-token {token_id}`)",
+        file=sys.stderr,
+    )
     print(token)
     return 0
 
@@ -134,6 +142,42 @@ def cmd_new_epoch(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_revoke_admin_token(args: argparse.Namespace) -> int:
+    """Revoke an HQ token by id (idempotent); it gets 401 from then on."""
+    from sync.server.auth import service as auth_service
+    from sync.server.problems import NotFound
+
+    with _session_factory(_settings(args))() as session:
+        try:
+            row = auth_service.revoke_admin_token(session, args.id)
+        except NotFound as exc:
+            print(exc.detail, file=sys.stderr)
+            return 1
+        session.commit()
+        print(json.dumps({"admin_token_id": row.id, "revoked_at": _iso(row.revoked_at)}))
+    return 0
+
+
+def cmd_revoke_channel(args: argparse.Namespace) -> int:
+    """Revoke a channel's API key by id (idempotent); the shop gets 401 from then on."""
+    from sync.server.auth import service as auth_service
+    from sync.server.problems import NotFound
+
+    with _session_factory(_settings(args))() as session:
+        try:
+            row = auth_service.revoke_channel(session, args.id)
+        except NotFound as exc:
+            print(exc.detail, file=sys.stderr)
+            return 1
+        session.commit()
+        print(json.dumps({"channel_id": row.id, "name": row.name, "revoked_at": _iso(row.revoked_at)}))
+    return 0
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command-line grammar."""
     parser = argparse.ArgumentParser(prog="posapp-server", description="OmniPOS central server")
@@ -163,6 +207,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--products", type=int, default=5000)
     demo.add_argument("--members", type=int, default=500)
     command("new-epoch", cmd_new_epoch, "after restoring a backup: make every terminal resync")
+    revoke_token = command("revoke-admin-token", cmd_revoke_admin_token, "revoke an HQ token by its id")
+    revoke_token.add_argument("id", type=int, help="the id printed by `admin-token`")
+    revoke_channel = command("revoke-channel", cmd_revoke_channel, "revoke an online-shop channel's API key")
+    revoke_channel.add_argument("id", type=int, help="the channel id (GET /v1/admin/channels)")
     imports = command("import-products", cmd_import_products, "import a product CSV")
     imports.add_argument("file")
     return parser

@@ -40,13 +40,20 @@ class ProblemError(Exception):
     """Raise from a service or router to answer with a problem document."""
 
     def __init__(
-        self, status: int, detail: str, *, slug: str | None = None, title: str | None = None
+        self,
+        status: int,
+        detail: str,
+        *,
+        slug: str | None = None,
+        title: str | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
         self.slug = slug
         self.title = title or HTTPStatus(status).phrase
+        self.headers = headers
 
 
 class NotFound(ProblemError):
@@ -75,6 +82,14 @@ class Invalid(ProblemError):
 
     def __init__(self, detail: str, *, slug: str = "invalid") -> None:
         super().__init__(422, detail, slug=slug)
+
+
+class TooManyRequests(ProblemError):
+    """Too many attempts from this caller (429); ``Retry-After`` says how many seconds to wait."""
+
+    def __init__(self, detail: str, *, retry_after: int, slug: str = "too-many-attempts") -> None:
+        super().__init__(429, detail, slug=slug, headers={"Retry-After": str(max(1, retry_after))})
+        self.retry_after = max(1, retry_after)
 
 
 def problem_response(
@@ -113,7 +128,7 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ProblemError)
     async def on_problem(request: Request, exc: ProblemError) -> JSONResponse:
-        return problem_response(exc.status, exc.detail, slug=exc.slug, title=exc.title)
+        return problem_response(exc.status, exc.detail, slug=exc.slug, title=exc.title, headers=exc.headers)
 
     @app.exception_handler(DomainError)
     async def on_domain_error(request: Request, exc: DomainError) -> JSONResponse:
@@ -140,8 +155,13 @@ def _problem_content() -> dict[str, Any]:
     return {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
 
 
-PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"model": Problem, "description": HTTPStatus(status).phrase, "content": _problem_content()}
-    for status in (400, 401, 403, 404, 409, 422)
-}
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` declaring a problem body for each of ``statuses``."""
+    return {
+        status: {"model": Problem, "description": HTTPStatus(status).phrase, "content": _problem_content()}
+        for status in statuses
+    }
+
+
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = problem_responses(400, 401, 403, 404, 409, 422)
 """Declared on every router so OpenAPI (and schemathesis) know the error bodies."""

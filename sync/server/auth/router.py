@@ -1,27 +1,54 @@
-"""Pairing for terminals; HQ endpoints for devices and channels."""
+"""Pairing for terminals; HQ endpoints for devices, channels and HQ tokens."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Depends, Path, Request
 
 from sync.server.auth import service
-from sync.server.auth.models import Device
-from sync.server.auth.schemas import ChannelIn, ChannelOut, DeviceOut, PairIn, PairOut
+from sync.server.auth.models import Channel, Device
+from sync.server.auth.schemas import (
+    AdminTokenInfo,
+    ChannelIn,
+    ChannelInfo,
+    ChannelOut,
+    DeviceOut,
+    PairIn,
+    PairOut,
+)
+from sync.server.auth.throttle import PairingThrottle, client_address, get_pairing_throttle
 from sync.server.deps import AdminDep, SessionDep
-from sync.server.problems import PROBLEM_RESPONSES
+from sync.server.problems import PROBLEM_RESPONSES, problem_responses
 
 device_router = APIRouter(prefix="/v1/devices", tags=["device"], responses=PROBLEM_RESPONSES)
 admin_router = APIRouter(prefix="/v1/admin", tags=["admin"], responses=PROBLEM_RESPONSES)
 
 
-@device_router.post("/pair", response_model=PairOut, status_code=201)
-def pair(body: PairIn, session: SessionDep) -> PairOut:
-    """Trade a one-use pairing code for a device token scoped to the code's store."""
-    device, token, store_code = service.pair_device(
-        session, pairing_code=body.pairing_code, device_name=body.device_name
-    )
+RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+@device_router.post("/pair", response_model=PairOut, status_code=201, responses=problem_responses(429))
+def pair(
+    body: PairIn,
+    session: SessionDep,
+    request: Request,
+    throttle: Annotated[PairingThrottle, Depends(get_pairing_throttle)],
+) -> PairOut:
+    """Trade a one-use pairing code for a device token scoped to the code's store.
+
+    Failed attempts are limited per client address and overall: past the limit the answer is 429 with
+    ``Retry-After``, whatever the code.
+    """
+    address = client_address(request)
+    throttle.check(address)
+    try:
+        device, token, store_code = service.pair_device(
+            session, pairing_code=body.pairing_code, device_name=body.device_name
+        )
+    except service.PairingCodeRejected:
+        throttle.failed(address)
+        raise
     terminal_code = service.terminal_number(session, device)
     session.commit()
     return PairOut(device_id=device.id, token=token, store_code=store_code, terminal_code=terminal_code)
@@ -56,6 +83,34 @@ def revoke_device(
 @admin_router.post("/channels", response_model=ChannelOut, status_code=201)
 def create_channel(body: ChannelIn, session: SessionDep, admin: AdminDep) -> ChannelOut:
     """Register an online-shop integration; its API key is shown only in this answer."""
-    key = service.create_channel(session, name=body.name)
+    channel, key = service.issue_channel(session, name=body.name)
     session.commit()
-    return ChannelOut(name=body.name, api_key=key)
+    return ChannelOut(id=channel.id, name=channel.name, api_key=key)
+
+
+def _channel_info(channel: Channel) -> ChannelInfo:
+    return ChannelInfo(
+        id=channel.id, name=channel.name, created_at=channel.created_at, revoked_at=channel.revoked_at
+    )
+
+
+@admin_router.get("/channels", response_model=list[ChannelInfo])
+def list_channels(session: SessionDep, admin: AdminDep) -> list[ChannelInfo]:
+    """Every online-shop integration (keys are never shown again), newest first."""
+    return [_channel_info(channel) for channel in service.list_channels(session)]
+
+
+@admin_router.post("/channels/{channel_id}/revoke", response_model=ChannelInfo)
+def revoke_channel(channel_id: RowId, session: SessionDep, admin: AdminDep) -> ChannelInfo:
+    """Revoke a channel's API key; the shop gets 401 from then on."""
+    channel = service.revoke_channel(session, channel_id)
+    session.commit()
+    return _channel_info(channel)
+
+
+@admin_router.post("/tokens/{token_id}/revoke", response_model=AdminTokenInfo)
+def revoke_admin_token(token_id: RowId, session: SessionDep, admin: AdminDep) -> AdminTokenInfo:
+    """Revoke an HQ token; it gets 401 from then on. The token making the call cannot revoke itself (409)."""
+    row = service.revoke_admin_token(session, token_id, acting_token_id=int(admin.credential_id))
+    session.commit()
+    return AdminTokenInfo(id=row.id, label=row.label, created_at=row.created_at, revoked_at=row.revoked_at)

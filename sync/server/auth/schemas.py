@@ -1,4 +1,4 @@
-"""Bodies for pairing, devices and channels."""
+"""Bodies for pairing, devices, channels and HQ tokens."""
 
 from __future__ import annotations
 
@@ -43,7 +43,26 @@ class ChannelIn(BaseModel):
 
 
 class ChannelOut(BaseModel):
-    """The integration's API key (shown once)."""
+    """The integration's id and API key (the key is shown once; the id is what HQ revokes)."""
 
+    id: int
     name: str
     api_key: str
+
+
+class ChannelInfo(BaseModel):
+    """An online-shop integration, without its key."""
+
+    id: int
+    name: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class AdminTokenInfo(BaseModel):
+    """An HQ token, without the token."""
+
+    id: int
+    label: str
+    created_at: datetime
+    revoked_at: datetime | None

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from sync.server.auth.models import AdminToken, Channel, Device, PairingCode
 from sync.server.db.base import utcnow, uuid7
-from sync.server.problems import Invalid, NotFound
+from sync.server.problems import Conflict, Invalid, NotFound
 from sync.server.security import hash_token, new_pairing_code, new_token
 from sync.server.stores.models import Store
 
@@ -50,20 +50,72 @@ def authenticate(session: Session, token: str) -> Caller | None:
     return None
 
 
+class PairingCodeRejected(Invalid):
+    """The pairing code is unknown, used or expired (a failed attempt, counted by the throttle)."""
+
+    def __init__(self) -> None:
+        super().__init__("the pairing code is unknown, used or expired", slug="pairing-code")
+
+
+def issue_admin_token(session: Session, *, label: str = "") -> tuple[AdminToken, str]:
+    """Make an HQ token and return its row (for the id) and its text (shown once; only the hash is kept)."""
+    token = new_token("adm")
+    row = AdminToken(token_hash=hash_token(token), label=label)
+    session.add(row)
+    session.flush()
+    return row, token
+
+
 def create_admin_token(session: Session, *, label: str = "") -> str:
     """Make an HQ token; only its hash is stored, so the returned text is the one chance to see it."""
-    token = new_token("adm")
-    session.add(AdminToken(token_hash=hash_token(token), label=label))
-    session.flush()
-    return token
+    return issue_admin_token(session, label=label)[1]
+
+
+def revoke_admin_token(session: Session, token_id: int, *, acting_token_id: int | None = None) -> AdminToken:
+    """Revoke an HQ token (idempotent); it gets 401 from then on.
+
+    ``acting_token_id`` is the token making the request: HQ may not revoke that one, so it cannot lock
+    itself out by mistake (``posapp-server admin-token`` makes a new one; the CLI may revoke any).
+    """
+    row = session.get(AdminToken, token_id)
+    if row is None:
+        raise NotFound(f"no admin token {token_id}")
+    if acting_token_id is not None and row.id == acting_token_id:
+        raise Conflict("an admin token cannot revoke itself; use another admin token", slug="own-token")
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+        session.flush()
+    return row
 
 
 def create_channel(session: Session, *, name: str) -> str:
     """Register an online-shop integration and return its API key (shown once)."""
+    return issue_channel(session, name=name)[1]
+
+
+def issue_channel(session: Session, *, name: str) -> tuple[Channel, str]:
+    """Register an online-shop integration; return its row (for the id) and its API key (shown once)."""
     key = new_token("chn")
-    session.add(Channel(name=name, key_hash=hash_token(key)))
+    row = Channel(name=name, key_hash=hash_token(key))
+    session.add(row)
     session.flush()
-    return key
+    return row, key
+
+
+def list_channels(session: Session) -> list[Channel]:
+    """Every online-shop integration, revoked ones included, newest first."""
+    return list(session.scalars(select(Channel).order_by(Channel.id.desc())))
+
+
+def revoke_channel(session: Session, channel_id: int) -> Channel:
+    """Revoke a channel's API key (idempotent); the shop gets 401 from then on."""
+    row = session.get(Channel, channel_id)
+    if row is None:
+        raise NotFound(f"no channel {channel_id}")
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+        session.flush()
+    return row
 
 
 def create_pairing_code(session: Session, *, store: Store, minutes: int) -> tuple[str, PairingCode]:
@@ -101,7 +153,7 @@ def pair_device(session: Session, *, pairing_code: str, device_name: str) -> tup
         .returning(PairingCode.store_id)
     ).first()
     if spent is None:
-        raise Invalid("the pairing code is unknown, used or expired", slug="pairing-code")
+        raise PairingCodeRejected()
     store = session.get_one(Store, spent[0])
     token = new_token("dev")
     device = Device(id=uuid7(), store_id=store.id, name=device_name, token_hash=hash_token(token))
