@@ -7,11 +7,19 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from sync.server.customers.access import CustomerAccess as CustomerAccess
 from sync.server.db.base import Base, UTCDateTime, utcnow
+
+ERASED_NAME = "削除済み会員"
+"""The name an erased member keeps: the record stays for sales and points, the person does not."""
 
 
 class Customer(Base):
-    """A member; ``merged_into_id`` points at the survivor once this record was merged away."""
+    """A member; ``merged_into_id`` points at the survivor once this record was merged away.
+
+    ``erased_at`` is set when the member asked to be deleted: the personal fields are blanked, the
+    row stays so that sales and the points ledger (kept for tax purposes) still add up.
+    """
 
     __tablename__ = "customers"
 
@@ -23,6 +31,7 @@ class Customer(Base):
     phone: Mapped[str | None] = mapped_column(String(20), index=True)
     home_store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id"))
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

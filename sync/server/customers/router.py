@@ -185,7 +185,9 @@ def export_customer(customer_id: CustomerId, session: SessionDep, admin: AdminDe
     record_access(session, admin, [customer.id], "export")
     session.flush()
     held = privacy.holdings(session, customer)
-    codes: dict[int, str] = dict(session.execute(select(Store.id, Store.code)).tuples().all())
+    codes: dict[int, str] = {
+        store_id: code for store_id, code in session.execute(select(Store.id, Store.code))
+    }
     answer = CustomerExport(
         purpose_of_use=privacy.PURPOSE_OF_USE,
         exported_at=utcnow(),

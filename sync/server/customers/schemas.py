@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
@@ -93,3 +93,98 @@ class MergeOut(BaseModel):
 
 
 SearchQuery = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+
+class AccessOut(BaseModel):
+    """One look at a customer: who (device or HQ token, and its store), what and when."""
+
+    caller_kind: str
+    caller_id: str
+    store_code: str | None
+    action: str
+    query: str | None
+    at: datetime
+
+
+class ExportNote(BaseModel):
+    """A note about the customer."""
+
+    id: int
+    store_code: str | None
+    body: str
+    created_at: datetime
+
+
+class ExportPointsEntry(BaseModel):
+    """One entry of the customer's points ledger."""
+
+    id: int
+    kind: str
+    points: int
+    balance_after: int
+    source: str | None
+    reason: str
+    location: str | None
+    created_at: datetime
+
+
+class ExportSale(BaseModel):
+    """A store sale or return the customer's card was shown for."""
+
+    id: str
+    kind: str
+    store: str | None
+    receipt_no: str
+    sold_at: datetime
+    total: int
+    items: list[dict[str, Any]]
+    points_used: int
+    points_earned: int
+
+
+class ExportOrder(BaseModel):
+    """An online order of the customer."""
+
+    order_id: str
+    location: str | None
+    fulfilment_type: str
+    status: str
+    ordered_at: datetime
+    total: int
+    items: list[dict[str, Any]]
+    points_used: int
+    points_earned: int
+    cancelled_at: datetime | None
+
+
+class ExportBrowsingEvent(BaseModel):
+    """Something the member did in the web shop."""
+
+    sku: str
+    kind: str
+    at: datetime
+
+
+class CustomerExport(BaseModel):
+    """Everything the chain holds about a customer, for a disclosure request (開示請求)."""
+
+    purpose_of_use: str
+    exported_at: datetime
+    customer: CustomerOut
+    erased_at: datetime | None
+    merged_ids: list[int] = Field(description="records merged into this one; their data is included")
+    notes: list[ExportNote]
+    points: list[ExportPointsEntry]
+    store_sales: list[ExportSale]
+    online_orders: list[ExportOrder]
+    browsing_events: list[ExportBrowsingEvent]
+    access_log: list[AccessOut]
+
+
+class ErasureOut(BaseModel):
+    """A customer after erasure: the record stays (sales, points), the personal data is gone."""
+
+    customer: CustomerOut
+    erased_at: datetime
+    notes_deleted: int
+    browsing_events_deleted: int

@@ -112,16 +112,26 @@ def search(session: Session, *, q: str) -> list[Customer]:
 
 
 def page_extras(session: Session, customers: list[Customer]) -> tuple[dict[int, int], dict[int, str]]:
-    """Balances by customer id and store codes by store id for a page of customers, in two queries
-    (one look-up per customer made a 50-row page cost 101 queries under load: bench/LOAD.md)."""
+    """Balances by customer id and store codes by store id for a page of customers, in one query
+    (one look-up per customer made a 50-row page cost 101 queries under load: bench/LOAD.md; the
+    page's access-log insert needs the round trip the second query used to take)."""
     ids = [customer.id for customer in customers]
-    store_ids = {customer.home_store_id for customer in customers if customer.home_store_id is not None}
-    balances = dict(
-        session.execute(
-            select(PointsAccount.customer_id, PointsAccount.balance).where(PointsAccount.customer_id.in_(ids))
-        ).all()
+    if not ids:
+        return {}, {}
+    balances: dict[int, int] = {}
+    codes: dict[int, str] = {}
+    rows = session.execute(
+        select(Customer.id, PointsAccount.balance, Store.id, Store.code)
+        .select_from(Customer)
+        .outerjoin(PointsAccount, PointsAccount.customer_id == Customer.id)
+        .outerjoin(Store, Store.id == Customer.home_store_id)
+        .where(Customer.id.in_(ids))
     )
-    codes = dict(session.execute(select(Store.id, Store.code).where(Store.id.in_(store_ids))).all())
+    for customer_id, balance, store_id, code in rows:
+        if balance is not None:
+            balances[customer_id] = balance
+        if store_id is not None:
+            codes[store_id] = code
     return balances, codes
 
 
