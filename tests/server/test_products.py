@@ -118,3 +118,14 @@ def test_csv_import_needs_admin(api: Api) -> None:
         "/v1/admin/products/import", content=b"x", headers={**api.device(), "Content-Type": "text/csv"}
     )
     assert answer.status_code == 403
+
+
+def test_csv_larger_than_the_limit_is_refused_and_imports_nothing(api: Api) -> None:
+    from sync.server.products.router import MAX_CSV_BYTES
+
+    row = "A9,,大きい,,100,standard,,1\n"
+    data = (CSV_HEADER + CSV_ROWS + row * (MAX_CSV_BYTES // len(row.encode()) + 1)).encode()
+    assert len(data) > MAX_CSV_BYTES
+    status, body = _import(api, data)
+    assert status == 413 and body["type"].endswith("/too-large") and "20 MB" in body["detail"]
+    assert api.client.get("/v1/admin/products/A001", headers=api.admin).status_code == 404
