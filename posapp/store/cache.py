@@ -122,7 +122,8 @@ def _apply_customer(session: Session, p: dict[str, Any], version: int) -> None:
     row.name_kana = p.get("name_kana") or ""
     row.phone = p.get("phone") or ""
     row.email = p.get("email") or ""
-    row.note = p.get("note") or row.note
+    # An erased member (deleted on request) loses what the feed's blanks would otherwise keep.
+    row.note = "" if p.get("erased") else p.get("note") or row.note
     row.rank = p.get("rank") or row.rank
     row.version = version
     session.flush()
