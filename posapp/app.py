@@ -63,6 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.self_check:
         return self_check()
 
+    from PySide6.QtCore import QTimer
     from PySide6.QtGui import QFont, QFontDatabase
     from PySide6.QtWidgets import QApplication
 
@@ -86,7 +87,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     terminal = Terminal.open(data_dir)
     if args.demo and not terminal.settings.store_code:
         seed_demo(terminal)
-    terminal.connect()  # sync in the background when paired; selling never waits for it
     window = MainWindow(
         terminal,
         data_dir=data_dir,
@@ -97,9 +97,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     window.resize(1366, 768)
     window.show()
+    QTimer.singleShot(0, window.connect_in_background)  # after the first frame: selling never waits for sync
     if args.screenshot is not None:
-        from PySide6.QtCore import QTimer
-
         target: Path = args.screenshot
 
         def save_and_quit() -> None:

@@ -17,12 +17,12 @@ from sqlalchemy import select
 from posapp.domain.errors import DomainError
 from posapp.services.errors import NotConfigured
 from posapp.store.models import Customer, Sale, StockLevel, SyncState
-from sync.client import credentials
-from sync.client.agent import SyncAgent
-from sync.client.http import ServerRefused, ServerUnavailable, SyncClient, check_server_url
+from sync.client.errors import ServerRefused, ServerUnavailable, check_server_url
 
 if TYPE_CHECKING:
     from posapp.services.terminal import Terminal
+    from sync.client.agent import SyncAgent
+    from sync.client.http import SyncClient
 
 LIVE_TIMEOUT = 1.5
 
@@ -103,6 +103,9 @@ def pair(
     terminal: Terminal, *, server_url: str, pairing_code: str, device_name: str, terminal_code: str | None
 ) -> ServerLink:
     """Trade a pairing code for a device token (kept in the keyring), then download the store's data."""
+    from sync.client import credentials
+    from sync.client.http import SyncClient  # the HTTP stack loads when the link is first made
+
     url = check_server_url(server_url)
     client = SyncClient(url)
     try:
@@ -126,6 +129,10 @@ def pair(
 
 def connect(terminal: Terminal, *, on_progress: Any = None) -> ServerLink:
     """The link of an already paired terminal (token from the keyring)."""
+    from sync.client import credentials
+    from sync.client.agent import SyncAgent
+    from sync.client.http import SyncClient
+
     settings = terminal.settings
     if not settings.server_url or not settings.device_id:
         raise NotConfigured("pair this terminal with a server first")

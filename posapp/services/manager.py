@@ -20,7 +20,7 @@ from posapp.services.errors import ApprovalRequired
 from posapp.services.records import append_event, audit, dead_letter_count, new_id, pending_event_count
 from posapp.services.sale import _move_stock
 from posapp.store.models import Product, ReorderPoint, StockLevel
-from sync.client.http import ServerRefused, ServerUnavailable
+from sync.client.errors import ServerRefused, ServerUnavailable
 from sync.protocol.events import EventKind, StockAdjusted
 
 if TYPE_CHECKING:

@@ -23,11 +23,12 @@ from posapp.domain.tender import Tender
 from posapp.services import catalog
 from posapp.services.records import new_id
 from posapp.store.models import Customer, StockLevel
-from sync.client.http import ServerRefused, ServerUnavailable, SyncClient
+from sync.client.errors import ServerRefused, ServerUnavailable
 
 if TYPE_CHECKING:
     from posapp.services.sale import CompletedSale, SaleSession
     from posapp.services.terminal import Approval, Terminal
+    from sync.client.http import SyncClient
 
 LIVE_TIMEOUT = 3.0
 

@@ -8,7 +8,6 @@ tests and a fresh checkout need no compile step. Installing or removing the tran
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QTranslator
@@ -25,6 +24,8 @@ def tr(text: str) -> str:
 
 def read_ts(path: Path) -> dict[str, str]:
     """Source → translation pairs of one context of a Qt ``.ts`` file (unfinished ones left out)."""
+    import xml.etree.ElementTree as ElementTree  # only when English is chosen and no .qm is built
+
     catalogue: dict[str, str] = {}
     root = ElementTree.parse(path).getroot()
     for context in root.iter("context"):

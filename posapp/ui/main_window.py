@@ -117,8 +117,13 @@ class MainWindow(Retranslating, QMainWindow):
 
     def _configured(self, _result: object) -> None:
         self.terminal.reload_settings()
-        self.terminal.connect()  # a paired terminal starts syncing in the background
+        self.connect_in_background()
         self.show_sign_in()
+
+    def connect_in_background(self) -> None:
+        """A paired terminal starts syncing; on the worker, since the keyring and the HTTP stack are slow
+        to load and the counter must never wait for them (the status header shows when it is online)."""
+        self.worker.run(self.terminal.connect, success=lambda _none: None)
 
     def _pair_failed(self, error: Exception) -> None:
         self.first_run.banner.show_error(error_text(error))

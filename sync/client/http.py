@@ -7,64 +7,29 @@ Push bodies are gzipped (hundreds of sales per request); replies come back gzipp
 from __future__ import annotations
 
 import gzip
-import ipaddress
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from posapp.domain.errors import DomainError
+from sync.client.errors import InsecureServer, ServerRefused, ServerUnavailable, check_server_url
 from sync.protocol import PROTOCOL_VERSION
 from sync.protocol.events import Event
 from sync.protocol.messages import PullReply, PushReply, PushRequest
 
+__all__ = [
+    "InsecureServer",
+    "Pairing",
+    "ServerRefused",
+    "ServerUnavailable",
+    "SyncClient",
+    "check_server_url",
+]
+
 CONNECT_TIMEOUT = 3.0
 READ_TIMEOUT = 30.0
-
-
-class InsecureServer(DomainError):
-    """A remote server must be reached over HTTPS."""
-
-    message_key = "error.sync.insecure"
-
-
-class ServerUnavailable(Exception):
-    """The server did not answer, or answered with a temporary error; try again later."""
-
-    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
-class ServerRefused(Exception):
-    """The server refused the request for good (bad token, revoked device, bad request)."""
-
-    def __init__(self, status: int, detail: str) -> None:
-        super().__init__(f"{status}: {detail}")
-        self.status = status
-        self.detail = detail
-
-
-def check_server_url(url: str) -> str:
-    """The URL without a trailing slash; refuses plain HTTP except to loopback."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InsecureServer("the server address must start with https://", value=url)
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
-        raise InsecureServer("a remote server must use https:// (TLS)", value=url)
-    return url.strip().rstrip("/")
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 @dataclass(frozen=True, slots=True)

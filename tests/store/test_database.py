@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -91,3 +93,22 @@ def test_a_full_disk_stops_the_sale_cleanly(signed_in: Terminal) -> None:
         seqs = list(session.scalars(select(Sale.receipt_seq).order_by(Sale.receipt_seq)))
         events = session.scalar(select(func.count()).select_from(OutboxEvent))
     assert seqs == list(range(1, len(seqs) + 1)) and events == len(seqs)
+
+
+def test_schema_head_is_the_newest_migration() -> None:
+    from alembic.script import ScriptDirectory
+
+    from posapp.store.db import SCHEMA_HEAD, alembic_config
+
+    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == SCHEMA_HEAD
+
+
+def test_a_database_at_the_newest_schema_opens_without_alembic(tmp_path: Path) -> None:
+    open_database(tmp_path / "t.db").close()
+    code = (
+        "import sys; from pathlib import Path; from posapp.store.db import open_database; "
+        f"open_database(Path({str(tmp_path / 't.db')!r})).close(); "
+        "print(any(name == 'alembic' or name.startswith('alembic.') for name in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
