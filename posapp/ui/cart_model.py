@@ -26,10 +26,27 @@ class CartTableModel(QAbstractTableModel):
         self.cart = Cart()
 
     def set_cart(self, cart: Cart) -> None:
-        """Show ``cart`` (a new immutable value after every change)."""
-        self.beginResetModel()
-        self.cart = cart
-        self.endResetModel()
+        """Show ``cart`` (a new immutable value after every change).
+
+        A scan appends one line or changes one, so the view is told exactly that: a model reset made
+        the table re-measure and repaint every row on every scan (40 ms a scan with 50 lines).
+        """
+        old, new = self.cart.lines, cart.lines
+        if cart.eat_in != self.cart.eat_in or len(new) < len(old) or len(new) > len(old) + 1:
+            self.beginResetModel()
+            self.cart = cart
+            self.endResetModel()
+            return
+        changed = [row for row in range(len(old)) if old[row] is not new[row] and old[row] != new[row]]
+        if len(new) == len(old) + 1:
+            self.beginInsertRows(QModelIndex(), len(old), len(old))
+            self.cart = cart
+            self.endInsertRows()
+        else:
+            self.cart = cart
+        if changed:
+            last = len(HEADERS) - 1
+            self.dataChanged.emit(self.index(changed[0], 0), self.index(changed[-1], last))
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         """One row per line."""

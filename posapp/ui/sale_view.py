@@ -84,8 +84,9 @@ class SalePage(Retranslating, QWidget):
         self.table.verticalHeader().setDefaultSectionSize(40)
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self._size_number_columns()
         self.customer_panel = CustomerPanel()
         self.receipt_preview = QPlainTextEdit()
         self.receipt_preview.setObjectName("receiptPreview")
@@ -150,6 +151,15 @@ class SalePage(Retranslating, QWidget):
         self.model.retranslate()
         if self.last_sale is not None:
             self.receipt_preview.setPlainText(receipt_text(self.last_sale.receipt))
+
+    def _size_number_columns(self) -> None:
+        # Fixed widths that fit the largest figures: sizing to contents measured every row of the
+        # cart on every scan.
+        self.table.ensurePolished()
+        metrics = self.table.fontMetrics()
+        padding = 2 * metrics.horizontalAdvance("M")
+        for column, widest in ((0, "999"), (2, "9999"), (3, "¥9,999,999"), (4, "¥99,999,999")):
+            self.table.horizontalHeader().resizeSection(column, metrics.horizontalAdvance(widest) + padding)
 
     def refresh(self, select_row: int | None = None) -> None:
         """Show the sale as it is now."""
