@@ -14,6 +14,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from pydantic import BaseModel
 from sqlalchemy import text
 
+from sync.server.admission import AdmissionLimit
 from sync.server.auth.router import admin_router as auth_admin_router
 from sync.server.auth.router import device_router
 from sync.server.auth.throttle import PairingThrottle
@@ -44,8 +45,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # Never more request threads than pooled connections: a request holds its connection across
-        # several threadpool steps, so 40 threads on 20 connections can wait on each other for ever.
+        # As many request threads as pooled connections (pool_size + as many overflow); the admission
+        # limit below keeps fewer requests than that inside, so none can wait on another for ever.
         anyio.to_thread.current_default_thread_limiter().total_tokens = 2 * settings.pool_size
         yield
         engine.dispose()
@@ -62,8 +63,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     _install_access_log(app)
     _install_health(app)
+    # Outermost: requests beyond the limit wait on the event loop, holding no thread and no connection.
+    app.add_middleware(AdmissionLimit, limit=admission_limit(settings.pool_size))
     _add_problem_schema(app)
     return app
+
+
+def admission_limit(pool_size: int) -> int:
+    """Requests a worker lets in at once: fewer than its 2 × ``pool_size`` connections, with a margin."""
+    return max(1, pool_size + pool_size // 2)
 
 
 def _routers() -> list:  # type: ignore[type-arg]
