@@ -135,3 +135,22 @@ def test_a_rolled_back_savepoint_forgets_only_its_own_changes(api: Api) -> None:
         session.commit()
         keys = [change.key for change in read_changes(session, after=before, limit=10, store_code=None)]
     assert keys == ["kept", "also kept"]
+
+
+@pytest.mark.pg
+def test_a_released_savepoint_does_not_take_the_change_log_lock(pg_sessions: sessionmaker[Session]) -> None:
+    # Holding the lock from a savepoint's release to the commit let two writers deadlock under load.
+    writer, other = pg_sessions(), pg_sessions()
+    with writer.begin_nested():
+        record_change(writer, entity="product", key="inside", store_code=None, payload={})
+    held = writer.execute(
+        text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()")
+    ).scalar_one()
+    assert held == 0
+    record_change(other, entity="product", key="other", store_code=None, payload={})
+    other.commit()  # would wait for the writer's lock if the savepoint had taken it
+    writer.commit()
+    seen = read_changes(other, after=0, limit=100, store_code=None)
+    assert [change.key for change in seen] == ["other", "inside"]
+    writer.close()
+    other.close()

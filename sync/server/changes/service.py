@@ -59,6 +59,11 @@ def drop_pending_since(session: Session, mark: int) -> None:
 
 
 def _write_pending(session: Session) -> None:
+    # SQLAlchemy fires before_commit for a savepoint's release too. Writing (and locking) then would
+    # hold the change-log lock while the rest of the transaction takes row locks: two such writers
+    # deadlocked under load (bench/LOAD.md). The outer commit writes everything queued.
+    if session.in_nested_transaction():
+        return
     # before_commit fires before the final flush: flush first, so no row lock is taken after the
     # change-log lock (which would let two writers deadlock on each other's locks).
     session.flush()
