@@ -20,6 +20,7 @@ class SalesAudit:
     stored: int = 0
     lost: list[str] = field(default_factory=list)
     unexpected: list[str] = field(default_factory=list)
+    stored_unconfirmed: int = 0  # stored, but the answer never reached the terminal (still in its outbox)
     duplicated_receipts: list[str] = field(default_factory=list)
     unconfirmed: int = 0
     stores_mismatched: list[str] = field(default_factory=list)
@@ -44,8 +45,10 @@ def audit_sales(database: str, traffic: Traffic) -> SalesAudit:
 
     result = SalesAudit()
     confirmed: dict[str, str] = {}
+    sent: set[str] = set()
     expected_per_store: Counter[str] = Counter()
     for terminal in traffic.terminals:
+        sent.update(terminal.sent_sales)
         confirmed.update({sale_id: terminal.identity.store_code for sale_id in terminal.confirmed})
         expected_per_store[terminal.identity.store_code] += len(terminal.confirmed)
         result.applied += sum(status == "applied" for status in terminal.confirmed.values())
@@ -70,9 +73,14 @@ def audit_sales(database: str, traffic: Traffic) -> SalesAudit:
     result.stored = len(rows)
     stored_ids = {row[0] for row in rows}
     result.lost = sorted(set(confirmed) - stored_ids)
-    result.unexpected = sorted(stored_ids - set(confirmed))
+    # A sale stored whose answer was lost (a timeout) is not a duplicate: it is still in its terminal's
+    # outbox and the resend is answered "duplicate". Only a sale no terminal ever sent is unexpected.
+    result.unexpected = sorted(stored_ids - sent)
+    result.stored_unconfirmed = len((stored_ids & sent) - set(confirmed))
     result.duplicated_receipts = sorted(r for r, n in Counter(row[1] for row in rows).items() if n > 1)
     per_store = Counter(row[2] for row in rows)
+    answer_lost = (stored_ids & sent) - set(confirmed)
+    expected_per_store.update(row[2] for row in rows if row[0] in answer_lost)
     result.stores_mismatched = sorted(s for s in stores if per_store[s] != expected_per_store[s])
     result.orders_confirmed = len(traffic.orders_confirmed)
     result.orders_stored = len(orders)

@@ -101,7 +101,10 @@ def verdict_table(step: StepResult, audit: SalesAudit | None) -> str:
                 lost == 0 and not audit.stores_mismatched,
             )
         )
-        rows.append(("zero duplicated sales", f"{dup} duplicated or unexpected", dup == 0))
+        rows.append(("zero duplicated sales", f"{dup} duplicated or never sent", dup == 0))
+        if audit.stored_unconfirmed:
+            rows.append(("(stored, answer lost in transit: resend is answered duplicate)",
+                         f"{audit.stored_unconfirmed} still in outboxes", True))  # fmt: skip
         rows.append(
             ("every sale accepted by the end (outboxes empty)", f"{unsent} still unsent", unsent == 0)
         )
