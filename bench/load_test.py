@@ -42,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--step-duration", type=float, default=60)
     parser.add_argument(
+        "--steps", default="", help="terminal counts for --find-knee, comma-separated (default 100…900)"
+    )
+    parser.add_argument(
         "--profile", type=int, default=0, metavar="SECONDS", help="py-spy the workers this long"
     )
     parser.add_argument(
@@ -60,7 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run, print, and exit 1 when a target is missed."""
     args = build_parser().parse_args(argv)
-    steps = KNEE_STEPS if args.find_knee else [args.terminals]
+    knee_steps = [int(n) for n in args.steps.split(",")] if args.steps else KNEE_STEPS
+    steps = knee_steps if args.find_knee else [args.terminals]
     options = LoadOptions(
         steps=steps, duration=args.step_duration if args.find_knee else args.duration,
         lookups_per_s=args.lookups_per_s, orders_per_s=args.orders_per_s, workers=args.workers,
