@@ -307,3 +307,11 @@ def test_erasing_a_survivor_also_erases_the_record_merged_into_it(api: Api) -> N
         assert {(c.name, c.name_kana, c.email, c.phone, c.erased_at is not None) for c in records} == {
             (ERASED_NAME, "", None, None, True)
         }
+
+
+def test_reading_a_members_online_interests_is_logged(api: Api) -> None:
+    customer = api.customer(**PERSON)
+    answer = api.client.get(f"/v1/customers/{customer['id']}/interests", headers=api.device("S001"))
+    assert answer.status_code == 200, answer.text
+    [row] = _log(api, customer["id"])
+    assert (row["action"], row["store_code"], row["caller_kind"]) == ("interests", "S001", "device")

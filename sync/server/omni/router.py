@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query
 
 from sync.server.auth.service import Caller
 from sync.server.customers import service as customers_service
+from sync.server.customers.access import record_access
 from sync.server.db.base import utcnow
 from sync.server.deps import AdminDep, CallerDep, ChannelDep, DeviceDep, SessionDep, SettingsDep
 from sync.server.omni import browsing, coupons, service
@@ -149,7 +150,10 @@ def customer_interests(
 ) -> InterestsOut:
     """Products looked at or left in a cart online lately (with this store's stock) and favourite categories."""
     customer = customers_service.get_customer(session, customer_id)
-    return browsing.interests(session, customer=customer, store_id=device.store_id, days=days)
+    answer = browsing.interests(session, customer=customer, store_id=device.store_id, days=days)
+    record_access(session, device, [customer.id], "interests")  # browsing data is personal data too
+    session.commit()
+    return answer
 
 
 @router.post("/v1/admin/coupon-campaigns", response_model=CampaignOut, status_code=201, tags=["admin"])
