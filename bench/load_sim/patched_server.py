@@ -8,7 +8,8 @@
 2. ``POST /v1/sync/push`` runs its database work in the threadpool (a sync endpoint, the body read
    by an async dependency) instead of on the event loop.
 3. ``GET /v1/customers?q=`` fetches balances and home stores for the whole page (three queries
-   instead of 2N+1: a kana fragment matching 50 members cost 101 round trips).
+   instead of 2N+1: a kana fragment matching 50 members cost 101 round trips). The server now does
+   this itself (``customers.router.profiles``), so the launcher no longer patches it.
 
 This launcher patches its own processes only; the server code is untouched.
 
@@ -24,64 +25,14 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
 from pydantic import ValidationError
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from sync.protocol import PROTOCOL_VERSION
 from sync.protocol.messages import PushReply, PushRequest
-from sync.server.customers import service as customers_service
-from sync.server.customers.models import Customer
 from sync.server.deps import DeviceDep, SessionDep
-from sync.server.points import service as points_service
-from sync.server.points.models import PointsAccount
 from sync.server.problems import Invalid
-from sync.server.stores.models import Store
 from sync.server.syncfeed import ingest
 
 ADMITTED = 16  # per worker; its pool holds 10 + 10 overflow connections
-_search = customers_service.search
-_home_store_code = customers_service.home_store_code
-_balance = points_service.balance
-
-
-def search(session: Session, *, q: str) -> list[Customer]:
-    """The same customers, with their balances and home store codes fetched in two more queries."""
-    found = _search(session, q=q)
-    ids = [c.id for c in found]
-    stores = {c.home_store_id for c in found if c.home_store_id is not None}
-    session.info["balances"] = dict(
-        session.execute(select(PointsAccount.customer_id, PointsAccount.balance).where(PointsAccount.customer_id.in_(ids))).all()
-    )  # fmt: skip
-    session.info["store_codes"] = dict(
-        session.execute(select(Store.id, Store.code).where(Store.id.in_(stores))).all()
-    )
-    session.info["prefetched"] = set(ids)
-    return found
-
-
-def home_store_code(session: Session, customer: Customer) -> str | None:
-    """From the page's prefetch when there is one."""
-    if customer.id in session.info.get("prefetched", ()):
-        return (
-            None
-            if customer.home_store_id is None
-            else session.info["store_codes"].get(customer.home_store_id)
-        )
-    return _home_store_code(session, customer)
-
-
-def balance(session: Session, *, customer_id: int) -> int:
-    """From the page's prefetch when there is one."""
-    if customer_id in session.info.get("prefetched", ()):
-        return int(session.info["balances"].get(customer_id, 0))
-    return _balance(session, customer_id=customer_id)
-
-
-def apply() -> None:
-    """Install the three replacements (module attributes are looked up at call time)."""
-    customers_service.search = search  # type: ignore[assignment]
-    customers_service.home_store_code = home_store_code  # type: ignore[assignment]
-    points_service.balance = balance  # type: ignore[assignment]
 
 
 class AdmissionLimit:
@@ -136,7 +87,6 @@ def _replace_push() -> None:
 
 def create_app_from_env() -> FastAPI:
     """The normal app factory, patched first (each spawned worker imports this module again)."""
-    apply()
     _replace_push()
     from sync.server.app import create_app_from_env as create
 

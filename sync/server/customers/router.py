@@ -32,7 +32,6 @@ from sync.server.customers.schemas import (
 )
 from sync.server.db.base import utcnow
 from sync.server.deps import AdminDep, DeviceDep, DeviceOrAdminDep, SessionDep
-from sync.server.points import service as points_service
 from sync.server.problems import PROBLEM_RESPONSES, Forbidden
 from sync.server.stores.models import Store
 
@@ -43,26 +42,26 @@ CustomerId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 def customer_out(session: SessionDep, customer: Customer) -> CustomerOut:
     """The profile of ``customer`` with its balance."""
-    return profile(
-        customer,
-        balance=points_service.balance(session, customer_id=customer.id),
-        home_store=service.home_store_code(session, customer),
-    )
+    return profiles(session, [customer])[0]
 
 
-def profile(customer: Customer, *, balance: int, home_store: str | None) -> CustomerOut:
-    """A customer's answer body, its balance and home store already looked up."""
-    return CustomerOut(
-        id=customer.id,
-        member_no=customer.member_no,
-        name=customer.name,
-        name_kana=customer.name_kana,
-        email=customer.email,
-        phone=customer.phone,
-        home_store=home_store,
-        points_balance=balance,
-        created_at=customer.created_at,
-    )
+def profiles(session: SessionDep, customers: list[Customer]) -> list[CustomerOut]:
+    """Answer bodies for ``customers``, their balances and home stores looked up in one query."""
+    balances, store_codes = service.page_extras(session, customers)
+    return [
+        CustomerOut(
+            id=customer.id,
+            member_no=customer.member_no,
+            name=customer.name,
+            name_kana=customer.name_kana,
+            email=customer.email,
+            phone=customer.phone,
+            home_store=store_codes.get(customer.home_store_id) if customer.home_store_id else None,
+            points_balance=balances.get(customer.id, 0),
+            created_at=customer.created_at,
+        )
+        for customer in customers
+    ]
 
 
 @router.get("", response_model=list[CustomerOut])
@@ -71,15 +70,7 @@ def search_customers(
 ) -> list[CustomerOut]:
     """Find customers by member number, phone, email, name or kana (at most 50)."""
     found = service.search(session, q=q)
-    balances, store_codes = service.page_extras(session, found)
-    answer = [
-        profile(
-            customer,
-            balance=balances.get(customer.id, 0),
-            home_store=store_codes.get(customer.home_store_id) if customer.home_store_id else None,
-        )
-        for customer in found
-    ]
+    answer = profiles(session, found)
     record_access(session, caller, [customer.id for customer in found], "search", query=q)
     session.commit()
     return answer

@@ -135,13 +135,6 @@ def page_extras(session: Session, customers: list[Customer]) -> tuple[dict[int, 
     return balances, codes
 
 
-def home_store_code(session: Session, customer: Customer) -> str | None:
-    """The code of the customer's home store, if any."""
-    if customer.home_store_id is None:
-        return None
-    return session.scalar(select(Store.code).where(Store.id == customer.home_store_id))
-
-
 def feed_payload(customer: Customer) -> dict[str, Any]:
     """A customer's profile as the change feed carries it."""
     return {
