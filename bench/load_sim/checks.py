@@ -76,10 +76,10 @@ def audit_sales(database: str, traffic: Traffic) -> SalesAudit:
     # A sale stored whose answer was lost (a timeout) is not a duplicate: it is still in its terminal's
     # outbox and the resend is answered "duplicate". Only a sale no terminal ever sent is unexpected.
     result.unexpected = sorted(stored_ids - sent)
-    result.stored_unconfirmed = len((stored_ids & sent) - set(confirmed))
+    answer_lost = (stored_ids & sent) - set(confirmed)
+    result.stored_unconfirmed = len(answer_lost)
     result.duplicated_receipts = sorted(r for r, n in Counter(row[1] for row in rows).items() if n > 1)
     per_store = Counter(row[2] for row in rows)
-    answer_lost = (stored_ids & sent) - set(confirmed)
     expected_per_store.update(row[2] for row in rows if row[0] in answer_lost)
     result.stores_mismatched = sorted(s for s in stores if per_store[s] != expected_per_store[s])
     result.orders_confirmed = len(traffic.orders_confirmed)

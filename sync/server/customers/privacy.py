@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
@@ -69,51 +70,19 @@ def holdings(session: Session, customer: Customer) -> Holdings:
     """All the rows about ``customer``, oldest first (the access log newest first)."""
     merged = merged_ids(session, customer.id)
     ids = [customer.id, *merged]
+
+    def rows(model: Any, *order: Any) -> list[Any]:
+        return list(session.scalars(select(model).where(model.customer_id.in_(ids)).order_by(*order)))
+
     return Holdings(
         customer=customer,
         merged_ids=merged,
-        notes=list(
-            session.scalars(
-                select(CustomerNote)
-                .where(CustomerNote.customer_id.in_(ids))
-                .order_by(CustomerNote.created_at, CustomerNote.id)
-            )
-        ),
-        points=list(
-            session.scalars(
-                select(PointsEntry)
-                .where(PointsEntry.customer_id.in_(ids))
-                .order_by(PointsEntry.created_at, PointsEntry.id)
-            )
-        ),
-        sales=list(
-            session.scalars(
-                select(StoreSale)
-                .where(StoreSale.customer_id.in_(ids))
-                .order_by(StoreSale.sold_at, StoreSale.id)
-            )
-        ),
-        orders=list(
-            session.scalars(
-                select(OnlineOrder)
-                .where(OnlineOrder.customer_id.in_(ids))
-                .order_by(OnlineOrder.ordered_at, OnlineOrder.id)
-            )
-        ),
-        browsing=list(
-            session.scalars(
-                select(BrowsingEvent)
-                .where(BrowsingEvent.customer_id.in_(ids))
-                .order_by(BrowsingEvent.at, BrowsingEvent.id)
-            )
-        ),
-        accesses=list(
-            session.scalars(
-                select(CustomerAccess)
-                .where(CustomerAccess.customer_id.in_(ids))
-                .order_by(CustomerAccess.at.desc(), CustomerAccess.id.desc())
-            )
-        ),
+        notes=rows(CustomerNote, CustomerNote.created_at, CustomerNote.id),
+        points=rows(PointsEntry, PointsEntry.created_at, PointsEntry.id),
+        sales=rows(StoreSale, StoreSale.sold_at, StoreSale.id),
+        orders=rows(OnlineOrder, OnlineOrder.ordered_at, OnlineOrder.id),
+        browsing=rows(BrowsingEvent, BrowsingEvent.at, BrowsingEvent.id),
+        accesses=rows(CustomerAccess, CustomerAccess.at.desc(), CustomerAccess.id.desc()),
     )
 
 
