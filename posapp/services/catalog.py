@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-import unicodedata
+import json
+import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import or_, select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from posapp.domain.barcodes import BookPriceCode, InStoreCode, InStoreKind, InStoreLayout, ProductCode
 from posapp.domain.tax import TaxClass, rate_for, tax_added_to
 from posapp.services.errors import UnknownProduct
-from posapp.store.models import InStoreLayoutRow, Product, StockLevel
+from posapp.store.models import InStoreLayoutRow
+from posapp.store.search_text import fold, query_variants, to_katakana
+
+__all__ = ["ProductInfo", "fold_text", "in_store_layouts", "product_by_sku", "product_for_scan",
+           "search_products", "to_katakana"]  # fmt: skip
 
 BOOK_SKU = "BOOK"
 _MIN_TRIGRAM = 3
@@ -31,25 +38,43 @@ class ProductInfo:
     stock: int | None = None
 
 
-def _info(product: Product, stock: int | None = None) -> ProductInfo:
-    return ProductInfo(
-        sku=product.sku,
-        name=product.name,
-        name_kana=product.name_kana,
-        price=product.price,
-        tax_class=TaxClass(product.tax_class),
-        jan=product.jan,
-        category=product.category,
-        stock=stock,
-    )
+_COLUMNS = "sku, name, name_kana, price, tax_class, jan, category"
+_BY_SKU = f"SELECT {_COLUMNS} FROM products WHERE sku = ? AND active"
+_BY_JAN = f"SELECT {_COLUMNS} FROM products WHERE jan = ? AND active LIMIT 1"
+_BY_ITEM_CODE = f"SELECT {_COLUMNS} FROM products WHERE item_code = ? AND active LIMIT 1"
+_BY_IDS = f"SELECT id, {_COLUMNS} FROM products WHERE id IN (SELECT value FROM json_each(?))"
+_TEXT_MATCH = (
+    "SELECT p.id FROM products_fts f JOIN products p ON p.id = f.rowid "
+    "WHERE products_fts MATCH ? AND p.active LIMIT ?"
+)
+_GRAMS_MATCH = (
+    "SELECT p.id FROM products_grams g JOIN products p ON p.id = g.rowid "
+    "WHERE products_grams MATCH ? AND p.active LIMIT ?"
+)
+_CODE_PREFIX = (
+    "SELECT id FROM products WHERE {column} >= ? AND {column} < ? AND active ORDER BY {column} LIMIT ?"
+)
+
+
+def _raw(session: Session) -> sqlite3.Connection:
+    # The counter's look-ups are one indexed read each: SQLAlchemy's statement and result machinery
+    # would cost more than SQLite takes to answer, so they run on the session's DBAPI connection.
+    connection = session.connection().connection.dbapi_connection
+    assert isinstance(connection, sqlite3.Connection)
+    return connection
+
+
+def _info(row: Sequence[Any], stock: int | None = None) -> ProductInfo:
+    sku, name, name_kana, price, tax_class, jan, category = row
+    return ProductInfo(sku, name, name_kana, price, TaxClass(tax_class), jan, category, stock)
 
 
 def product_by_sku(session: Session, sku: str) -> ProductInfo:
     """The active product ``sku``; raises ``UnknownProduct``."""
-    product = session.scalar(select(Product).where(Product.sku == sku, Product.active))
-    if product is None:
+    row = _raw(session).execute(_BY_SKU, (sku,)).fetchone()
+    if row is None:
         raise UnknownProduct("no such product", value=sku)
-    return _info(product)
+    return _info(row)
 
 
 def product_for_scan(
@@ -59,86 +84,87 @@ def product_for_scan(
     if isinstance(scan, BookPriceCode):
         price = scan.price_before_tax + tax_added_to(scan.price_before_tax, rate_for(TaxClass.STANDARD))
         return ProductInfo(BOOK_SKU, f"書籍 C{scan.c_code}", "ショセキ", price, TaxClass.STANDARD), price
+    raw = _raw(session)
     if isinstance(scan, InStoreCode):
-        product = session.scalar(
-            select(Product).where(Product.item_code == scan.item_code.lstrip("0"), Product.active)
-        )
-        if product is None:
+        row = raw.execute(_BY_ITEM_CODE, (scan.item_code.lstrip("0"),)).fetchone()
+        if row is None:
             raise UnknownProduct("no product has this in-store code", value=scan.code)
-        return _info(product), scan.price
-    product = session.scalar(select(Product).where(Product.jan == scan.code, Product.active).limit(1))
-    if product is None and scan.code.startswith("0"):  # a UPC-A label may be stored as 12 digits
-        product = session.scalar(select(Product).where(Product.jan == scan.code[1:], Product.active).limit(1))
-    if product is None:
+        return _info(row), scan.price
+    row = raw.execute(_BY_JAN, (scan.code,)).fetchone()
+    if row is None and scan.code.startswith("0"):  # a UPC-A label may be stored as 12 digits
+        row = raw.execute(_BY_JAN, (scan.code[1:],)).fetchone()
+    if row is None:
         raise UnknownProduct("this barcode is not in the catalog", value=scan.code)
-    return _info(product), None
+    return _info(row), None
 
 
 def fold_text(query: str) -> str:
     """Half-width kana and full-width letters folded (NFKC), lower case."""
-    return unicodedata.normalize("NFKC", query).strip().lower()
+    return fold(query)
 
 
-def to_katakana(text: str) -> str:
-    """Hiragana turned to katakana, the script product and customer kana are kept in."""
-    return "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in text)
+def _quoted(text: str) -> str:
+    # Each variant is one FTS5 string, so FTS syntax characters in a query are taken literally.
+    return '"' + text.replace('"', '""') + '"'
 
 
-def normalise_query(query: str) -> str:
-    """The folded query in katakana (for matching kana columns)."""
-    return to_katakana(fold_text(query))
+def _name_ids(raw: sqlite3.Connection, variants: list[str], limit: int) -> list[int]:
+    length = len(variants[0])
+    if length >= _MIN_TRIGRAM:
+        match = " OR ".join(_quoted(v) for v in variants)
+        return [row[0] for row in raw.execute(_TEXT_MATCH, (match, limit))]
+    if all(c.isalnum() or not c.isascii() for v in variants for c in v) and " " not in variants[0]:
+        # One or two characters: a whole gram token, or (one character) every gram it starts.
+        match = " OR ".join(_quoted(v) + ("*" if length == 1 else "") for v in variants)
+        return [row[0] for row in raw.execute(_GRAMS_MATCH, (match, limit))]
+    # Two characters with ASCII punctuation or a space cannot be a gram token: scan (rare and short).
+    likes = " OR ".join("name LIKE ? OR name_kana LIKE ?" for _ in variants)
+    patterns = [f"%{v}%" for v in variants for _ in range(2)]
+    sql = f"SELECT id FROM products WHERE active AND ({likes}) LIMIT ?"
+    return [row[0] for row in raw.execute(sql, (*patterns, limit))]
+
+
+def _code_prefix_ids(raw: sqlite3.Connection, digits: str, limit: int) -> list[int]:
+    # A range on the indexed column, not LIKE (which SQLite cannot answer from a case-sensitive index).
+    after = digits[:-1] + chr(ord(digits[-1]) + 1)
+    ids: list[int] = []
+    for column in ("jan", "sku"):
+        ids += [row[0] for row in raw.execute(_CODE_PREFIX.format(column=column), (digits, after, limit))]
+    return ids
 
 
 def search_products(
     session: Session, query: str, *, limit: int = 50, store_code: str = ""
 ) -> list[ProductInfo]:
-    """Products whose name or kana contains ``query`` (Japanese partial match), or whose code starts with it."""
-    needle = fold_text(query)
-    if not needle:
+    """Products whose name or kana contains ``query`` (Japanese partial match), or whose code starts with it.
+
+    Queries are folded like the index (NFKC, lower case) and tried in katakana and hiragana too;
+    a query of digits lists the JAN and SKU codes starting with it first.
+    """
+    variants = query_variants(query)
+    if not variants:
         return []
-    variants = sorted({needle, to_katakana(needle)})
-    if len(needle) >= _MIN_TRIGRAM:
-        # Trigram FTS answers substring queries from the index; each phrase is quoted so FTS syntax
-        # characters in a product name are taken literally.
-        phrase = " OR ".join('"' + v.replace('"', '""') + '"' for v in variants)
-        rows = session.execute(
-            text(
-                "SELECT p.id FROM products_fts f JOIN products p ON p.id = f.rowid "
-                "WHERE products_fts MATCH :phrase AND p.active LIMIT :limit"
-            ),
-            {"phrase": phrase, "limit": limit},
-        ).scalars()
-        ids = list(rows)
-    else:
-        matches = [column.like(f"%{v}%") for v in variants for column in (Product.name, Product.name_kana)]
-        ids = list(session.scalars(select(Product.id).where(Product.active, or_(*matches)).limit(limit)))
-    if needle.isdigit() and len(ids) < limit:
-        ids += list(
-            session.scalars(
-                select(Product.id)
-                .where(Product.jan.like(f"{needle}%") | Product.sku.like(f"{needle}%"))
-                .limit(limit)
-            )
-        )
+    raw = _raw(session)
+    needle = fold(query)
+    ids: list[int] = []
+    if needle.isascii() and needle.isdigit():
+        ids += _code_prefix_ids(raw, needle, limit)
+    if len(ids) < limit:
+        ids += _name_ids(raw, variants, limit)
+    ids = list(dict.fromkeys(ids))[:limit]
     if not ids:
         return []
-    products = {p.id: p for p in session.scalars(select(Product).where(Product.id.in_(ids)))}
-    stock = {}
+    rows = {row[0]: row[1:] for row in raw.execute(_BY_IDS, (json.dumps(ids),))}
+    stock: dict[str, int] = {}
     if store_code:
-        skus = [p.sku for p in products.values()]
+        skus = json.dumps([row[0] for row in rows.values()])
         stock = dict(
-            session.execute(
-                select(StockLevel.sku, StockLevel.quantity).where(
-                    StockLevel.location == store_code, StockLevel.sku.in_(skus)
-                )
-            ).all()
+            raw.execute(
+                "SELECT sku, quantity FROM stock_levels WHERE location = ? AND sku IN (SELECT value FROM json_each(?))",
+                (store_code, skus),
+            ).fetchall()
         )
-    seen: dict[int, ProductInfo] = {}
-    for product_id in ids:
-        if product_id in products and product_id not in seen:
-            product = products[product_id]
-            seen[product_id] = _info(product, stock.get(product.sku))
-    return list(seen.values())[:limit]
+    return [_info(rows[i], stock.get(rows[i][0])) for i in ids if i in rows]
 
 
 def in_store_layouts(session: Session) -> dict[str, InStoreLayout] | None:

@@ -2,23 +2,25 @@
 
 Every upsert is idempotent and ordered by the change's version: a row is written only if the
 change is newer than what the row holds, so replaying a page (after a lost reply or a crash between
-apply and commit) changes nothing. The caller commits a page together with its new cursor.
+apply and commit) changes nothing. The caller commits a page together with its new cursor. During a
+catalog download products go to the download's own tables instead (``posapp.store.catalog_load``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.orm import Session
 
-from posapp.store import fts
+from posapp.store import catalog_load
 from posapp.store.models import Clerk, Customer, Product, StockLevel, SyncState
 from posapp.store.settings import save_settings
+from sync.protocol.catalog import PRODUCT_COLUMNS, BadChange, ProductRow, StockRow, product_row, stock_row
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,13 +31,6 @@ class CacheChange:
     entity: str
     key: str
     payload: dict[str, Any]
-
-
-def _when(value: Any) -> datetime | None:
-    if value is None or isinstance(value, datetime):
-        return value
-    parsed = datetime.fromisoformat(str(value))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _upsert(session: Session, model: Any, rows: list[dict[str, Any]], keys: list[str]) -> None:
@@ -53,35 +48,33 @@ def _upsert(session: Session, model: Any, rows: list[dict[str, Any]], keys: list
     session.connection().execute(upsert, rows)
 
 
-def apply_changes(session: Session, changes: Iterable[CacheChange], *, store_code: str) -> int:
-    """Apply a page of changes to the cache; returns how many were for entities the terminal keeps."""
-    products: dict[str, dict[str, Any]] = {}
-    stock: dict[tuple[str, str], dict[str, Any]] = {}
+def _checked(reader: Callable[[Any, int], Any], change: CacheChange) -> Any:
+    try:
+        return reader(change.payload, change.version)
+    except ValueError as error:
+        raise BadChange(change.version, change.entity, change.key, str(error)) from error
+
+
+def apply_changes(
+    session: Session, changes: Iterable[CacheChange], *, store_code: str, loading: bool = False
+) -> int:
+    """Apply a page of changes to the cache; returns how many were for entities the terminal keeps.
+
+    Catalog rows are checked against the feed's contract first (``BadChange`` refuses the page).
+    While a catalog download is in progress (``loading``), products go to the download's tables.
+    """
+    products: dict[str, ProductRow] = {}
+    stock: dict[tuple[str, str], StockRow] = {}
     applied = 0
     for change in changes:
         p = change.payload
         applied += 1
         if change.entity == "product":
-            products[p["sku"]] = {
-                "sku": p["sku"],
-                "jan": p.get("jan") or None,
-                "item_code": p.get("item_code") or None,
-                "name": p["name"],
-                "name_kana": p.get("name_kana") or "",
-                "price": int(p["price"]),
-                "tax_class": p["tax_class"],
-                "category": p.get("category"),
-                "active": bool(p.get("active", True)),
-                "version": change.version,
-            }
+            row = _checked(product_row, change)
+            products[row[0]] = row
         elif change.entity == "stock":
-            stock[(p["location"], p["sku"])] = {
-                "location": p["location"],
-                "sku": p["sku"],
-                "quantity": int(p["quantity"]),
-                "updated_at": _when(p.get("updated_at")) or datetime.now(UTC),
-                "version": change.version,
-            }
+            row = _checked(stock_row, change)
+            stock[(row[0], row[1])] = row
         elif change.entity == "customer":
             _apply_customer(session, p, change.version)
         elif change.entity == "points_balance":
@@ -97,8 +90,21 @@ def apply_changes(session: Session, changes: Iterable[CacheChange], *, store_cod
             )
         else:
             applied -= 1
-    _upsert(session, Product, list(products.values()), ["sku"])
-    _upsert(session, StockLevel, list(stock.values()), ["location", "sku"])
+    if loading:
+        catalog_load.add_products(session, list(products.values()))
+    else:
+        _upsert(session, Product, [dict(zip(PRODUCT_COLUMNS, row, strict=True)) for row in products.values()],
+                ["sku"])  # fmt: skip
+    now = datetime.now(UTC)
+    _upsert(
+        session,
+        StockLevel,
+        [
+            {"location": loc, "sku": sku, "quantity": qty, "updated_at": at or now, "version": version}
+            for loc, sku, qty, at, version in stock.values()
+        ],
+        ["location", "sku"],
+    )
     return applied
 
 
@@ -161,11 +167,3 @@ def cursor_state(session: Session) -> SyncState:
         session.add(state)
         session.flush()
     return state
-
-
-def clear_cache(session: Session) -> None:
-    """Empty the cache tables before a full resync; the outbox and the facts are never touched."""
-    fts.enter_bulk_mode(session)  # the catalog is reloaded next: index it once, at the end
-    for model in (Product, StockLevel, Clerk):
-        session.execute(delete(model))
-    session.execute(delete(Customer).where(Customer.server_id.is_not(None)))

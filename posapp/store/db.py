@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from posapp.domain.errors import DomainError
+from posapp.store import fts
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -27,9 +28,10 @@ if TYPE_CHECKING:
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 BUSY_TIMEOUT_MS = 5_000
 CHECKPOINT_SECONDS = 5.0
+JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024
 # The newest migration. A database already at it opens without importing Alembic (a quarter of a
 # second of the terminal's cold start); tests/store/test_database.py keeps it equal to the scripts' head.
-SCHEMA_HEAD = "0002"
+SCHEMA_HEAD = "catalog_load_and_gram_search"
 log = logging.getLogger(__name__)
 
 
@@ -68,7 +70,11 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     # Checkpoints copy the WAL into the database file and fsync it: done by the committing sale they
     # add 50–150 ms to one sale in a few hundred. The Database's own background thread does them.
     cursor.execute("PRAGMA wal_autocheckpoint = 0")
+    # After a checkpoint has emptied it, the WAL file is cut back to this size (a catalog download
+    # grows it to hundreds of MB, which would otherwise stay on disk until the terminal closes).
+    cursor.execute(f"PRAGMA journal_size_limit = {JOURNAL_SIZE_LIMIT}")
     cursor.close()
+    fts.register_functions(dbapi_connection)
 
 
 def _on_begin(connection: Any) -> None:

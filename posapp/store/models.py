@@ -57,9 +57,12 @@ class Product(Base):
     """A catalog item with its tax-inclusive price; ``item_code`` ties it to in-store labels."""
 
     __tablename__ = "products"
+    # A unique index rather than a table constraint: a catalog download loads a bare table and builds
+    # its indexes once, at the end (``posapp.store.catalog_load``).
+    __table_args__ = (Index("uq_products_sku", "sku", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    sku: Mapped[str] = mapped_column(String(40), unique=True)
+    sku: Mapped[str] = mapped_column(String(40))
     jan: Mapped[str | None] = mapped_column(String(13), index=True)
     item_code: Mapped[str | None] = mapped_column(String(10), index=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -151,6 +154,20 @@ class SyncState(Base):
     last_pull_at: Mapped[datetime | None]
     last_error: Mapped[str] = mapped_column(String(500), default="")
     online: Mapped[bool] = mapped_column(default=False)
+
+
+class CatalogLoad(Base):
+    """A catalog download in progress (one row, absent when none is): into ``products_load`` and its
+    indexes, swapped into place when the feed is drained. The pull cursor moves with each page, so a
+    download cut short resumes where it stopped; ``rows_total`` is what the server said was left."""
+
+    __tablename__ = "catalog_load"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime]
+    rows_done: Mapped[int] = mapped_column(default=0)
+    rows_total: Mapped[int | None]
+    resync: Mapped[bool] = mapped_column(default=False)
 
 
 # ---- the terminal's own facts -------------------------------------------------------------------

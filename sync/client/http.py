@@ -16,8 +16,9 @@ from urllib3.util.retry import Retry
 
 from sync.client.errors import InsecureServer, ServerRefused, ServerUnavailable, check_server_url
 from sync.protocol import PROTOCOL_VERSION
+from sync.protocol.catalog import PullPage, read_pull_page
 from sync.protocol.events import Event
-from sync.protocol.messages import PullReply, PushReply, PushRequest
+from sync.protocol.messages import PushReply, PushRequest
 
 __all__ = [
     "InsecureServer",
@@ -116,10 +117,17 @@ class SyncClient:
         )
         return PushReply.model_validate_json(response.content)
 
-    def pull(self, *, cursor: str, limit: int = 5_000) -> PullReply:
-        """The next page of changes after ``cursor``."""
-        response = self._request("GET", "/v1/sync/pull", params={"cursor": cursor, "limit": limit})
-        return PullReply.model_validate_json(response.content)
+    def pull(self, *, cursor: str, limit: int = 20_000, count: bool = False) -> PullPage:
+        """The next page of changes after ``cursor`` (with how many are left, when ``count``).
+
+        Read without a pydantic object per change (``sync.protocol.catalog.read_pull_page``): a page
+        of a first download is tens of thousands of rows.
+        """
+        params: dict[str, Any] = {"cursor": cursor, "limit": limit}
+        if count:
+            params["count"] = "true"
+        response = self._request("GET", "/v1/sync/pull", params=params)
+        return read_pull_page(response.content)
 
     def get_json(self, path: str, *, timeout: float, params: dict[str, Any] | None = None) -> Any:
         """A live look-up with a short timeout (customer search, history, other stores' stock)."""

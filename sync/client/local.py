@@ -6,11 +6,12 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
-from posapp.store import Database, fts
-from posapp.store.cache import CacheChange, apply_changes, clear_cache, cursor_state
-from posapp.store.models import OutboxEvent, Product
+from posapp.store import Database, catalog_load
+from posapp.store.cache import CacheChange, apply_changes, cursor_state
+from posapp.store.models import OutboxEvent
+from sync.protocol.catalog import PullPage
 from sync.protocol.events import Event, EventKind
-from sync.protocol.messages import EventStatus, PullReply, PushReply
+from sync.protocol.messages import EventStatus, PushReply
 
 
 def pending_events(db: Database, *, store_code: str, terminal_code: str, limit: int) -> list[Event]:
@@ -64,50 +65,58 @@ def record_push_reply(db: Database, reply: PushReply, *, now: datetime) -> tuple
     return len(sent), len(dead)
 
 
-def current_cursor(db: Database) -> str:
-    """The pull cursor (empty before the first pull)."""
+def pull_request(db: Database) -> tuple[str, bool]:
+    """The cursor to pull after (empty before the first pull), and whether to ask how many rows are left
+    (at the start of a catalog download, for its progress)."""
     with db.write() as session:
         state = cursor_state(session)
-        return f"{state.epoch}:{state.cursor}" if state.epoch else ""
+        load = catalog_load.current(session)
+        cursor = f"{state.epoch}:{state.cursor}" if state.epoch else ""
+        return cursor, not state.epoch or (load is not None and load.rows_total is None)
 
 
-def apply_pull_page(db: Database, reply: PullReply, *, store_code: str, now: datetime) -> int:
-    """Apply a page and its new cursor in one transaction; a resync empties the cache (never the outbox)."""
-    epoch, _, position = reply.cursor.rpartition(":")
+def apply_pull_page(db: Database, page: PullPage, *, store_code: str, now: datetime) -> int:
+    """Apply a page and its new cursor in one transaction.
+
+    The first pull of a terminal, and a resync, start a catalog download (``posapp.store.catalog_load``);
+    the page that drains the feed swaps it into place. Nothing in the outbox is ever deleted.
+    """
+    epoch, _, position = page.cursor.rpartition(":")
+    swapped = False
     with db.write() as session:
         state = cursor_state(session)
-        if reply.resync:
+        load = catalog_load.current(session)
+        if page.resync:
             # The server was restored or rebuilt: it may have lost events it once acknowledged. They
-            # are offered again (it keeps only those it lacks); nothing in the outbox is ever deleted.
-            clear_cache(session)
+            # are offered again (it keeps only those it lacks); the catalog comes down anew beside the
+            # one in use, which the counter keeps scanning until the new one is complete.
+            catalog_load.begin(session, now=now, resync=True)
             session.execute(update(OutboxEvent).where(OutboxEvent.status == "sent").values(status="pending"))
             state.epoch, state.cursor = epoch, 0
             return 0
+        if load is None and not state.epoch:
+            load = catalog_load.begin(session, now=now, resync=False)
         applied = apply_changes(
             session,
-            (CacheChange(c.version, c.entity, c.key, c.payload) for c in reply.changes),
+            (CacheChange(c["version"], c["entity"], c["key"], c["payload"]) for c in page.changes),
             store_code=store_code,
+            loading=load is not None,
         )
+        if load is not None:
+            if load.rows_total is None and page.remaining is not None:
+                load.rows_total = load.rows_done + page.remaining
+            load.rows_done += len(page.changes)
+            if not page.has_more:
+                catalog_load.finish(session)
+                swapped = True
         state.epoch, state.cursor = epoch, int(position)
         state.last_pull_at = now
         state.online = True
         state.last_error = ""
-        return applied
-
-
-def prepare_catalog_load(db: Database) -> bool:
-    """Enter bulk-load mode when the catalog is empty (first download); True while in that mode."""
-    with db.write() as session:
-        if not fts.in_bulk_mode(session) and session.scalar(select(Product.id).limit(1)) is None:
-            fts.enter_bulk_mode(session)
-        return fts.in_bulk_mode(session)
-
-
-def finish_catalog_load(db: Database) -> None:
-    """Index the downloaded catalog in one pass and restore the per-row index triggers."""
-    with db.write() as session:
-        if fts.in_bulk_mode(session):
-            fts.leave_bulk_mode(session)
+    if swapped:
+        # The download's pages went through the WAL: copy them into the file and cut the WAL back.
+        db.checkpoint("TRUNCATE")
+    return applied
 
 
 def record_failure(db: Database, message: str) -> None:

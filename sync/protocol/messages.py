@@ -12,7 +12,7 @@ from sync.protocol import PROTOCOL_VERSION
 from sync.protocol.events import Event
 
 MAX_PUSH_EVENTS = 1_000
-MAX_PULL_LIMIT = 10_000
+MAX_PULL_LIMIT = 50_000
 
 
 class PushRequest(BaseModel):
@@ -53,7 +53,12 @@ class PushReply(BaseModel):
 
 
 class ChangeRow(BaseModel):
-    """One change of data a terminal caches; ``version`` is its position in the feed."""
+    """One change of data a terminal caches; ``version`` is its position in the feed.
+
+    Strict: the server writes these, so a string where a number belongs is a fault, not a format.
+    """
+
+    model_config = ConfigDict(strict=True)
 
     version: int
     entity: str
@@ -70,6 +75,9 @@ class PullReply(BaseModel):
     has_more: bool
     resync: bool = False
     server_time: datetime
+    # How many changes are left after the cursor (this page included); given when the terminal asks,
+    # at the start of a catalog download, so it can show rows / total.
+    remaining: Annotated[int, Field(ge=0)] | None = None
 
 
 def make_cursor(epoch: str, position: int) -> str:

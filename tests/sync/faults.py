@@ -9,8 +9,9 @@ from enum import StrEnum
 from typing import Any
 
 from sync.client.http import ServerUnavailable, SyncClient
+from sync.protocol.catalog import PullPage
 from sync.protocol.events import Event
-from sync.protocol.messages import PullReply, PushReply, PushRequest
+from sync.protocol.messages import PushReply, PushRequest
 
 
 class Fault(StrEnum):
@@ -75,11 +76,11 @@ class FaultyClient(SyncClient):
             raise ServerUnavailable(f"injected: {fault.value} after the server committed")
         return reply
 
-    def pull(self, *, cursor: str, limit: int = 5_000) -> PullReply:
+    def pull(self, *, cursor: str, limit: int = 20_000, count: bool = False) -> PullPage:
         fault = self._next_fault()
         if fault in (Fault.DROP_REQUEST, Fault.SERVER_ERROR, Fault.TRUNCATE_REQUEST):
             raise ServerUnavailable(f"injected: {fault.value} on pull")
-        reply = super().pull(cursor=cursor, limit=limit)
+        reply = super().pull(cursor=cursor, limit=limit, count=count)
         if fault in (Fault.DROP_REPLY, Fault.TRUNCATE_REPLY):
             raise ServerUnavailable(f"injected: {fault.value} on pull")
         return reply

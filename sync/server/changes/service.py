@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Text, cast, insert, or_, select, text
+from sqlalchemy import Text, cast, func, insert, or_, select, text
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from sync.server.changes.models import ChangeLog, ServerEpoch
@@ -137,6 +137,16 @@ def read_changes_raw(
     else:
         query = query.where(or_(ChangeLog.store_code.is_(None), ChangeLog.store_code == store_code))
     return [(row[0], row[1], row[2], row[3]) for row in session.execute(query)]
+
+
+def count_changes(session: Session, *, after: int, store_code: str | None) -> int:
+    """How many changes ``read_changes`` would list after ``after`` with no limit."""
+    query = select(func.count()).select_from(ChangeLog).where(ChangeLog.id > after)
+    if store_code is None:
+        query = query.where(ChangeLog.store_code.is_(None))
+    else:
+        query = query.where(or_(ChangeLog.store_code.is_(None), ChangeLog.store_code == store_code))
+    return int(session.scalar(query) or 0)
 
 
 def latest_change_id(session: Session) -> int:

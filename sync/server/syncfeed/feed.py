@@ -38,7 +38,9 @@ def pull_page(session: Session, *, cursor: str, limit: int, store_code: str) -> 
     )
 
 
-def pull_page_json(session: Session, *, cursor: str, limit: int, store_code: str) -> bytes:
+def pull_page_json(
+    session: Session, *, cursor: str, limit: int, store_code: str, count: bool = False
+) -> bytes:
     """The same page as ``pull_page``, as the JSON the wire carries, built without decoding payloads.
 
     Payloads are stored as JSON already; passing their text through (instead of parsing 5,000 of
@@ -58,11 +60,13 @@ def pull_page_json(session: Session, *, cursor: str, limit: int, store_code: str
         f'{{"version":{version},"entity":{json.dumps(entity)},"key":{json.dumps(key)},"payload":{payload}}}'
         for version, entity, key, payload in rows
     )
-    envelope = {
+    envelope: dict[str, object] = {
         "protocol_version": PROTOCOL_VERSION,
         "cursor": make_cursor(epoch, position),
         "has_more": len(rows) == limit,
         "resync": False,
         "server_time": utcnow().isoformat(),
     }
+    if count:  # once per catalog download, for its progress bar
+        envelope["remaining"] = changes_service.count_changes(session, after=parsed[1], store_code=store_code)
     return ('{"changes":[' + changes + "]," + json.dumps(envelope)[1:]).encode()

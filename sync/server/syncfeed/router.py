@@ -79,10 +79,11 @@ def pull(
     caller: DeviceDep,
     cursor: Annotated[str, Query(max_length=100)] = "",
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = 5_000,
+    count: Annotated[bool, Query(description="also say how many changes are left (`remaining`)")] = False,
 ) -> Response:
     """A page of the store's and the chain's changes; ``resync`` when the cursor cannot be trusted."""
     assert caller.store_code is not None
-    body = feed.pull_page_json(session, cursor=cursor, limit=limit, store_code=caller.store_code)
+    body = feed.pull_page_json(session, cursor=cursor, limit=limit, store_code=caller.store_code, count=count)
     session.commit()  # the epoch row may have been created
     # Built as JSON text directly: letting FastAPI re-validate thousands of rows doubles a page's cost.
     return Response(content=body, media_type="application/json")
