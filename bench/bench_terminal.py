@@ -2,10 +2,12 @@
 
     .venv/bin/python bench/bench_terminal.py --products 1000000
 
-Builds a terminal database with N products (realistic Japanese names and kana, valid JAN codes)
-through the same cache path the sync agent uses, then reports p50/p95/p99/max of scan-to-line,
-Japanese partial search (top 50) and completing a 5-line cash sale, beside the same operations as
-raw ``sqlite3`` in the same run. Targets: scan p99 ≤ 1 ms, search p95 ≤ 15 ms, sale p99 ≤ 10 ms.
+Builds a terminal database with N products (realistic Japanese names and kana, valid JAN codes, a
+few rare products) through the same catalog-download path the sync agent uses, then reports
+p50/p95/p99/max of scan-to-line, product search (top 50) for each class of a query set (one and
+two characters, common and rare, kana and kanji, half-width, JAN prefixes, no match) and completing
+a 5-line cash sale, beside the same operations as raw ``sqlite3`` in the same run.
+Targets: scan p99 ≤ 0.5 ms, every search class p99 ≤ 5 ms, sale p99 ≤ 10 ms.
 """
 
 from __future__ import annotations
@@ -29,8 +31,9 @@ from posapp.domain.barcodes import ean_check_digit  # noqa: E402
 from posapp.domain.pins import hash_pin  # noqa: E402
 from posapp.domain.tender import TenderKind  # noqa: E402
 from posapp.services import Terminal  # noqa: E402
-from posapp.store import fts  # noqa: E402
+from posapp.store import catalog_load  # noqa: E402
 from posapp.store.cache import CacheChange, apply_changes  # noqa: E402
+from posapp.store.search_text import fold  # noqa: E402
 
 BRANDS = [("明治", "メイジ"), ("森永", "モリナガ"), ("雪印", "ユキジルシ"), ("キリン", "キリン"), ("アサヒ", "アサヒ"),
           ("花王", "カオウ"), ("ライオン", "ライオン"), ("日清", "ニッシン"), ("カルビー", "カルビー"), ("伊藤園", "イトウエン")]  # fmt: skip
@@ -40,11 +43,26 @@ ITEMS = [("おいしい牛乳", "オイシイギュウニュウ", "reduced"), ("
          ("ヨーグルト", "ヨーグルト", "reduced"), ("缶コーヒー 微糖", "カンコーヒー ビトウ", "reduced"),
          ("柔軟剤 詰替", "ジュウナンザイ ツメカエ", "standard"), ("チョコレート", "チョコレート", "reduced")]  # fmt: skip
 SIZES = ["100g", "200ml", "500ml", "1L", "6個入", "12枚", "3P", "大容量", "お徳用", "限定"]
-QUERIES = ["牛乳", "緑茶", "ポテト", "洗剤", "カップ", "ヨーグルト", "コーヒー", "チョコ", "おいしい", "りょくちゃ",
-           "カンコーヒー", "明治 おいし", "ハミガキ", "詰替"]  # fmt: skip
+# Rare products, one in RARE_EVERY: the words a clerk types that only a handful of products have.
+RARE = [("鏡餅 大", "カガミモチ"), ("柚子胡椒 チューブ", "ユズコショウ"), ("ｶｯﾌﾟ焼そば ﾐﾆ", "カップヤキソバ")]
+RARE_EVERY = 10_007
+PAGE = 20_000
+# The query set: every class a clerk's search falls into (the issue's target is p99 ≤ 5 ms for each).
+QUERY_CLASSES = {
+    "1 char, common": ["茶", "牛", "剤", "ー", "カ", "い"],
+    "1 char, rare": ["鏡", "餅", "柚", "椒"],
+    "2 chars, common": ["牛乳", "緑茶", "洗剤", "明治", "カッ", "ml"],
+    "2 chars, rare (鏡餅)": ["鏡餅", "胡椒", "柚子", "焼そ"],
+    "kana, 3+ chars": ["カップ", "ヨーグルト", "りょくちゃ", "ポテト", "おいしい", "ツメカエ"],
+    "kanji, 3+ chars": ["食器用", "缶コーヒー", "柔軟剤 詰替", "明治 おいし", "お徳用"],
+    "rare, 3+ chars": ["柚子胡椒", "カガミモチ", "かがみもち", "焼そば"],
+    "half-width kana": ["ｶｯﾌﾟ", "ﾖｰｸﾞﾙﾄ", "ﾎﾟﾃﾄ"],
+    "JAN prefix": ["4900000012", "49000001", "4900", "4999"],
+    "no match": ["鰻丼", "zz", "ウナギ"],
+}
 TARGETS = {
-    "scan-to-line": ("p99", 1.0),
-    "search top 50": ("p95", 15.0),
+    "scan-to-line": ("p99", 0.5),
+    **{f"search: {name}": ("p99", 5.0) for name in QUERY_CLASSES},
     "complete 5-line sale": ("p99", 10.0),
 }
 
@@ -84,10 +102,23 @@ def product(n: int) -> CacheChange:
     brand, brand_kana = BRANDS[n % len(BRANDS)]
     item, item_kana, tax_class = ITEMS[(n // len(BRANDS)) % len(ITEMS)]
     size = SIZES[(n // 100) % len(SIZES)]
-    payload = {"sku": f"P{n:07d}", "jan": jan(n), "name": f"{brand} {item} {size} #{n}",
-               "name_kana": f"{brand_kana} {item_kana}", "price": 98 + (n * 37) % 2900, "tax_class": tax_class,
-               "category": item}  # fmt: skip
+    name, kana = f"{brand} {item} {size} #{n}", f"{brand_kana} {item_kana}"
+    if 1 <= n % RARE_EVERY <= len(RARE):
+        name, kana = RARE[n % RARE_EVERY - 1]
+    payload = {"sku": f"P{n:07d}", "jan": jan(n), "name": name, "name_kana": kana, "price": 98 + (n * 37) % 2900,
+               "tax_class": tax_class, "category": item}  # fmt: skip
     return CacheChange(n, "product", payload["sku"], payload)
+
+
+def raw_search(raw: sqlite3.Connection, query: str) -> list[tuple[object, ...]]:
+    """What SQLite alone takes for the query's index look-up (no folding, no variants, no stock)."""
+    folded = fold(query)
+    if folded.isdigit():
+        sql = "SELECT * FROM products WHERE jan >= ? AND jan < ? ORDER BY jan LIMIT 50"
+        return raw.execute(sql, (folded, folded[:-1] + chr(ord(folded[-1]) + 1))).fetchall()
+    table, match = ("products_fts", f'"{folded}"') if len(folded) >= 3 else ("products_grams", f'"{folded}"*')
+    sql = f"SELECT p.* FROM {table} f JOIN products p ON p.id = f.rowid WHERE {table} MATCH ? LIMIT 50"
+    return raw.execute(sql, (match,)).fetchall()
 
 
 def build(data_dir: Path, products: int) -> tuple[Terminal, float]:
@@ -95,18 +126,19 @@ def build(data_dir: Path, products: int) -> tuple[Terminal, float]:
     terminal.configure(store_code="S001", terminal_code="02", store_name="ベンチ店")
     start = time.perf_counter()
     with terminal.db.write() as session:
-        fts.enter_bulk_mode(session)
-        apply_changes(session, [CacheChange(0, "clerk", "S001:1001", {"code": "1001", "name": "ベンチ", "role": "manager",
+        catalog_load.begin(session, now=terminal.now(), resync=False)
+        apply_changes(session, [CacheChange(1, "clerk", "S001:1001", {"code": "1001", "name": "ベンチ", "role": "manager",
                       "pin_hash": hash_pin("1234", n=2**10)})], store_code="S001")  # fmt: skip
-    for first in range(1, products + 1, 5_000):
+    for first in range(1, products + 1, PAGE):
         with terminal.db.write() as session:
             apply_changes(
                 session,
-                [product(n) for n in range(first, min(first + 5_000, products + 1))],
+                [product(n) for n in range(first, min(first + PAGE, products + 1))],
                 store_code="S001",
+                loading=True,
             )
     with terminal.db.write() as session:
-        fts.leave_bulk_mode(session)
+        catalog_load.finish(session)
     terminal.reload_settings()
     return terminal, time.perf_counter() - start
 
@@ -135,13 +167,15 @@ def run(products: int, samples: int, data_dir: Path) -> tuple[list[Row], dict[st
     )
     rows.append(("scan-to-line", scan_ms, raw_scan))
 
-    queries = [QUERIES[i % len(QUERIES)] for i in range(samples // 4)]
-    query_iter, raw_iter = iter(queries), iter(queries)
-    search_ms = timed(lambda: terminal.search_products(next(query_iter)), len(queries))
-    raw_search = timed(lambda: raw.execute(
-        "SELECT p.* FROM products_fts f JOIN products p ON p.id = f.rowid WHERE products_fts MATCH ? LIMIT 50",
-        (f'"{next(raw_iter)}"',)).fetchall(), len(queries))  # fmt: skip
-    rows.append(("search top 50", search_ms, raw_search))
+    for name, words in QUERY_CLASSES.items():
+        queries = [words[i % len(words)] for i in range(max(len(words), samples // 10))]
+        query_iter, raw_iter = iter(queries), iter(queries)
+        search_ms = timed(lambda: terminal.search_products(next(query_iter)), len(queries))  # noqa: B023
+        raw_ms = timed(lambda: raw_search(raw, next(raw_iter)), len(queries))  # noqa: B023
+        rows.append((f"search: {name}", search_ms, raw_ms))
+    assert terminal.search_products("鏡餅") and not terminal.search_products("鰻丼"), (
+        "the query set finds its words"
+    )
 
     sales = []
     for _ in range(samples // 10):

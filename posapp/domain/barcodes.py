@@ -94,6 +94,8 @@ Scan = ProductCode | InStoreCode | BookPriceCode | MemberCard | ReceiptRef
 
 def normalise_scan_text(text: str) -> str:
     """Full-width to half-width, upper case, no spaces or control characters."""
+    if text.isascii() and text.isdigit():  # what a scanner sends nearly always: already canonical
+        return text
     folded = unicodedata.normalize("NFKC", text).upper()
     return "".join(char for char in folded if not char.isspace() and unicodedata.category(char)[0] != "C")
 

@@ -125,6 +125,40 @@ class LineMerge(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class _Sums:
+    """What the totals add up from the lines: amounts per rate, each line's amount, the item count.
+
+    Kept with the cart and carried forward by a scan (a line added, or the last one's quantity
+    raised), so a scan costs the same with 3 lines or 80: only a removal or a change of an earlier
+    line adds the lines up again.
+    """
+
+    by_rate: dict[int, Yen]
+    line_amounts: tuple[Yen, ...]
+    item_count: int
+
+    @classmethod
+    def of(cls, lines: tuple[CartLine, ...], *, eat_in: bool) -> _Sums:
+        by_rate: dict[int, Yen] = {}
+        for line in lines:
+            rate = line.rate(eat_in=eat_in)
+            by_rate[rate] = by_rate.get(rate, 0) + line.amount
+        return cls(by_rate, tuple(line.amount for line in lines), sum(line.quantity for line in lines))
+
+    def with_last(self, line: CartLine, *, replacing: CartLine | None, eat_in: bool) -> _Sums:
+        """The sums after ``line`` is appended, or after it replaces the last line ``replacing``."""
+        by_rate = dict(self.by_rate)
+        rate = line.rate(eat_in=eat_in)
+        by_rate[rate] = by_rate.get(rate, 0) + line.amount
+        amounts, count = self.line_amounts, self.item_count + line.quantity
+        if replacing is not None:
+            old_rate = replacing.rate(eat_in=eat_in)
+            by_rate[old_rate] -= replacing.amount
+            amounts, count = amounts[:-1], count - replacing.quantity
+        return _Sums(by_rate, (*amounts, line.amount), count)
+
+
+@dataclass(frozen=True, slots=True)
 class Cart:
     """An immutable cart: every change returns a new cart, so a failed change leaves the old one intact."""
 
@@ -133,6 +167,9 @@ class Cart:
     points_used: int = 0
     eat_in: bool = False
     policy: TaxPolicy = field(default_factory=TaxPolicy)
+    # Derived, computed once per cart value (``replace`` makes a new value and starts them afresh).
+    _sums: _Sums | None = field(default=None, init=False, repr=False, compare=False)
+    _totals: CartTotals | None = field(default=None, init=False, repr=False, compare=False)
 
     def add(self, line: CartLine, *, merge: LineMerge = LineMerge.MERGE) -> Cart:
         """Add ``line``; a plain repeat of the last line's item raises its quantity instead."""
@@ -147,8 +184,10 @@ class Cart:
                 and line.discount is None
             ):
                 merged = replace(last, quantity=check_quantity(last.quantity + line.quantity))
-                return self._with_lines((*self.lines[:-1], merged))
-        return self._with_lines((*self.lines, line))
+                sums = self._line_sums().with_last(merged, replacing=last, eat_in=self.eat_in)
+                return self._with_lines((*self.lines[:-1], merged), sums)
+        sums = self._line_sums().with_last(line, replacing=None, eat_in=self.eat_in)
+        return self._with_lines((*self.lines, line), sums)
 
     def with_quantity(self, index: int, quantity: int) -> Cart:
         """Change the quantity of line ``index``."""
@@ -169,19 +208,19 @@ class Cart:
 
     def with_basket_discount(self, discount: Discount) -> Cart:
         """Add a basket-level discount (split across rates when totals are computed)."""
-        cart = replace(self, basket_discounts=(*self.basket_discounts, discount))
+        cart = self._keeping_sums(replace(self, basket_discounts=(*self.basket_discounts, discount)))
         cart.totals()
         return cart
 
     def without_basket_discounts(self) -> Cart:
         """Remove all basket-level discounts."""
-        return replace(self, basket_discounts=())
+        return self._keeping_sums(replace(self, basket_discounts=()))
 
     def with_points(self, points: int) -> Cart:
         """Use ``points`` of the store's own points, which act as a discount (1 pt = ¥1)."""
         if points < 0:
             raise InvalidDiscount("points used cannot be negative", value=points)
-        cart = replace(self, points_used=points)
+        cart = self._keeping_sums(replace(self, points_used=points))
         cart.totals()
         return cart
 
@@ -196,10 +235,10 @@ class Cart:
 
     def totals(self) -> CartTotals:
         """Per-rate totals and taxes after line and basket discounts, rounded once per rate."""
-        amounts: dict[int, Yen] = {}
-        for line in self.lines:
-            rate = line.rate(eat_in=self.eat_in)
-            amounts[rate] = amounts.get(rate, 0) + line.amount
+        if self._totals is not None:
+            return self._totals
+        sums = self._line_sums()
+        amounts = sums.by_rate
         subtotal = sum(amounts.values())
         basket_discount = 0
         for discount in self.basket_discounts:
@@ -213,15 +252,28 @@ class Cart:
         shares = split_across_rates(basket_discount + self.points_used, amounts)
         after_discount = {rate: amounts[rate] - shares.get(rate, 0) for rate in amounts}
         by_rate = rate_totals(after_discount, self.policy)
-        return CartTotals(
+        totals = CartTotals(
             by_rate=by_rate,
             subtotal=subtotal,
             basket_discount=basket_discount,
             points_discount=self.points_used,
             amount_due=sum(rate.gross for rate in by_rate),
-            item_count=sum(line.quantity for line in self.lines),
-            line_amounts=tuple(line.amount for line in self.lines),
+            item_count=sums.item_count,
+            line_amounts=sums.line_amounts,
         )
+        object.__setattr__(self, "_totals", totals)
+        return totals
+
+    def _line_sums(self) -> _Sums:
+        if self._sums is None:
+            object.__setattr__(self, "_sums", _Sums.of(self.lines, eat_in=self.eat_in))
+        assert self._sums is not None
+        return self._sums
+
+    def _keeping_sums(self, cart: Cart) -> Cart:
+        # Same lines and eat-in: the line sums carry over (the totals do not).
+        object.__setattr__(cart, "_sums", self._sums)
+        return cart
 
     def _line(self, index: int) -> CartLine:
         if not 0 <= index < len(self.lines):
@@ -232,7 +284,9 @@ class Cart:
         line = replace(self._line(index), **changes)  # type: ignore[arg-type]
         return self._with_lines((*self.lines[:index], line, *self.lines[index + 1 :]))
 
-    def _with_lines(self, lines: tuple[CartLine, ...]) -> Cart:
+    def _with_lines(self, lines: tuple[CartLine, ...], sums: _Sums | None = None) -> Cart:
         cart = replace(self, lines=lines)
+        if sums is not None:
+            object.__setattr__(cart, "_sums", sums)
         cart.totals()  # a change that would make a discount exceed its base is refused here
         return cart

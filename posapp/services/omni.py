@@ -20,7 +20,6 @@ from posapp.domain.barcodes import MemberCard, parse_scan
 from posapp.domain.cart import Discount
 from posapp.domain.errors import DomainError, InvalidBarcode
 from posapp.domain.tender import Tender
-from posapp.services import catalog
 from posapp.services.records import new_id
 from posapp.store.models import Customer, StockLevel
 from sync.client.errors import ServerRefused, ServerUnavailable
@@ -202,11 +201,10 @@ def pickups_waiting(terminal: Terminal, *, overdue: bool = False) -> list[Pickup
 
 def find_pickup(terminal: Terminal, text: str) -> list[Pickup]:
     """Pickups of a scanned member card, or the one with a typed or scanned order number."""
-    with terminal.db.read() as session:
-        try:
-            scan = parse_scan(text, layouts=catalog.in_store_layouts(session))
-        except InvalidBarcode:
-            scan = None
+    try:
+        scan = parse_scan(text, layouts=terminal.in_store_layouts)
+    except InvalidBarcode:
+        scan = None
     if isinstance(scan, MemberCard):
         member_no = terminal.customer(scan.member_no).member_no
         rows = get_json(terminal, "/v1/pickups", offline=OmniOffline, member_no=member_no)

@@ -83,14 +83,14 @@ class SaleSession:
 
     def scan(self, text: str) -> ScanResult:
         """Act on any scanned code: a product adds a line, a member card attaches the customer."""
-        with self.terminal.db.read() as session:
-            scan = parse_scan(text, layouts=catalog.in_store_layouts(session))
-            if isinstance(scan, MemberCard):
+        scan = parse_scan(text, layouts=self.terminal.in_store_layouts)
+        if isinstance(scan, MemberCard):
+            with self.terminal.db.read() as session:
                 self.customer = customers.get_customer(session, scan.member_no)
-                return ScanResult(customer=self.customer)
-            if isinstance(scan, ReceiptRef):
-                return ScanResult(receipt_no=scan.receipt_no)
-            product, label_price = catalog.product_for_scan(session, scan)
+            return ScanResult(customer=self.customer)
+        if isinstance(scan, ReceiptRef):
+            return ScanResult(receipt_no=scan.receipt_no)
+        product, label_price = catalog.product_for_scan(self.terminal.db.lookups(), scan)
         return ScanResult(line_index=self._add(product, 1, label_price, scan))
 
     def add_product(self, sku: str, quantity: int = 1) -> int:

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import platformdirs
 from sqlalchemy import select
 
-from posapp.domain.barcodes import parse_scan
+from posapp.domain.barcodes import InStoreLayout, parse_scan
 from posapp.domain.pins import verify_pin
 from posapp.domain.receipt import ReceiptDocument
 from posapp.services import (
@@ -111,6 +111,7 @@ class Terminal:
         self.clock = clock
         self.clerk: ClerkInfo | None = None
         self.link: ServerLink | None = None
+        self.in_store_layouts: dict[str, InStoreLayout] | None = None
         self.settings = self.reload_settings()
 
     @classmethod
@@ -178,9 +179,10 @@ class Terminal:
     # ---- configuration and time -----------------------------------------------------------------
 
     def reload_settings(self) -> TerminalSettings:
-        """Read the settings again (after a pull changed them)."""
+        """Read the settings again (after a pull changed them), with the in-store barcode layouts."""
         with self.db.read() as session:
             self.settings = load_settings(session)
+            self.in_store_layouts = catalog.in_store_layouts(session)
         return self.settings
 
     def configure(self, **changes: object) -> TerminalSettings:
@@ -316,8 +318,7 @@ class Terminal:
 
     def scan_kind(self, text: str) -> object:
         """What a scanned code is, without acting on it (for the window to route a scan)."""
-        with self.db.read() as session:
-            return parse_scan(text, layouts=catalog.in_store_layouts(session))
+        return parse_scan(text, layouts=self.in_store_layouts)
 
     # ---- after the sale ---------------------------------------------------------------------------
 

@@ -104,6 +104,9 @@ class Database:
             engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False
         )
         self._closed = threading.Event()
+        self._local = threading.local()
+        self._lookup_connections: list[sqlite3.Connection] = []
+        self._lookup_lock = threading.Lock()
         self.full_check_result = "pending"
         self._checkpointer = threading.Thread(
             target=self._checkpoint_loop, args=(checkpoint_every,), name="sqlite-checkpoint", daemon=True
@@ -125,6 +128,24 @@ class Database:
             except Exception:  # a busy or closing database: try again next time
                 log.debug("checkpoint skipped", exc_info=True)
 
+    def lookups(self) -> sqlite3.Connection:
+        """This thread's connection for one-statement reads, in autocommit (a scan's product look-up).
+
+        A scan is one indexed read; a session around it (pool checkout, BEGIN, ROLLBACK, SQLAlchemy's
+        statement machinery) costs ten times what SQLite takes to answer. Read the result at once: a
+        cursor left half-read holds a read transaction open.
+        """
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = sqlite3.connect(
+                self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+            )
+            _on_connect(connection, None)
+            with self._lookup_lock:
+                self._lookup_connections.append(connection)
+            self._local.connection = connection
+        return connection
+
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A session for reading; nothing it does is committed."""
@@ -144,6 +165,10 @@ class Database:
         """Checkpoint and release the file."""
         self._closed.set()
         self._checkpointer.join(timeout=5)
+        with self._lookup_lock:
+            for connection in self._lookup_connections:
+                connection.close()
+            self._lookup_connections.clear()
         try:
             self.checkpoint("TRUNCATE")
         except Exception:

@@ -130,3 +130,48 @@ def test_per_rate_totals_add_up_to_the_amount_due(
     assert all(isinstance(t.tax, int) and isinstance(t.taxable, int) for t in totals.by_rate)
     if policy.pricing is Pricing.INCLUSIVE:
         assert totals.amount_due == subtotal - discount
+
+
+OPERATIONS = st.lists(
+    st.one_of(
+        st.tuples(st.just("add"), st.integers(0, 3), st.integers(1, 3), st.sampled_from([R, S])),
+        st.tuples(st.just("quantity"), st.integers(0, 9), st.integers(1, 5)),
+        st.tuples(st.just("remove"), st.integers(0, 9)),
+        st.tuples(st.just("discount"), st.integers(0, 9), st.integers(0, 30)),
+        st.tuples(st.just("basket"), st.integers(0, 20)),
+        st.tuples(st.just("points"), st.integers(0, 300)),
+        st.tuples(st.just("eat_in"), st.booleans()),
+    ),
+    max_size=25,
+)
+
+
+@given(OPERATIONS)
+def test_a_cart_kept_scan_by_scan_totals_what_its_lines_add_up_to(
+    operations: list[tuple[object, ...]],
+) -> None:
+    cart = Cart()
+    for operation in operations:
+        kind, *args = operation
+        try:
+            if kind == "add":
+                sku, qty, tax_class = args
+                cart = cart.add(line(100 + 10 * int(sku), int(qty), tax_class, sku=f"S{sku}"))  # type: ignore[arg-type]
+            elif kind == "quantity":
+                cart = cart.with_quantity(int(args[0]), int(args[1]))  # type: ignore[call-overload]
+            elif kind == "remove":
+                cart = cart.without_line(int(args[0]))  # type: ignore[call-overload]
+            elif kind == "discount":
+                cart = cart.with_line_discount(int(args[0]), Discount(percent=int(args[1])))  # type: ignore[call-overload]
+            elif kind == "basket":
+                cart = cart.with_basket_discount(Discount(amount=int(args[0])))  # type: ignore[call-overload]
+            elif kind == "points":
+                cart = cart.with_points(int(args[0]))  # type: ignore[call-overload]
+            else:
+                cart = cart.with_eat_in(bool(args[0]))
+        except (LineNotFound, InvalidDiscount, InvalidQuantity):
+            continue
+        # The same cart built from scratch (no sums carried from earlier versions) totals the same.
+        fresh = Cart(lines=cart.lines, basket_discounts=cart.basket_discounts, points_used=cart.points_used,
+                     eat_in=cart.eat_in, policy=cart.policy)  # fmt: skip
+        assert cart.totals() == fresh.totals()
