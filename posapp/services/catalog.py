@@ -6,6 +6,7 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -17,7 +18,7 @@ from posapp.services.errors import UnknownProduct
 from posapp.store.models import InStoreLayoutRow
 from posapp.store.search_text import fold, query_variants, to_katakana
 
-__all__ = ["ProductInfo", "fold_text", "in_store_layouts", "product_by_sku", "product_for_scan",
+__all__ = ["CatalogDownload", "ProductInfo", "catalog_download", "fold_text", "in_store_layouts", "product_by_sku", "product_for_scan",
            "search_products", "to_katakana"]  # fmt: skip
 
 BOOK_SKU = "BOOK"
@@ -168,6 +169,27 @@ def search_products(
             ).fetchall()
         )
     return [_info(rows[i], stock.get(rows[i][0])) for i in ids if i in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogDownload:
+    """A catalog download in progress: rows applied, rows the server said there were (once known)."""
+
+    rows_done: int
+    rows_total: int | None
+    started_at: datetime
+    resync: bool
+
+
+def catalog_download(connection: sqlite3.Connection) -> CatalogDownload | None:
+    """The download in progress, if any (one indexed read: the window polls it on the GUI thread)."""
+    row = connection.execute(
+        "SELECT rows_done, rows_total, started_at, resync FROM catalog_load WHERE id = 1"
+    ).fetchone()
+    if row is None:
+        return None
+    started = datetime.fromisoformat(row[2]).replace(tzinfo=UTC)
+    return CatalogDownload(int(row[0]), row[1], started, bool(row[3]))
 
 
 def in_store_layouts(session: Session) -> dict[str, InStoreLayout] | None:

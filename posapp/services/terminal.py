@@ -172,6 +172,13 @@ class Terminal:
         self.require_clerk()
         return link.customer_history(self, self.link, member_no)
 
+    def catalog_download(self) -> catalog.CatalogDownload | None:
+        """The catalog download in progress (first download or resync), or ``None``: for a progress bar.
+
+        The agent goes on with a download cut short (a restart) from where it stopped.
+        """
+        return catalog.catalog_download(self.db.lookups())
+
     def stock_everywhere(self, sku: str) -> link.StockView:
         """Stock of ``sku`` in this store, the other stores and the online warehouse."""
         return link.stock_everywhere(self, self.link, sku)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
 
+from posapp.domain.progress import RateMeter
 from posapp.services import ClerkInfo, Terminal, TerminalStatus
 from posapp.ui.i18n import set_language, tr
 from posapp.ui.messages import error_text
@@ -21,6 +23,7 @@ from posapp.ui.worker import DbWorker
 PairFunction = Callable[[Terminal, str, str], None]
 DemoFunction = Callable[[Terminal], None]
 STATUS_POLL_MS = 1_000
+DOWNLOAD_POLL_MS = 500
 
 
 class MainWindow(Retranslating, QMainWindow):
@@ -65,8 +68,21 @@ class MainWindow(Retranslating, QMainWindow):
         self.clock_timer = QTimer(self)
         self.clock_timer.setInterval(1_000)
         self.clock_timer.timeout.connect(lambda: self.sale.header.tick(self.terminal.now()))
+        # The first catalog download's progress, read on the GUI thread (one indexed read) because the
+        # worker is busy with the pairing that downloads it.
+        self.download_timer = QTimer(self)
+        self.download_timer.setInterval(DOWNLOAD_POLL_MS)
+        self.download_timer.timeout.connect(self.poll_download)
+        self.download_meter = RateMeter()
+        self._download_resumed = False
         self.retranslate()
-        if terminal.settings.store_code:
+        if terminal.settings.store_code and terminal.catalog_download() is not None:
+            # A first download cut short (the terminal was closed or killed): the agent started by
+            # ``connect_in_background`` goes on from where it stopped; the counter opens when it is in.
+            self._download_resumed = True
+            self.stack.setCurrentWidget(self.first_run)
+            self.watch_download()
+        elif terminal.settings.store_code:
             self.show_sign_in()
         else:
             self.stack.setCurrentWidget(self.first_run)
@@ -108,6 +124,34 @@ class MainWindow(Retranslating, QMainWindow):
         self.worker.run(
             lambda: pair(self.terminal, url, code), success=self._configured, failure=self._pair_failed
         )
+        self.watch_download()
+
+    def watch_download(self) -> None:
+        """Show the catalog download's progress on the first-run page while it runs."""
+        self.download_meter = RateMeter()
+        self.download_timer.start()
+        self.poll_download()
+
+    def poll_download(self) -> None:
+        """Rows / total and time left; the sign-in page once the download is in (when nothing else
+        is pairing: the pairing's own success opens it then)."""
+        download = self.terminal.catalog_download()
+        if download is None:
+            if (
+                self.worker.idle
+                and self.stack.currentWidget() is self.first_run
+                and self.terminal.settings.store_code
+            ):
+                self.download_timer.stop()
+                self.show_sign_in()
+            return
+        self.download_meter.add(time.monotonic(), download.rows_done)
+        self.first_run.show_download(
+            download.rows_done,
+            download.rows_total,
+            self.download_meter.seconds_left(download.rows_total),
+            resumed=self._download_resumed,
+        )
 
     def open_demo(self) -> None:
         """Fill the terminal with demo data and sign in as a demo clerk."""
@@ -116,6 +160,7 @@ class MainWindow(Retranslating, QMainWindow):
             self.worker.run(lambda: demo(self.terminal), success=self._configured, failure=self._pair_failed)
 
     def _configured(self, _result: object) -> None:
+        self.download_timer.stop()
         self.terminal.reload_settings()
         self.connect_in_background()
         self.show_sign_in()
@@ -126,6 +171,13 @@ class MainWindow(Retranslating, QMainWindow):
         self.worker.run(self.terminal.connect, success=lambda _none: None)
 
     def _pair_failed(self, error: Exception) -> None:
+        self.terminal.reload_settings()
+        if self.terminal.is_paired and self.terminal.catalog_download() is not None:
+            # Paired, and the download was cut short (the line dropped): the agent goes on with it.
+            self._download_resumed = True
+            self.connect_in_background()
+            return
+        self.download_timer.stop()
         self.first_run.banner.show_error(error_text(error))
 
     # ---- status and language --------------------------------------------------------------------
@@ -151,6 +203,7 @@ class MainWindow(Retranslating, QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Stop the timers and let the worker finish what it is writing."""
+        self.download_timer.stop()
         self.status_timer.stop()
         self.clock_timer.stop()
         self.worker.shutdown()

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 from posapp.services import ClerkInfo, Terminal
 from posapp.ui.i18n import tr
@@ -55,17 +64,71 @@ class FirstRunPage(Retranslating, QWidget):
         self.pair_button.clicked.connect(self._pair)
         self.demo_button = touch_button(focus=True)
         self.demo_button.clicked.connect(self.demo_requested.emit)
+        # The first catalog download (minutes for a big catalog): rows / total and time left.
+        self.download_label = QLabel()
+        self.download_label.setObjectName("downloadStatus")
+        self.download_label.setWordWrap(True)
+        self.download_bar = QProgressBar()
+        self.download_bar.setObjectName("downloadBar")
+        self.download_bar.setMinimumHeight(36)
+        self.download_left = QLabel()
+        self.download_left.setObjectName("downloadTimeLeft")
+        self._download: tuple[int, int | None, float | None, bool] | None = None
         for widget in (self.title, self.intro):
             layout.addWidget(widget)
         layout.addLayout(self.form)
         layout.addWidget(self.banner)
         layout.addWidget(self.pair_button)
         layout.addWidget(self.demo_button)
+        self.download_widgets: tuple[QWidget, ...] = (
+            self.download_label,
+            self.download_bar,
+            self.download_left,
+        )
+        for part in self.download_widgets:
+            layout.addWidget(part)
+            part.hide()
         _centered(card, self)
         self.retranslate()
 
     def _pair(self) -> None:
         self.pair_requested.emit(self.server.text().strip(), self.code.text().strip())
+
+    def show_download(
+        self, rows_done: int, rows_total: int | None, seconds_left: float | None, *, resumed: bool = False
+    ) -> None:
+        """Show the catalog download's progress in place of the pairing form."""
+        self._download = (rows_done, rows_total, seconds_left, resumed)
+        pairing: tuple[QWidget, ...] = (self.server, self.code, self.server_label, self.code_label,
+                                        self.pair_button, self.demo_button)  # fmt: skip
+        for part in pairing:
+            part.hide()
+        for part in self.download_widgets:
+            part.show()
+        if rows_total:
+            self.download_bar.setRange(0, rows_total)
+            self.download_bar.setValue(min(rows_done, rows_total))
+        else:
+            self.download_bar.setRange(0, 0)  # the total is not known yet: a busy bar
+        self._label_download()
+
+    def _label_download(self) -> None:
+        if self._download is None:
+            return
+        done, total, left, resumed = self._download
+        text = tr("商品マスタを受信しています（{done} / {total} 件）").format(
+            done=f"{done:,}", total=f"{total:,}" if total else "…"
+        )
+        if resumed:
+            text += "\n" + tr("中断したところから続けています。")
+        self.download_label.setText(text)
+        if left is None:
+            self.download_left.setText(tr("残り時間を計算しています…"))
+        else:
+            minutes, seconds = divmod(round(left), 60)
+            self.download_left.setText(
+                tr("残り 約{minutes}分{seconds}秒").format(minutes=minutes, seconds=seconds)
+            )
 
     def retranslate(self) -> None:
         """Texts in the current language."""
@@ -75,6 +138,7 @@ class FirstRunPage(Retranslating, QWidget):
         self.code_label.setText(tr("ペアリングコード"))
         self.pair_button.setText(tr("ペアリング"))
         self.demo_button.setText(tr("デモデータで開く"))
+        self._label_download()
 
 
 class SignInPage(Retranslating, QWidget):

@@ -496,6 +496,22 @@
         <translation>Register </translation>
     </message>
     <message>
+        <source>商品マスタを受信しています（{done} / {total} 件）</source>
+        <translation>Downloading the product catalog ({done} / {total} rows)</translation>
+    </message>
+    <message>
+        <source>中断したところから続けています。</source>
+        <translation>Continuing from where it stopped.</translation>
+    </message>
+    <message>
+        <source>残り時間を計算しています…</source>
+        <translation>Working out the time left…</translation>
+    </message>
+    <message>
+        <source>残り 約{minutes}分{seconds}秒</source>
+        <translation>About {minutes} min {seconds} s left</translation>
+    </message>
+    <message>
         <source>レジの初期設定</source>
         <translation>Register setup</translation>
     </message>

@@ -111,6 +111,8 @@ class SyncAgent:
                 pulled += local.apply_pull_page(self.db, page, store_code=self.store_code, now=self.clock())
                 if self.on_progress is not None:
                     self.on_progress(pulled)
+                if self._stop.is_set():
+                    return pulled  # closing: a download goes on from its cursor next time
                 if page.resync:
                     cursor, count = local.pull_request(self.db)
                     pending = fetcher.submit(self.client.pull, cursor=cursor, limit=PULL_PAGE, count=count)
