@@ -19,7 +19,8 @@ from sync.client import agent as agent_module
 from sync.client import credentials
 from sync.client.http import ServerUnavailable, SyncClient
 from sync.protocol.catalog import PullPage
-from tests.sync.conftest import LiveServer, server  # noqa: F401  (the live server fixture)
+from tests.sync.conftest import LiveServer
+from tests.sync.conftest import server as server  # the live server fixture
 from tests.sync.test_catalog_download import load_catalog, server_catalog, terminal_catalog
 
 CATALOG = 4_000
