@@ -14,6 +14,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 SIZE = (1366, 768)
@@ -194,7 +195,40 @@ def shoot() -> int:
     save(window, "11-sale-english")
     window.close()
     terminal.close()
+    set_language("ja")
+    shoot_first_download(save)
     return 0
+
+
+def shoot_first_download(save: Callable[[Any, str], None]) -> None:
+    """A paired terminal opened in the middle of its first catalog download (it goes on from there)."""
+    from PySide6.QtCore import QCoreApplication
+    from sqlalchemy import update
+
+    from posapp.services import Terminal
+    from posapp.store import catalog_load
+    from posapp.store.models import CatalogLoad
+    from posapp.ui.main_window import MainWindow
+
+    folder = Path(tempfile.mkdtemp(prefix="posapp-shots-download-"))
+    terminal = Terminal.open(folder)
+    terminal.configure(store_code="S001", terminal_code="01", store_name="○○マート 渋谷店")
+    with terminal.db.write() as session:
+        catalog_load.begin(session, now=terminal.now(), resync=False)
+        session.execute(update(CatalogLoad).values(rows_done=340_000, rows_total=1_000_000))
+    window = MainWindow(terminal, data_dir=folder)  # not connected: the rows below stand in for the agent
+    window.resize(*SIZE)
+    window.show()
+    for done in range(340_000, 420_001, 20_000):  # the agent's pages, as the window polls them
+        with terminal.db.write() as session:
+            session.execute(update(CatalogLoad).values(rows_done=done))
+        deadline = time.monotonic() + 0.6
+        while time.monotonic() < deadline:
+            QCoreApplication.processEvents()
+            time.sleep(0.02)
+    save(window, "18-first-download")
+    window.close()
+    terminal.close()
 
 
 if __name__ == "__main__":

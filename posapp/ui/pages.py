@@ -99,7 +99,7 @@ class FirstRunPage(Retranslating, QWidget):
     ) -> None:
         """Show the catalog download's progress in place of the pairing form."""
         self._download = (rows_done, rows_total, seconds_left, resumed)
-        pairing: tuple[QWidget, ...] = (self.server, self.code, self.server_label, self.code_label,
+        pairing: tuple[QWidget, ...] = (self.intro, self.server, self.code, self.server_label, self.code_label,
                                         self.pair_button, self.demo_button)  # fmt: skip
         for part in pairing:
             part.hide()
