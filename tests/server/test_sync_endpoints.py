@@ -68,6 +68,22 @@ def test_pull_is_scoped_to_the_devices_store(api: Api) -> None:
     assert page["cursor"].count(":") == 1 and not page["resync"]
 
 
+def test_asked_for_a_count_the_page_says_how_many_changes_are_left(api: Api) -> None:
+    api.store("S001")
+    api.store("S002", name="新宿店")
+    device = api.device("S001")
+    everything = api.client.get("/v1/sync/pull", params={"limit": 1000}, headers=device).json()
+    assert "remaining" not in everything or everything["remaining"] is None, "only when asked"
+    first = api.client.get("/v1/sync/pull", params={"limit": 1, "count": "true"}, headers=device).json()
+    assert first["remaining"] == len(everything["changes"]) > 1, (
+        "this store's and the chain's, this page included"
+    )
+    rest = api.client.get(
+        "/v1/sync/pull", params={"cursor": first["cursor"], "limit": 1, "count": "true"}, headers=device
+    ).json()
+    assert rest["remaining"] == len(everything["changes"]) - 1
+
+
 def test_a_cursor_from_another_epoch_or_the_future_means_resync(api: Api) -> None:
     device = api.device("S001")
     for cursor in ("someotherepoch:5", "garbage", f"{'0' * 32}:999999999"):
