@@ -116,7 +116,8 @@ def raw_search(raw: sqlite3.Connection, query: str) -> list[tuple[object, ...]]:
     if folded.isdigit():
         sql = "SELECT * FROM products WHERE jan >= ? AND jan < ? ORDER BY jan LIMIT 50"
         return raw.execute(sql, (folded, folded[:-1] + chr(ord(folded[-1]) + 1))).fetchall()
-    table, match = ("products_fts", f'"{folded}"') if len(folded) >= 3 else ("products_grams", f'"{folded}"*')
+    table, match = ("products_fts", f'"{folded}"') if len(folded) >= 3 else ("products_grams", f'"{folded}"')
+    match += "*" if len(folded) == 1 else ""
     sql = f"SELECT p.* FROM {table} f JOIN products p ON p.id = f.rowid WHERE {table} MATCH ? LIMIT 50"
     return raw.execute(sql, (match,)).fetchall()
 

@@ -43,18 +43,22 @@ _COLUMNS = "sku, name, name_kana, price, tax_class, jan, category"
 _BY_SKU = f"SELECT {_COLUMNS} FROM products WHERE sku = ? AND active"
 _BY_JAN = f"SELECT {_COLUMNS} FROM products WHERE jan = ? AND active LIMIT 1"
 _BY_ITEM_CODE = f"SELECT {_COLUMNS} FROM products WHERE item_code = ? AND active LIMIT 1"
-_BY_IDS = f"SELECT id, {_COLUMNS} FROM products WHERE id IN (SELECT value FROM json_each(?))"
 _TEXT_MATCH = (
-    "SELECT p.id FROM products_fts f JOIN products p ON p.id = f.rowid "
-    "WHERE products_fts MATCH ? AND p.active LIMIT ?"
+    f"SELECT p.id, {', '.join('p.' + c for c in _COLUMNS.split(', '))} FROM products_fts f "
+    "JOIN products p ON p.id = f.rowid WHERE products_fts MATCH ? AND p.active LIMIT ?"
 )
 _GRAMS_MATCH = (
-    "SELECT p.id FROM products_grams g JOIN products p ON p.id = g.rowid "
-    "WHERE products_grams MATCH ? AND p.active LIMIT ?"
+    f"SELECT p.id, {', '.join('p.' + c for c in _COLUMNS.split(', '))} FROM products_grams g "
+    "JOIN products p ON p.id = g.rowid WHERE products_grams MATCH ? AND p.active LIMIT ?"
 )
 _CODE_PREFIX = (
-    "SELECT id FROM products WHERE {column} >= ? AND {column} < ? AND active ORDER BY {column} LIMIT ?"
+    f"SELECT id, {_COLUMNS} FROM products WHERE {{column}} >= ? AND {{column}} < ? AND active "
+    "ORDER BY {column} LIMIT ?"
 )
+_STOCK = (
+    "SELECT sku, quantity FROM stock_levels WHERE location = ? AND sku IN (SELECT value FROM json_each(?))"
+)
+Row = tuple[Any, ...]
 
 
 def _raw(source: Session | sqlite3.Connection) -> sqlite3.Connection:
@@ -112,33 +116,33 @@ def _quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _name_ids(raw: sqlite3.Connection, variants: list[str], limit: int) -> list[int]:
+def _by_name(raw: sqlite3.Connection, variants: list[str], limit: int) -> list[Row]:
     length = len(variants[0])
     if length >= _MIN_TRIGRAM:
         match = " OR ".join(_quoted(v) for v in variants)
-        return [row[0] for row in raw.execute(_TEXT_MATCH, (match, limit))]
+        return raw.execute(_TEXT_MATCH, (match, limit)).fetchall()
     if all(c.isalnum() or not c.isascii() for v in variants for c in v) and " " not in variants[0]:
         # One or two characters: a whole gram token, or (one character) every gram it starts.
         match = " OR ".join(_quoted(v) + ("*" if length == 1 else "") for v in variants)
-        return [row[0] for row in raw.execute(_GRAMS_MATCH, (match, limit))]
+        return raw.execute(_GRAMS_MATCH, (match, limit)).fetchall()
     # Two characters with ASCII punctuation or a space cannot be a gram token: scan (rare and short).
     likes = " OR ".join("name LIKE ? OR name_kana LIKE ?" for _ in variants)
     patterns = [f"%{v}%" for v in variants for _ in range(2)]
-    sql = f"SELECT id FROM products WHERE active AND ({likes}) LIMIT ?"
-    return [row[0] for row in raw.execute(sql, (*patterns, limit))]
+    sql = f"SELECT id, {_COLUMNS} FROM products WHERE active AND ({likes}) LIMIT ?"
+    return raw.execute(sql, (*patterns, limit)).fetchall()
 
 
-def _code_prefix_ids(raw: sqlite3.Connection, digits: str, limit: int) -> list[int]:
+def _by_code_prefix(raw: sqlite3.Connection, digits: str, limit: int) -> list[Row]:
     # A range on the indexed column, not LIKE (which SQLite cannot answer from a case-sensitive index).
     after = digits[:-1] + chr(ord(digits[-1]) + 1)
-    ids: list[int] = []
+    rows: list[Row] = []
     for column in ("jan", "sku"):
-        ids += [row[0] for row in raw.execute(_CODE_PREFIX.format(column=column), (digits, after, limit))]
-    return ids
+        rows += raw.execute(_CODE_PREFIX.format(column=column), (digits, after, limit)).fetchall()
+    return rows
 
 
 def search_products(
-    session: Session, query: str, *, limit: int = 50, store_code: str = ""
+    source: Session | sqlite3.Connection, query: str, *, limit: int = 50, store_code: str = ""
 ) -> list[ProductInfo]:
     """Products whose name or kana contains ``query`` (Japanese partial match), or whose code starts with it.
 
@@ -148,27 +152,18 @@ def search_products(
     variants = query_variants(query)
     if not variants:
         return []
-    raw = _raw(session)
+    raw = _raw(source)
     needle = fold(query)
-    ids: list[int] = []
+    rows: list[Row] = []
     if needle.isascii() and needle.isdigit():
-        ids += _code_prefix_ids(raw, needle, limit)
-    if len(ids) < limit:
-        ids += _name_ids(raw, variants, limit)
-    ids = list(dict.fromkeys(ids))[:limit]
-    if not ids:
-        return []
-    rows = {row[0]: row[1:] for row in raw.execute(_BY_IDS, (json.dumps(ids),))}
+        rows += _by_code_prefix(raw, needle, limit)
+    if len(rows) < limit:
+        rows += _by_name(raw, variants, limit)
+    found = list({row[0]: row[1:] for row in rows}.values())[:limit]
     stock: dict[str, int] = {}
-    if store_code:
-        skus = json.dumps([row[0] for row in rows.values()])
-        stock = dict(
-            raw.execute(
-                "SELECT sku, quantity FROM stock_levels WHERE location = ? AND sku IN (SELECT value FROM json_each(?))",
-                (store_code, skus),
-            ).fetchall()
-        )
-    return [_info(rows[i], stock.get(rows[i][0])) for i in ids if i in rows]
+    if store_code and found:
+        stock = dict(raw.execute(_STOCK, (store_code, json.dumps([row[0] for row in found]))).fetchall())
+    return [_info(row, stock.get(row[0])) for row in found]
 
 
 @dataclass(frozen=True, slots=True)

@@ -282,8 +282,9 @@ class Terminal:
 
     def search_products(self, query: str, *, limit: int = 50) -> list[ProductInfo]:
         """Type-ahead product search (Japanese partial match, kana, code prefix) with this store's stock."""
-        with self.db.read() as session:
-            return catalog.search_products(session, query, limit=limit, store_code=self.settings.store_code)
+        return catalog.search_products(
+            self.db.lookups(), query, limit=limit, store_code=self.settings.store_code
+        )
 
     def find_customers(self, query: str) -> list[CustomerInfo]:
         """Members by number, phone or name (the look-up is audited: it is personal data)."""

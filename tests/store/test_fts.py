@@ -46,6 +46,7 @@ def traced(terminal: Terminal) -> list[str]:
         terminal.db.engine, "connect", lambda dbapi, _record: dbapi.set_trace_callback(statements.append)
     )
     terminal.db.engine.dispose()
+    terminal.db.lookups().set_trace_callback(statements.append)  # this thread's look-up connection
     return statements
 
 
