@@ -75,6 +75,8 @@ class Row:
     p95: float
     p99: float
     max: float
+    cpu_p50: float
+    cpu_p99: float
     raw_p50: float
     target: str
 
@@ -84,12 +86,21 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
 
 
-def timed(operation: Callable[[], object], samples: int) -> list[float]:
-    spent = []
+class Timings(list[float]):
+    """Wall-clock milliseconds per sample, and beside them (``cpu``) the CPU milliseconds this process
+    spent: on a machine shared with other work, the wall clock's tail is mostly waiting for a core."""
+
+    cpu: list[float]
+
+
+def timed(operation: Callable[[], object], samples: int) -> Timings:
+    spent = Timings()
+    spent.cpu = []
     for _ in range(samples):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         operation()
         spent.append((time.perf_counter() - start) * 1000)
+        spent.cpu.append((time.process_time() - cpu) * 1000)
     return spent
 
 
@@ -205,7 +216,8 @@ def run(products: int, samples: int, data_dir: Path) -> tuple[list[Row], dict[st
     for name, api, raw_ms in rows:
         stat, limit = TARGETS[name]
         table.append(Row(name, len(api), percentile(api, 0.50), percentile(api, 0.95), percentile(api, 0.99),
-                         max(api), statistics.median(raw_ms), f"{stat} ≤ {limit:g} ms"))  # fmt: skip
+                         max(api), percentile(api.cpu, 0.50), percentile(api.cpu, 0.99), statistics.median(raw_ms),
+                         f"{stat} ≤ {limit:g} ms"))  # fmt: skip
     return table, {"products": products, "build_seconds": build_seconds,
                    "database_mb": (data_dir / "terminal.db").stat().st_size / 2**20}  # fmt: skip
 
@@ -213,14 +225,14 @@ def run(products: int, samples: int, data_dir: Path) -> tuple[list[Row], dict[st
 def markdown(rows: list[Row], info: dict[str, float]) -> str:
     lines = [
         f"Terminal with {int(info['products']):,} products (built in {info['build_seconds']:.1f} s through the "
-        f"sync cache path, database {info['database_mb']:.0f} MB)",
+        f"catalog-download path, database {info['database_mb']:.0f} MB)",
         "",
-        "| operation | samples | p50 ms | p95 ms | p99 ms | max ms | raw sqlite3 p50 ms | target |",
-        "|---|---|---|---|---|---|---|---|",
+        "| operation | samples | p50 ms | p95 ms | p99 ms | max ms | CPU p50 / p99 ms | raw sqlite3 p50 ms | target |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         lines.append(f"| {r.operation} | {r.samples} | {r.p50:.3f} | {r.p95:.3f} | {r.p99:.3f} | {r.max:.2f} | "
-                     f"{r.raw_p50:.3f} | {r.target} |")  # fmt: skip
+                     f"{r.cpu_p50:.3f} / {r.cpu_p99:.3f} | {r.raw_p50:.3f} | {r.target} |")  # fmt: skip
     return "\n".join(lines)
 
 
