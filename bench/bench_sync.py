@@ -398,6 +398,7 @@ def run(
                     server, products=count, rtt_ms=rtt, port=ports[rtt], folder=where, profile=profile
                 )
                 results.append(result)
+                print(markdown([result]).splitlines()[-1], file=sys.stderr, flush=True)  # as it comes
     finally:
         for proxy in proxies.values():
             proxy.stop()
