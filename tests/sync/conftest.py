@@ -59,7 +59,7 @@ class LiveServer:
             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
             env={**os.environ, "POSAPP_DATA_DIR": str(self.data_dir), "POSAPP_LOG_LEVEL": "warning"},
         )  # fmt: skip
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60  # a machine shared with other suites can take its time
         while time.monotonic() < deadline:
             try:
                 if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
@@ -68,6 +68,7 @@ class LiveServer:
                 pass
             assert self.process.poll() is None, (self.data_dir / "server.log").read_text()[-3000:]
             time.sleep(0.1)
+        self.stop(kill=True)  # never leave a server behind: the fixture's teardown does not run now
         raise AssertionError("the server did not start")
 
     def stop(self, *, kill: bool = False) -> None:
