@@ -87,6 +87,7 @@ def apply_changes(
                 store_name=p.get("name", ""),
                 registration_number=p.get("registration_number") or "",
                 timezone=p.get("timezone") or "Asia/Tokyo",
+                **_receipt_texts(p),
             )
         else:
             applied -= 1
@@ -106,6 +107,17 @@ def apply_changes(
         ["location", "sku"],
     )
     return applied
+
+
+def _receipt_texts(p: dict[str, Any]) -> dict[str, Any]:
+    """The address and footer lines HQ set for the store (older servers send neither)."""
+    texts: dict[str, Any] = {}
+    if p.get("address"):
+        texts["address"] = p["address"]
+    footer = [line.strip() for line in str(p.get("receipt_footer") or "").splitlines() if line.strip()]
+    if footer:
+        texts["footer_messages"] = tuple(footer)
+    return texts
 
 
 def _apply_customer(session: Session, p: dict[str, Any], version: int) -> None:

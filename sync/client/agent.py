@@ -82,6 +82,7 @@ class SyncAgent:
         """Send every pending event, batch by batch; events are marked only from the server's reply."""
         pushed = rejected = 0
         while True:
+            self.client.report_pending(local.pending_count(self.db))
             events = local.pending_events(
                 self.db, store_code=self.store_code, terminal_code=self.terminal_code, limit=PUSH_BATCH
             )

@@ -7,6 +7,7 @@ Push bodies are gzipped (hundreds of sales per request); replies come back gzipp
 from __future__ import annotations
 
 import gzip
+from importlib.metadata import PackageNotFoundError, version
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +19,7 @@ from sync.client.errors import InsecureServer, ServerRefused, ServerUnavailable,
 from sync.protocol import PROTOCOL_VERSION
 from sync.protocol.catalog import PullPage, read_pull_page
 from sync.protocol.events import Event
-from sync.protocol.messages import PushReply, PushRequest
+from sync.protocol.messages import PENDING_HEADER, PushReply, PushRequest
 
 __all__ = [
     "InsecureServer",
@@ -41,6 +42,13 @@ class Pairing:
     token: str
     store_code: str
     terminal_code: str
+
+
+def _software_version() -> str:
+    try:
+        return version("omnipos")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "unknown"
 
 
 def _retry_after(response: requests.Response) -> float | None:
@@ -75,7 +83,7 @@ class SyncClient:
         )
         self.http.mount("http://", HTTPAdapter(max_retries=retry))
         self.http.mount("https://", HTTPAdapter(max_retries=retry))
-        self.http.headers["User-Agent"] = f"OmniPOS-terminal/{PROTOCOL_VERSION}"
+        self.http.headers["User-Agent"] = f"OmniPOS-terminal/{PROTOCOL_VERSION} omnipos/{_software_version()}"
         if token:
             # Set on the session, not logged: requests never logs headers.
             self.http.headers["Authorization"] = f"Bearer {token}"
@@ -93,6 +101,10 @@ class SyncClient:
         except requests.RequestException as error:
             raise ServerUnavailable(f"{type(error).__name__}: cannot reach the server") from error
         return _check(response)
+
+    def report_pending(self, count: int) -> None:
+        """Tell the server with every later request how many events the outbox holds (HQ's device list)."""
+        self.http.headers[PENDING_HEADER] = str(max(0, count))
 
     def pair(self, *, pairing_code: str, device_name: str) -> Pairing:
         """Trade a one-time pairing code for a device token."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from posapp.store import Database, catalog_load
 from posapp.store.cache import CacheChange, apply_changes, cursor_state
@@ -32,6 +32,15 @@ def pending_events(db: Database, *, store_code: str, terminal_code: str, limit: 
             )
             for row in rows
         ]
+
+
+def pending_count(db: Database) -> int:
+    """How many events wait in the outbox."""
+    with db.read() as session:
+        return int(
+            session.scalar(select(func.count()).select_from(OutboxEvent).where(OutboxEvent.status == "pending"))
+            or 0
+        )
 
 
 def record_push_reply(db: Database, reply: PushReply, *, now: datetime) -> tuple[int, int]:

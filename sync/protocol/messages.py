@@ -13,6 +13,8 @@ from sync.protocol.events import Event
 
 MAX_PUSH_EVENTS = 1_000
 MAX_PULL_LIMIT = 50_000
+PENDING_HEADER = "X-Outbox-Pending"
+"""A terminal's requests say how many events its outbox holds; HQ's device list shows it."""
 
 
 class PushRequest(BaseModel):

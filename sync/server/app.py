@@ -21,6 +21,7 @@ from sync.server.auth.throttle import PairingThrottle
 from sync.server.config import Settings, load_settings
 from sync.server.db.migrate import upgrade
 from sync.server.db.session import make_engine, make_session_factory
+from sync.server.hq.router import mount_hq
 from sync.server.problems import Problem, install_problem_handlers
 from sync.server.products.router import router as products_router
 from sync.server.stores.router import router as stores_router
@@ -30,10 +31,12 @@ API_VERSION = "1.0.0"
 
 
 class Health(BaseModel):
-    """Liveness and database reachability."""
+    """Liveness and database reachability; for monitors, open dead letters and the change-feed lag."""
 
     status: str
     database: str
+    dead_letters: int
+    feed_lag_seconds: float | None
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -61,6 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=5)
     for router in _routers():
         app.include_router(router)
+    mount_hq(app)
     _install_access_log(app)
     _install_health(app)
     # Outermost: requests beyond the limit wait on the event loop, holding no thread and no connection.
@@ -79,6 +83,7 @@ def _routers() -> list:  # type: ignore[type-arg]
     from sync.server.customers.router import admin_router as customers_admin_router
     from sync.server.customers.router import router as customers_router
     from sync.server.omni.router import router as omni_router
+    from sync.server.operations.router import router as operations_router
     from sync.server.points.router import router as points_router
     from sync.server.reports.router import router as reports_router
     from sync.server.stock.router import admin_router as stock_admin_router
@@ -99,6 +104,7 @@ def _routers() -> list:  # type: ignore[type-arg]
         omni_router,
         sync_router,
         reports_router,
+        operations_router,
     ]
 
 
@@ -106,9 +112,12 @@ def _install_health(app: FastAPI) -> None:
     @app.get("/healthz", response_model=Health, tags=["ops"])
     def healthz() -> Health:
         """Whether the server is up and its database answers."""
-        with app.state.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-        return Health(status="ok", database=app.state.engine.dialect.name)
+        from sync.server.operations.service import feed_lag, open_dead_letters
+
+        with app.state.session_factory() as session:
+            session.execute(text("SELECT 1"))
+            dead, (_latest, lag, _behind) = open_dead_letters(session), feed_lag(session)
+        return Health(status="ok", database=app.state.engine.dialect.name, dead_letters=dead, feed_lag_seconds=lag)
 
 
 def _install_access_log(app: FastAPI) -> None:

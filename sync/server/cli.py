@@ -1,5 +1,5 @@
-"""``posapp-server``: run the API, migrate, issue and revoke HQ tokens and channel keys, load demo data,
-import products."""
+"""``posapp-server``: run the API, migrate, issue and revoke HQ tokens and channel keys, create HQ
+console users, load demo data, import products."""
 
 from __future__ import annotations
 
@@ -174,6 +174,35 @@ def cmd_revoke_channel(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_create_user(args: argparse.Namespace) -> int:
+    """Create an HQ console user (the first admin, typically); the password is read without echo."""
+    import getpass
+
+    from sync.server.hq import audit, users
+    from sync.server.problems import ProblemError
+
+    password = os.environ.get("POSAPP_HQ_PASSWORD") if args.password_from_env else None
+    if password is None:
+        password = getpass.getpass("password: ")
+        if password != getpass.getpass("again: "):
+            print("the two passwords differ", file=sys.stderr)
+            return 1
+    with _session_factory(_settings(args))() as session:
+        try:
+            user = users.create_user(
+                session, username=args.username, password=password, role=args.role,
+                display_name=args.name or "", store_codes=args.store or [], language=args.language,
+            )  # fmt: skip
+        except ProblemError as exc:
+            print(exc.detail, file=sys.stderr)
+            return 1
+        audit.record(session, user_id=user.id, username=user.username, action="user.create",
+                     target=user.username, detail={"role": user.role, "via": "cli"})  # fmt: skip
+        session.commit()
+        print(json.dumps({"user": user.username, "role": user.role, "stores": sorted(args.store or [])}))
+    return 0
+
+
 def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
@@ -211,6 +240,15 @@ def build_parser() -> argparse.ArgumentParser:
     revoke_token.add_argument("id", type=int, help="the id printed by `admin-token`")
     revoke_channel = command("revoke-channel", cmd_revoke_channel, "revoke an online-shop channel's API key")
     revoke_channel.add_argument("id", type=int, help="the channel id (GET /v1/admin/channels)")
+    user = command("create-user", cmd_create_user, "create an HQ console user (e.g. the first admin)")
+    user.add_argument("username", help="2–32 lower-case letters, digits, '.', '_' or '-'")
+    user.add_argument("--role", choices=["admin", "manager", "auditor"], default="admin")
+    user.add_argument("--name", help="the name shown in the console")
+    user.add_argument("--store", action="append", help="a store a manager runs (repeat for several)")
+    user.add_argument("--language", choices=["ja", "en"], default="ja")
+    user.add_argument(
+        "--password-from-env", action="store_true", help="read the password from POSAPP_HQ_PASSWORD (scripts)"
+    )
     imports = command("import-products", cmd_import_products, "import a product CSV")
     imports.add_argument("file")
     return parser

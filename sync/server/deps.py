@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
-from sync.server.auth.service import Caller, authenticate
+from sync.protocol.messages import PENDING_HEADER, read_cursor
+from sync.server.auth.service import Caller, authenticate, note_device_contact
 from sync.server.config import Settings
 from sync.server.problems import Forbidden, ProblemError
 
@@ -40,15 +41,34 @@ class Unauthorized(ProblemError):
 
 
 def get_caller(
-    session: SessionDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+    request: Request,
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Caller:
-    """The authenticated caller, or 401."""
+    """The authenticated caller, or 401. A terminal's contact is noted for the HQ device list."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized()
     caller = authenticate(session, credentials.credentials)
     if caller is None:
         raise Unauthorized()
+    if caller.kind == "device" and note_device_contact(session, caller, **device_report(request)):
+        session.commit()
     return caller
+
+
+def device_report(request: Request) -> dict[str, Any]:
+    """What a terminal's request says about it: software (User-Agent), outbox size, feed position."""
+    pending = request.headers.get(PENDING_HEADER, "")
+    position = None
+    cursor = request.query_params.get("cursor") if request.url.path == "/v1/sync/pull" else None
+    if cursor:
+        parsed = read_cursor(cursor)
+        position = parsed[1] if parsed is not None else None
+    return {
+        "client_version": request.headers.get("user-agent") or None,
+        "pending_events": int(pending) if pending.isdigit() and len(pending) < 10 else None,
+        "feed_position": position,
+    }
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]

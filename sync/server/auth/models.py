@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import BigInteger, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sync.server.db.base import Base, UTCDateTime, utcnow
@@ -34,6 +34,11 @@ class Device(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What the terminal said at its last contact (see ``note_device_contact``): its software, how many
+    # events its outbox still held, and the change-feed position it had applied.
+    client_version: Mapped[str | None] = mapped_column(String(64))
+    pending_events: Mapped[int | None] = mapped_column(Integer)
+    feed_position: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class Channel(Base):

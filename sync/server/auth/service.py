@@ -182,3 +182,37 @@ def revoke_device(session: Session, *, device_id: str) -> tuple[Device, str]:
         device.revoked_at = utcnow()
         session.flush()
     return device, code
+
+
+CONTACT_EVERY = timedelta(seconds=30)
+
+
+def note_device_contact(
+    session: Session,
+    caller: Caller,
+    *,
+    client_version: str | None,
+    pending_events: int | None,
+    feed_position: int | None,
+) -> bool:
+    """Remember what a terminal said when it called: when, its software, its outbox, its feed position.
+
+    Written at most every ``CONTACT_EVERY`` per device unless something it reports changed, so a busy
+    terminal costs one small update now and then. Returns whether a write was queued (the caller commits).
+    """
+    device = session.get(Device, caller.credential_id)
+    if device is None:
+        return False
+    now = utcnow()
+    version = client_version[:64] if client_version else device.client_version
+    pending = pending_events if pending_events is not None else device.pending_events
+    position = feed_position if feed_position is not None else device.feed_position
+    unchanged = (version, pending, position) == (device.client_version, device.pending_events, device.feed_position)
+    if unchanged and device.last_seen_at is not None and now - device.last_seen_at < CONTACT_EVERY:
+        return False
+    device.last_seen_at = now
+    device.client_version = version
+    device.pending_events = pending
+    device.feed_position = position
+    session.flush()
+    return True

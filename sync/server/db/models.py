@@ -5,6 +5,7 @@ from sync.server.changes.models import ChangeLog, ServerEpoch
 from sync.server.channel.models import OnlineOrder
 from sync.server.customers.models import Customer, CustomerNote
 from sync.server.db.base import Base
+from sync.server.hq.models import HqAuditEntry, HqSession, HqUser, HqUserStore
 from sync.server.omni.models import (
     BrowsingEvent,
     Coupon,
@@ -13,8 +14,9 @@ from sync.server.omni.models import (
     Pickup,
     TrackingExclusion,
 )
+from sync.server.operations.models import Resolution
 from sync.server.points.models import PointsAccount, PointsEntry, PointsHold
-from sync.server.products.models import Product
+from sync.server.products.models import PriceChange, Product
 from sync.server.sales.models import StoreSale
 from sync.server.stock.models import StockLevel, StockMovement
 from sync.server.stores.models import Clerk, Store
@@ -34,14 +36,20 @@ __all__ = [
     "CustomerNote",
     "DeadLetter",
     "Device",
+    "HqAuditEntry",
+    "HqSession",
+    "HqUser",
+    "HqUserStore",
     "OnlineOrder",
     "PairingCode",
     "Pickup",
     "PointsAccount",
     "PointsEntry",
     "PointsHold",
+    "PriceChange",
     "Product",
     "ReceivedEvent",
+    "Resolution",
     "ServerEpoch",
     "StockLevel",
     "StockMovement",

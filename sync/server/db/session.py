@@ -10,6 +10,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from sync.server.changes.service import install_change_log_writer
+from sync.server.reports.calendar import SQLITE_FUNCTION, local_date_text
 
 
 def make_engine(url: str, *, pool_size: int = 10) -> Engine:
@@ -36,6 +37,8 @@ def _install_sqlite_pragmas(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        # Reports group by the calendar day in a store's time zone in SQL; SQLite needs it as a function.
+        dbapi_connection.create_function(SQLITE_FUNCTION, 2, local_date_text, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:

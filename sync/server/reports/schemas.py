@@ -56,3 +56,42 @@ class ChainReport(BaseModel):
     timezone: str
     rows: list[ChainDayRow]
     ledger: list[LedgerDayRow]
+
+
+class RateAmount(BaseModel):
+    """Taxable amount (tax included) and tax at one rate, as the receipts state them, net of returns."""
+
+    rate: int
+    taxable: int
+    tax: int
+
+
+class SummaryRow(BaseModel):
+    """One period of one store (or the whole chain) in one channel (``store`` or ``online``).
+
+    ``receipts`` counts sales less voids; ``sales`` is what was sold, ``returns`` and ``voids`` what
+    was given back (negative), ``net`` their sum. Points are net of returns and voids.
+    """
+
+    period: date
+    store: str | None
+    channel: str
+    receipts: int
+    sales: int
+    returns: int
+    voids: int
+    net: int
+    points_issued: int
+    points_used: int
+    rates: list[RateAmount]
+
+
+class SummaryReport(BaseModel):
+    """Sales and per-rate tax over ``first`` … ``last``, by ``group`` period, per store or for the chain."""
+
+    first: date
+    last: date
+    group: str
+    by: str
+    rows: list[SummaryRow]
+    totals: list[SummaryRow]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sync.server.db.base import Base, JsonDoc, UTCDateTime, utcnow
@@ -15,6 +15,7 @@ class StoreSale(Base):
     """A completed store sale (``kind='sale'``) or return (``'return'``); ``id`` is the terminal's UUIDv7."""
 
     __tablename__ = "store_sales"
+    __table_args__ = (Index("ix_store_sales_store_sold_at", "store_id", "sold_at"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)

@@ -23,6 +23,9 @@ class Store(Base):
     kind: Mapped[str] = mapped_column(String(10), default="store")
     registration_number: Mapped[str | None] = mapped_column(String(14))
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Tokyo")
+    address: Mapped[str] = mapped_column(String(200), default="")
+    receipt_header: Mapped[str] = mapped_column(String(500), default="")
+    receipt_footer: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -25,6 +25,9 @@ def create_store(body: StoreIn, session: SessionDep, admin: AdminDep) -> StoreOu
         name=store.name,
         registration_number=store.registration_number,
         timezone=store.timezone,
+        address=store.address,
+        receipt_header=store.receipt_header,
+        receipt_footer=store.receipt_footer,
         warnings=warnings,
     )
 

@@ -19,6 +19,16 @@ def _timezone(value: str) -> str:
     return value
 
 
+def _printable(value: str) -> str:
+    if any(ord(char) < 32 and char not in "\r\n" for char in value):
+        raise ValueError("control characters are not allowed")
+    return value.replace("\r\n", "\n")
+
+
+StoreText200 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(_printable)]
+StoreText500 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500), AfterValidator(_printable)]
+
+
 class StoreIn(BaseModel):
     """A new store (or new details for an existing code)."""
 
@@ -28,6 +38,9 @@ class StoreIn(BaseModel):
     timezone: Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(_timezone)] = (
         "Asia/Tokyo"
     )
+    address: StoreText200 | None = Field(default=None, description="printed on receipts; omitted: unchanged")
+    receipt_header: StoreText500 | None = Field(default=None, description="lines above a receipt; omitted: unchanged")
+    receipt_footer: StoreText500 | None = Field(default=None, description="lines below a receipt; omitted: unchanged")
 
 
 class StoreOut(BaseModel):
@@ -37,6 +50,9 @@ class StoreOut(BaseModel):
     name: str
     registration_number: str | None
     timezone: str
+    address: str = ""
+    receipt_header: str = ""
+    receipt_footer: str = ""
     warnings: list[str] = Field(default_factory=list)
 
 

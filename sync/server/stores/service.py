@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -33,6 +35,12 @@ def upsert_store(session: Session, *, data: StoreIn) -> tuple[Store, list[str]]:
     store.name = data.name
     store.registration_number = number
     store.timezone = data.timezone
+    for name in ("address", "receipt_header", "receipt_footer"):
+        value = getattr(data, name)
+        if value is not None:
+            setattr(store, name, value)
+        elif getattr(store, name) is None:
+            setattr(store, name, "")
     session.flush()
     publish_store(session, store)
     return store, warnings
@@ -50,6 +58,9 @@ def publish_store(session: Session, store: Store) -> None:
             "name": store.name,
             "registration_number": store.registration_number,
             "timezone": store.timezone,
+            "address": store.address,
+            "receipt_header": store.receipt_header,
+            "receipt_footer": store.receipt_footer,
         },
     )
 
@@ -88,6 +99,30 @@ def publish_clerk(session: Session, clerk: Clerk, *, store_code: str) -> None:
             "active": clerk.active,
         },
     )
+
+
+def list_stores(session: Session, *, store_ids: Collection[int] | None = None) -> list[Store]:
+    """The stores (not the online warehouse) by code; only ``store_ids`` when given."""
+    query = select(Store).where(Store.kind == "store").order_by(Store.code)
+    if store_ids is not None:
+        query = query.where(Store.id.in_(list(store_ids)))
+    return list(session.scalars(query))
+
+
+def list_clerks(session: Session, store: Store) -> list[Clerk]:
+    """A store's clerks by code (inactive ones included)."""
+    return list(session.scalars(select(Clerk).where(Clerk.store_id == store.id).order_by(Clerk.code)))
+
+
+def set_clerk_active(session: Session, store: Store, code: str, *, active: bool) -> Clerk:
+    """Let a clerk sign in again, or stop them (terminals learn it through the feed)."""
+    clerk = session.scalar(select(Clerk).where(Clerk.store_id == store.id, Clerk.code == code))
+    if clerk is None:
+        raise NotFound(f"no clerk {code} in {store.code}")
+    clerk.active = active
+    session.flush()
+    publish_clerk(session, clerk, store_code=store.code)
+    return clerk
 
 
 def get_store_by_id(session: Session, store_id: int) -> Store:

@@ -1,0 +1,217 @@
+"""Sales and per-rate tax per store or chain, channel and day / week / month, aggregated in SQL.
+
+Store receipts are grouped on the calendar day in their store's time zone; online orders on the day
+in the time zone of the location that fulfils them (the online warehouse keeps the chain's zone).
+Each query reads a UTC window one day wider than asked on each side (so the ``(store_id, sold_at)``
+index narrows it), then keeps the rows whose local day is in range, and groups them in the database.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, Literal
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from sync.server.channel.models import OnlineOrder
+from sync.server.reports.calendar import Grouping, local_date, period_of
+from sync.server.reports.schemas import RateAmount, SummaryReport, SummaryRow
+from sync.server.reports.service import check_range
+from sync.server.sales.models import StoreSale
+from sync.server.stores.models import Store
+
+By = Literal["store", "chain"]
+RATES = (10, 8)
+_COUNTED = ("sale", "void")
+
+
+def _window(first: date, last: date) -> tuple[datetime, datetime]:
+    return (
+        datetime.combine(first - timedelta(days=1), time(0), UTC),
+        datetime.combine(last + timedelta(days=2), time(0), UTC),
+    )
+
+
+def _store_rows(
+    session: Session, first: date, last: date, grouping: Grouping, store_ids: Collection[int] | None
+) -> list[Any]:
+    day = local_date(StoreSale.sold_at, Store.timezone)
+    period = period_of(day, grouping).label("period")
+    start, end = _window(first, last)
+    query = (
+        select(
+            period,
+            StoreSale.store_id,
+            func.sum(case((StoreSale.kind == "sale", 1), (StoreSale.kind == "void", -1), else_=0)),
+            func.sum(case((StoreSale.kind == "sale", StoreSale.total), else_=0)),
+            func.sum(case((StoreSale.kind == "return", StoreSale.total), else_=0)),
+            func.sum(case((StoreSale.kind == "void", StoreSale.total), else_=0)),
+            func.sum(StoreSale.points_earned),
+            func.sum(StoreSale.points_used),
+        )
+        .join(Store, Store.id == StoreSale.store_id)
+        .where(StoreSale.sold_at >= start, StoreSale.sold_at < end, day >= first, day <= last)
+        .group_by(period, StoreSale.store_id)
+    )
+    if store_ids is not None:
+        query = query.where(StoreSale.store_id.in_(list(store_ids)))
+    return list(session.execute(query))
+
+
+def _rate_rows(
+    session: Session, first: date, last: date, grouping: Grouping, store_ids: Collection[int] | None
+) -> list[Any]:
+    try:
+        from sync.server.sales.models import StoreSaleRate  # type: ignore[attr-defined]
+    except ImportError:  # TEMPORARY until store_sale_rates lands
+        return []
+
+    day = local_date(StoreSale.sold_at, Store.timezone)
+    period = period_of(day, grouping).label("period")
+    start, end = _window(first, last)
+    query = (
+        select(period, StoreSale.store_id, StoreSaleRate.rate, func.sum(StoreSaleRate.taxable), func.sum(StoreSaleRate.tax))
+        .select_from(StoreSaleRate)
+        .join(StoreSale, StoreSale.id == StoreSaleRate.sale_id)
+        .join(Store, Store.id == StoreSale.store_id)
+        .where(StoreSale.sold_at >= start, StoreSale.sold_at < end, day >= first, day <= last)
+        .group_by(period, StoreSale.store_id, StoreSaleRate.rate)
+    )
+    if store_ids is not None:
+        query = query.where(StoreSale.store_id.in_(list(store_ids)))
+    return list(session.execute(query))
+
+
+def _online_rows(
+    session: Session, first: date, last: date, grouping: Grouping, store_ids: Collection[int] | None
+) -> list[Any]:
+    day = local_date(OnlineOrder.ordered_at, Store.timezone)
+    period = period_of(day, grouping).label("period")
+    start, end = _window(first, last)
+    query = (
+        select(
+            period,
+            OnlineOrder.location_id,
+            func.count(),
+            func.sum(OnlineOrder.total),
+            func.sum(OnlineOrder.points_earned),
+            func.sum(OnlineOrder.points_used),
+        )
+        .join(Store, Store.id == OnlineOrder.location_id)
+        .where(
+            OnlineOrder.ordered_at >= start,
+            OnlineOrder.ordered_at < end,
+            OnlineOrder.status != "cancelled",
+            day >= first,
+            day <= last,
+        )
+        .group_by(period, OnlineOrder.location_id)
+    )
+    if store_ids is not None:
+        query = query.where(OnlineOrder.location_id.in_(list(store_ids)))
+    return list(session.execute(query))
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def summary(
+    session: Session,
+    *,
+    first: date,
+    last: date,
+    grouping: Grouping = "day",
+    by: By = "store",
+    store_ids: Collection[int] | None = None,
+) -> SummaryReport:
+    """The report: one row per period, store (or the chain) and channel, plus totals per channel."""
+    check_range(first, last)
+    codes = dict(session.execute(select(Store.id, Store.code)).tuples().all())
+    cells: dict[tuple[date, str | None, str], list[int]] = defaultdict(lambda: [0] * 7)
+    rates: dict[tuple[date, str | None, str], dict[int, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+
+    def key(period: Any, store_id: int, channel: str) -> tuple[date, str | None, str]:
+        return (_as_date(period), codes.get(store_id) if by == "store" else None, channel)
+
+    for period, store_id, receipts, sales, returns, voids, issued, used in _store_rows(
+        session, first, last, grouping, store_ids
+    ):
+        cell = cells[key(period, store_id, "store")]
+        for index, value in enumerate((receipts, sales, returns, voids, 0, issued, used)):
+            cell[index] += int(value or 0)
+    for period, store_id, rate, taxable, tax in _rate_rows(session, first, last, grouping, store_ids):
+        amounts = rates[key(period, store_id, "store")][int(rate)]
+        amounts[0] += int(taxable or 0)
+        amounts[1] += int(tax or 0)
+    for period, store_id, count, total, issued, used in _online_rows(session, first, last, grouping, store_ids):
+        cell = cells[key(period, store_id, "online")]
+        for index, value in ((0, count), (1, total), (5, issued), (6, used)):
+            cell[index] += int(value or 0)
+    rows = [_row(k, cells[k], rates.get(k, {})) for k in sorted(cells, key=lambda k: (k[0], k[1] or "", k[2]))]
+    return SummaryReport(first=first, last=last, group=grouping, by=by, rows=rows, totals=_totals(rows, first))
+
+
+def _row(key: tuple[date, str | None, str], cell: list[int], rates: dict[int, list[int]]) -> SummaryRow:
+    period, store, channel = key
+    receipts, sales, returns, voids, _unused, issued, used = cell
+    return SummaryRow(
+        period=period, store=store, channel=channel, receipts=receipts, sales=sales, returns=returns,
+        voids=voids, net=sales + returns + voids, points_issued=issued, points_used=used,
+        rates=[RateAmount(rate=rate, taxable=rates[rate][0], tax=rates[rate][1]) for rate in sorted(rates, reverse=True)]
+        if rates else [],
+    )  # fmt: skip
+
+
+def _totals(rows: Iterable[SummaryRow], first: date) -> list[SummaryRow]:
+    by_channel: dict[str, list[SummaryRow]] = defaultdict(list)
+    for row in rows:
+        by_channel[row.channel].append(row)
+    totals = []
+    for channel in sorted(by_channel):
+        group = by_channel[channel]
+        rates: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+        for row in group:
+            for amount in row.rates:
+                rates[amount.rate][0] += amount.taxable
+                rates[amount.rate][1] += amount.tax
+        totals.append(
+            SummaryRow(
+                period=first, store=None, channel=channel,
+                **{name: sum(getattr(row, name) for row in group)
+                   for name in ("receipts", "sales", "returns", "voids", "net", "points_issued", "points_used")},
+                rates=[RateAmount(rate=rate, taxable=v[0], tax=v[1]) for rate, v in sorted(rates.items(), reverse=True)],
+            )  # fmt: skip
+        )
+    return totals
+
+
+CSV_COLUMNS = (
+    "period", "store", "channel", "receipts", "sales", "returns", "voids", "net", "points_issued", "points_used",
+    "taxable_10", "tax_10", "taxable_8", "tax_8",
+)  # fmt: skip
+
+
+def rate_amount(row: SummaryRow, rate: int) -> RateAmount:
+    """The row's amounts at ``rate`` (zero when it had none)."""
+    return next((amount for amount in row.rates if amount.rate == rate), RateAmount(rate=rate, taxable=0, tax=0))
+
+
+def to_csv(report: SummaryReport) -> str:
+    """The rows as CSV for Excel: a BOM, CRLF line ends, a header, one line per row, per-rate columns."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in report.rows:
+        ten, eight = rate_amount(row, 10), rate_amount(row, 8)
+        writer.writerow([
+            row.period.isoformat(), row.store or "", row.channel, row.receipts, row.sales, row.returns, row.voids,
+            row.net, row.points_issued, row.points_used, ten.taxable, ten.tax, eight.taxable, eight.tax,
+        ])  # fmt: skip
+    return buffer.getvalue()
