@@ -24,6 +24,7 @@ from sync.server.db.session import make_engine, make_session_factory
 from sync.server.hq.router import mount_hq
 from sync.server.problems import Problem, install_problem_handlers
 from sync.server.products.router import router as products_router
+from sync.server.products.schedule import install_price_schedule
 from sync.server.stores.router import router as stores_router
 
 log = logging.getLogger("sync.server.access")
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in _routers():
         app.include_router(router)
     mount_hq(app)
+    install_price_schedule(app)
     _install_access_log(app)
     _install_health(app)
     # Outermost: requests beyond the limit wait on the event loop, holding no thread and no connection.

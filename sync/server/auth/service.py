@@ -15,7 +15,8 @@ from sync.server.problems import Conflict, Invalid, NotFound
 from sync.server.security import hash_token, new_pairing_code, new_token
 from sync.server.stores.models import Store
 
-CallerKind = Literal["admin", "device", "channel"]
+CallerKind = Literal["admin", "device", "channel", "hq_user"]
+"""``hq_user``: a person signed in to the HQ console (their user name is the credential id in logs)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -82,3 +82,18 @@ def accesses_of(
     if limit is not None:
         query = query.limit(limit)
     return list(session.scalars(query))
+
+
+def recent_accesses(session: Session, *, limit: int = 200, member_no: str | None = None) -> list[tuple[CustomerAccess, str]]:
+    """The newest looks at any customer (or at one member number), with the member number, newest first."""
+    from sync.server.customers.models import Customer
+
+    query = (
+        select(CustomerAccess, Customer.member_no)
+        .join(Customer, Customer.id == CustomerAccess.customer_id)
+        .order_by(CustomerAccess.id.desc())
+        .limit(limit)
+    )
+    if member_no:
+        query = query.where(Customer.member_no == member_no)
+    return [(access, number) for access, number in session.execute(query).tuples()]

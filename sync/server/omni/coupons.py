@@ -236,3 +236,39 @@ def release(session: Session, *, code: str, redemption_id: str) -> RedemptionOut
         redemption.released_at = utcnow()
         session.flush()
     return redemption_out(redemption, view.coupon.code)
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedCoupon:
+    """A code issued to a member, its campaign, and whether (and where) it was used."""
+
+    code: str
+    campaign: CouponCampaign
+    redeemed_at: datetime | None
+    redeemed_for: str | None
+
+
+def issued_to(session: Session, customer_ids: list[int]) -> list[IssuedCoupon]:
+    """The codes issued to these customers (a member and the records merged into it), newest campaign first."""
+    rows = session.execute(
+        select(Coupon, CouponCampaign)
+        .join(CouponCampaign, CouponCampaign.id == Coupon.campaign_id)
+        .where(Coupon.customer_id.in_(customer_ids))
+        .order_by(CouponCampaign.valid_to.desc(), Coupon.id.desc())
+    ).all()
+    used = {
+        redemption.coupon_id: redemption
+        for redemption in session.scalars(
+            select(CouponRedemption)
+            .where(CouponRedemption.coupon_id.in_([coupon.id for coupon, _c in rows]), CouponRedemption.status == "redeemed")
+            .order_by(CouponRedemption.id)
+        )
+    }
+    return [
+        IssuedCoupon(
+            code=coupon.code, campaign=campaign,
+            redeemed_at=used[coupon.id].created_at if coupon.id in used else None,
+            redeemed_for=used[coupon.id].order_or_sale_id if coupon.id in used else None,
+        )  # fmt: skip
+        for coupon, campaign in rows
+    ]

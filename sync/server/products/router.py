@@ -10,9 +10,10 @@ from starlette.concurrency import run_in_threadpool
 
 from sync.server.deps import AdminDep, SessionDep
 from sync.server.problems import PROBLEM_MEDIA_TYPE, PROBLEM_RESPONSES, ProblemError
-from sync.server.products import service
+from sync.server.products import schedule, service
 from sync.server.products.csv_import import parse_products_csv
-from sync.server.products.schemas import ProductList, ProductOut, UpsertResult
+from sync.server.products.models import PriceChange, Product
+from sync.server.products.schemas import PriceChangeIn, PriceChangeOut, ProductList, ProductOut, UpsertResult
 
 router = APIRouter(prefix="/v1/admin/products", tags=["admin"], responses=PROBLEM_RESPONSES)
 
@@ -86,6 +87,42 @@ async def _read_csv_upload(request: Request) -> bytes:
     if len(data) > MAX_CSV_BYTES:
         raise ProblemError(413, "the file is larger than 20 MB", slug="too-large")
     return data
+
+
+def price_change_out(change: PriceChange, sku: str) -> PriceChangeOut:
+    """A scheduled price change as the API shows it."""
+    return PriceChangeOut(
+        id=change.id, sku=sku, price=change.price, effective_on=change.effective_on, created_by=change.created_by,
+        applied_at=change.applied_at, cancelled_at=change.cancelled_at,
+    )  # fmt: skip
+
+
+@router.get("/price-changes", response_model=list[PriceChangeOut])
+def pending_price_changes(session: SessionDep, admin: AdminDep) -> list[PriceChangeOut]:
+    """Scheduled price changes still to come, soonest first."""
+    return [price_change_out(change, product.sku) for change, product in schedule.pending(session)]
+
+
+@router.post("/price-changes/{change_id}/cancel", response_model=PriceChangeOut)
+def cancel_price_change(
+    change_id: Annotated[int, Path(ge=1, le=2**31 - 1)], session: SessionDep, admin: AdminDep
+) -> PriceChangeOut:
+    """Cancel a scheduled price change that has not been applied (422 once it has)."""
+    change = schedule.cancel(session, change_id)
+    session.commit()
+    return price_change_out(change, session.get_one(Product, change.product_id).sku)
+
+
+@router.post("/{sku}/price-changes", response_model=PriceChangeOut, status_code=201)
+def schedule_price_change(
+    sku: Annotated[str, Path(min_length=1, max_length=64)], body: PriceChangeIn, session: SessionDep, admin: AdminDep
+) -> PriceChangeOut:
+    """Set a new price from a future day; terminals get it when that day starts (Asia/Tokyo)."""
+    change = schedule.schedule(
+        session, sku=sku, price=body.price, effective_on=body.effective_on, by=f"token:{admin.credential_id}"
+    )
+    session.commit()
+    return price_change_out(change, sku)
 
 
 @router.get("/{sku}", response_model=ProductOut)

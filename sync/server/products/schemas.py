@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints
@@ -60,3 +60,22 @@ class RowError(BaseModel):
 
 UpsertResult.model_rebuild()
 ProductList = Annotated[list[ProductIn], Field(min_length=1, max_length=10_000)]
+
+
+class PriceChangeIn(BaseModel):
+    """A new tax-inclusive price from a future day (in the chain's time zone)."""
+
+    price: Yen
+    effective_on: date
+
+
+class PriceChangeOut(BaseModel):
+    """A scheduled price change."""
+
+    id: int
+    sku: str
+    price: int
+    effective_on: date
+    created_by: str
+    applied_at: datetime | None
+    cancelled_at: datetime | None

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from sync.server.changes.service import record_change
@@ -81,3 +83,64 @@ def publish_product(session: Session, product: Product) -> None:
     record_change(
         session, entity="product", key=product.sku, store_code=None, payload=product_payload(product)
     )
+
+
+SEARCH_LIMIT = 100
+_HIRAGANA = {code: code + 0x60 for code in range(0x3041, 0x3097)}
+
+
+def search_products(session: Session, *, q: str, limit: int = SEARCH_LIMIT) -> list[Product]:
+    """Products whose SKU or JAN starts with ``q``, or whose name or kana contains it (hiragana finds
+    katakana, half-width finds full-width), by SKU."""
+    text = unicodedata.normalize("NFKC", q).strip()
+    if not text:
+        return list(session.scalars(select(Product).order_by(Product.sku).limit(limit)))
+    literal = text.replace("\\", "").replace("%", "").replace("_", "")
+    kana = literal.translate(_HIRAGANA)
+    conditions = [
+        Product.sku.startswith(literal),
+        Product.name.ilike(f"%{literal}%"),
+        Product.name_kana.ilike(f"%{kana}%"),
+    ]
+    if literal.isdigit():
+        conditions.append(Product.jan.startswith(literal))
+    return list(session.scalars(select(Product).where(or_(*conditions)).order_by(Product.sku).limit(limit)))
+
+
+@dataclass(frozen=True, slots=True)
+class ProductChange:
+    """What an import would do to one product: ``new``, ``changed`` (with the fields) or ``same``."""
+
+    item: ProductIn
+    status: str
+    fields: dict[str, tuple[object, object]]
+
+
+def preview_upsert(session: Session, items: Sequence[ProductIn]) -> list[ProductChange]:
+    """What ``upsert_products`` would change, without changing anything."""
+    stored = products_by_sku(session, [item.sku for item in items])
+    changes = []
+    for item in items:
+        product = stored.get(item.sku)
+        if product is None:
+            changes.append(ProductChange(item, "new", {}))
+            continue
+        before = product_payload(product)
+        after = product_payload_of(item)
+        differ = {name: (before[name], after[name]) for name in after if before[name] != after[name]}
+        changes.append(ProductChange(item, "changed" if differ else "same", differ))
+    return changes
+
+
+def product_payload_of(item: ProductIn) -> dict[str, object]:
+    """The stored form of an incoming product (empty JAN and category become none)."""
+    return {
+        "sku": item.sku,
+        "jan": item.jan or None,
+        "name": item.name,
+        "name_kana": item.name_kana,
+        "price": item.price,
+        "tax_class": item.tax_class,
+        "category": item.category or None,
+        "active": item.active,
+    }

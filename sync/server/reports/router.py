@@ -10,8 +10,9 @@ from fastapi import APIRouter, Query, Response
 
 from sync.server.deps import AdminDep, SessionDep
 from sync.server.problems import PROBLEM_RESPONSES, Invalid
-from sync.server.reports import service
-from sync.server.reports.schemas import ChainDayRow, ChainReport, StoreDayRow, StoreSalesReport
+from sync.server.reports import service, summary
+from sync.server.reports.schemas import ChainDayRow, ChainReport, StoreDayRow, StoreSalesReport, SummaryReport
+from sync.server.stores import service as stores_service
 
 router = APIRouter(prefix="/v1/admin/reports", tags=["admin"], responses=PROBLEM_RESPONSES)
 
@@ -65,4 +66,24 @@ def chain_totals(
     report = service.chain_sales(session, first=first, last=last, timezone=timezone)
     if format == "csv":
         return _csv(service.to_csv(ChainDayRow, report.rows), f"chain-{first}-{last}")
+    return report
+
+
+@router.get("/summary", response_model=SummaryReport, responses=CSV_RESPONSE)
+def sales_and_tax(
+    first: First,
+    last: Last,
+    session: SessionDep,
+    admin: AdminDep,
+    group: Annotated[Literal["day", "week", "month"], Query(description="period of each row")] = "day",
+    by: Annotated[Literal["store", "chain"], Query(description="a row per store, or the chain")] = "store",
+    store: Annotated[str | None, Query(min_length=1, max_length=16)] = None,
+    format: Format = "json",
+) -> SummaryReport | Response:
+    """Sales, returns, voids, points and per-rate taxable amount and tax (10 %, 8 %) per period, store
+    (or the chain) and channel, aggregated in the database; the HQ console's report is this one."""
+    only = [stores_service.get_store(session, store).id] if store else None
+    report = summary.summary(session, first=first, last=last, grouping=group, by=by, store_ids=only)
+    if format == "csv":
+        return _csv(summary.to_csv(report), f"sales-tax-{first}-{last}")
     return report
