@@ -96,4 +96,4 @@ def recent_accesses(session: Session, *, limit: int = 200, member_no: str | None
     )
     if member_no:
         query = query.where(Customer.member_no == member_no)
-    return [(access, number) for access, number in session.execute(query).tuples()]
+    return [(access, number) for access, number in session.execute(query)]

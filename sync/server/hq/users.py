@@ -97,7 +97,7 @@ def set_stores(session: Session, user: HqUser, store_codes: Iterable[str]) -> li
         codes = []
     elif not codes:
         raise Invalid("a store manager needs at least one store", slug="no-stores")
-    found = dict(session.execute(select(Store.code, Store.id).where(Store.code.in_(codes))).tuples().all())
+    found = dict(session.execute(select(Store.code, Store.id).where(Store.code.in_(codes))).all())
     unknown = [code for code in codes if code not in found]
     if unknown:
         raise Invalid(f"unknown stores: {', '.join(unknown)}", slug="unknown-store")

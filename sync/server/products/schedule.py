@@ -72,7 +72,7 @@ def pending(session: Session, *, sku: str | None = None) -> list[tuple[PriceChan
     )
     if sku is not None:
         query = query.where(Product.sku == sku)
-    return [(change, product) for change, product in session.execute(query).tuples()]
+    return [(change, product) for change, product in session.execute(query)]
 
 
 def apply_due(session: Session, *, today: date | None = None) -> int:

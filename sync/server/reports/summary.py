@@ -132,7 +132,7 @@ def summary(
 ) -> SummaryReport:
     """The report: one row per period, store (or the chain) and channel, plus totals per channel."""
     check_range(first, last)
-    codes = dict(session.execute(select(Store.id, Store.code)).tuples().all())
+    codes = dict(session.execute(select(Store.id, Store.code)).all())
     cells: dict[tuple[date, str | None, str], list[int]] = defaultdict(lambda: [0] * 7)
     rates: dict[tuple[date, str | None, str], dict[int, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
 
