@@ -17,7 +17,7 @@ from sync.server.omni.models import (
 from sync.server.operations.models import Resolution
 from sync.server.points.models import PointsAccount, PointsEntry, PointsHold
 from sync.server.products.models import PriceChange, Product
-from sync.server.sales.models import StoreSale
+from sync.server.sales.models import StoreSale, StoreSaleRate
 from sync.server.stock.models import StockLevel, StockMovement
 from sync.server.stores.models import Clerk, Store
 from sync.server.syncfeed.models import DeadLetter, ReceivedEvent
@@ -55,5 +55,6 @@ __all__ = [
     "StockMovement",
     "Store",
     "StoreSale",
+    "StoreSaleRate",
     "TrackingExclusion",
 ]

@@ -23,7 +23,7 @@ from sync.server.demo.catalogue import BASE_ITEMS, BRANDS, FAMILY_NAMES, GIVEN_N
 from sync.server.points.models import PointsAccount, PointsEntry
 from sync.server.problems import Conflict
 from sync.server.products.models import Product
-from sync.server.sales.models import StoreSale
+from sync.server.sales.models import StoreSale, StoreSaleRate
 from sync.server.security import hash_token, new_token
 from sync.server.stock.models import StockLevel, StockMovement
 from sync.server.stores import service as stores_service
@@ -143,7 +143,9 @@ def _insert_stock(
     session.execute(insert(StockMovement), movements)
 
 
-def _basket(rng: random.Random, catalogue: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int, int]:
+def _basket(
+    rng: random.Random, catalogue: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], int, int, list[dict[str, int]]]:
     cart = Cart()
     items = []
     for product in rng.sample(catalogue, rng.randrange(1, 6)):
@@ -156,7 +158,8 @@ def _basket(rng: random.Random, catalogue: list[dict[str, Any]]) -> tuple[list[d
             {"sku": product["sku"], "name": product["name"], "qty": qty, "amount": qty * product["price"]}
         )
     totals = cart.totals()
-    return items, totals.amount_due, points_earned(totals, PointsPolicy())
+    rates = [{"rate": r.rate, "taxable": r.taxable, "tax": r.tax} for r in totals.by_rate]
+    return items, totals.amount_due, points_earned(totals, PointsPolicy()), rates
 
 
 def _insert_members(
@@ -171,6 +174,7 @@ def _insert_members(
     now = datetime.now(UTC)
     customers: list[dict[str, Any]] = []
     sales: list[dict[str, Any]] = []
+    sale_rates: list[dict[str, Any]] = []
     orders: list[dict[str, Any]] = []
     entries: list[dict[str, Any]] = []
     accounts: list[dict[str, Any]] = []
@@ -194,7 +198,7 @@ def _insert_members(
         balance = 0
         events: list[tuple[datetime, str, str, int, str | None]] = []
         for number in range(rng.randrange(0, 6)):
-            items, total, earned = _basket(rng, catalogue)
+            items, total, earned, rates = _basket(rng, catalogue)
             sold_at = EPOCH + timedelta(minutes=rng.randrange(0, 500_000))
             store_id = rng.choice(store_ids)
             sale_id = _demo_uuid(f"sale:{customer_id}:{number}")
@@ -213,6 +217,7 @@ def _insert_members(
                     "created_at": now,
                 }
             )
+            sale_rates.extend({"sale_id": sale_id, **rate} for rate in rates)
             events.append(
                 (
                     sold_at,
@@ -223,7 +228,7 @@ def _insert_members(
                 )
             )
         for number in range(rng.randrange(0, 3)):
-            items, total, earned = _basket(rng, catalogue)
+            items, total, earned, _rates = _basket(rng, catalogue)
             ordered_at = EPOCH + timedelta(minutes=rng.randrange(0, 500_000))
             order_id = f"DEMO-{customer_id}-{number}"
             orders.append(
@@ -266,7 +271,8 @@ def _insert_members(
         accounts.append({"customer_id": customer_id, "balance": balance, "updated_at": now})
     session.execute(insert(Customer), customers)
     session.execute(insert(PointsAccount), accounts)
-    for table, rows in ((StoreSale, sales), (OnlineOrder, orders), (PointsEntry, entries)):
+    tables = ((StoreSale, sales), (StoreSaleRate, sale_rates), (OnlineOrder, orders), (PointsEntry, entries))
+    for table, rows in tables:
         if rows:
             session.execute(insert(table), rows)
     for customer, account in zip(customers, accounts, strict=True):

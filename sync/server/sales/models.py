@@ -1,11 +1,11 @@
-"""Store sales and returns, one row each with their lines as JSON."""
+"""Store sales, returns and voids, one row each with their lines as JSON, and their per-rate figures."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sync.server.db.base import Base, JsonDoc, UTCDateTime, utcnow
@@ -28,3 +28,18 @@ class StoreSale(Base):
     points_used: Mapped[int] = mapped_column(Integer, default=0)
     points_earned: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class StoreSaleRate(Base):
+    """The server's figures of one rate of a sale, return or void: what was sold at ``rate`` % and its tax.
+
+    Recomputed by the server from the lines under the store's rounding (never the terminal's claim);
+    a return's and a void's rows are negative, so a period's rows add up to its net taxable sales.
+    """
+
+    __tablename__ = "store_sale_rates"
+
+    sale_id: Mapped[str] = mapped_column(ForeignKey("store_sales.id"), primary_key=True)
+    rate: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    taxable: Mapped[int] = mapped_column(BigInteger)
+    tax: Mapped[int] = mapped_column(BigInteger)

@@ -18,6 +18,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from posapp.domain.cart import CartTotals
+from posapp.domain.errors import DomainError
+from posapp.domain.tax import TaxPolicy
 from sync.protocol.events import Event, SaleCompleted
 from sync.protocol.messages import EventResult, EventStatus
 from sync.server.auth.service import Caller
@@ -27,8 +30,9 @@ from sync.server.db.base import utcnow
 from sync.server.points import service as points_service
 from sync.server.points.models import PointsAccount, PointsEntry
 from sync.server.products.models import Product
-from sync.server.sales.models import StoreSale
+from sync.server.sales.models import StoreSale, StoreSaleRate
 from sync.server.stock.models import StockLevel, StockMovement
+from sync.server.syncfeed import figures, rows
 from sync.server.syncfeed.models import ReceivedEvent
 
 FastSale = tuple[int, Event, SaleCompleted]
@@ -48,6 +52,10 @@ def fast_candidates(caller: Caller, terminal_code: str, indexed: list[tuple[int,
             continue  # the careful path gives the exact refusal
         if sale.points_used or sum(p.amount for p in sale.payments) - sale.change != sale.total:
             continue
+        try:
+            figures.sale_totals(sale, TaxPolicy())
+        except (DomainError, ValueError):
+            continue  # impossible lines: the careful path refuses them with the reason
         chosen.append((index, event, sale))
     return chosen
 
@@ -87,6 +95,11 @@ def apply_fast(session: Session, caller: Caller, sales: list[FastSale]) -> dict[
     flags: dict[int, list[str]] = defaultdict(list)
     with session.begin_nested():
         _bulk_insert(session, StoreSale, [_sale_row(caller, sale, customers) for _, _, sale in batch])
+        _bulk_insert(
+            session,
+            StoreSaleRate,
+            [row for _, _, sale in batch for row in rows.rate_rows(sale.sale_id, _totals(sale).by_rate)],
+        )
         _move_stock(session, caller, batch, products, flags, now)
         _earn_points(session, caller, batch, customers, now)
         _bulk_insert(
@@ -98,6 +111,10 @@ def apply_fast(session: Session, caller: Caller, sales: list[FastSale]) -> dict[
         index: EventResult(id=event.id, status=EventStatus.APPLIED, flags=flags[index])
         for index, event, _ in batch
     }
+
+
+def _totals(sale: SaleCompleted) -> CartTotals:
+    return figures.sale_totals(sale, TaxPolicy())
 
 
 def _bulk_insert(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:

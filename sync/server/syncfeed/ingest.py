@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from posapp.domain.errors import DomainError
+from posapp.domain.tax import TaxPolicy
 from sync.protocol.events import (
     CashMoved,
     DayClosed,
@@ -34,9 +35,9 @@ from sync.server.customers.models import Customer
 from sync.server.db.base import utcnow
 from sync.server.points import service as points_service
 from sync.server.problems import ProblemError
-from sync.server.sales.models import StoreSale
+from sync.server.sales.models import StoreSale, StoreSaleRate
 from sync.server.stock import service as stock_service
-from sync.server.syncfeed import bulk
+from sync.server.syncfeed import bulk, figures, rows
 from sync.server.syncfeed.models import DeadLetter, ReceivedEvent
 
 
@@ -202,6 +203,10 @@ def _apply_sale(session: Session, caller: Caller, sale: SaleCompleted, flags: li
     customer_id = _customer_id(session, sale.member_no)
     if sale.member_no and customer_id is None:
         raise EventRefused(f"unknown member {sale.member_no}")
+    try:
+        totals = figures.sale_totals(sale, TaxPolicy())
+    except (DomainError, ValueError) as error:
+        raise EventRefused(f"the lines of this sale are impossible: {error}") from error
     session.add(
         StoreSale(
             id=sale.sale_id,
@@ -216,6 +221,7 @@ def _apply_sale(session: Session, caller: Caller, sale: SaleCompleted, flags: li
             points_earned=sale.points_earned,
         )
     )
+    _add_rates(session, rows.rate_rows(sale.sale_id, totals.by_rate))
     _move_stock(session, caller, [(line.sku, -line.quantity) for line in sale.lines], sale.sale_id, flags)
     if customer_id is None:
         return
@@ -255,6 +261,8 @@ def _apply_void(session: Session, caller: Caller, void: SaleVoided) -> None:
             points_used=-void.points_used, points_earned=-void.points_earned,
         )
     )  # fmt: skip
+    original_rates = list(session.scalars(select(StoreSaleRate).where(StoreSaleRate.sale_id == original.id)))
+    _add_rates(session, rows.rate_rows(void.void_id, original_rates, sign=-1))
     _move_stock(session, caller, [(i["sku"], i["quantity"]) for i in original.items], void.void_id, [])
     points_service.reverse(
         session, entry_key=f"sale:{original.id}:redeem", idempotency_key=f"void:{void.void_id}:redeem",
@@ -279,6 +287,7 @@ def _apply_return(session: Session, caller: Caller, ret: ReturnCompleted) -> Non
             points_used=-ret.points_restored, points_earned=-ret.points_taken_back,
         )
     )  # fmt: skip
+    _add_rates(session, rows.rate_rows(ret.return_id, figures.return_rates(ret, TaxPolicy()), sign=-1))
     _move_stock(session, caller, [(line.sku, line.quantity) for line in ret.lines], ret.return_id, [])
     if original.customer_id is not None:
         delta = ret.points_restored - ret.points_taken_back
@@ -287,6 +296,10 @@ def _apply_return(session: Session, caller: Caller, ret: ReturnCompleted) -> Non
                 session, customer_id=original.customer_id, points=delta,
                 idempotency_key=f"return:{ret.return_id}", reason=f"return {ret.receipt_no}", kind="return",
             )  # fmt: skip
+
+
+def _add_rates(session: Session, rate_rows: list[dict[str, Any]]) -> None:
+    session.add_all(StoreSaleRate(**row) for row in rate_rows)
 
 
 def _items(lines: Any) -> list[dict[str, Any]]:
