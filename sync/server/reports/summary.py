@@ -22,7 +22,7 @@ from sync.server.channel.models import OnlineOrder
 from sync.server.reports.calendar import Grouping, local_date, period_of
 from sync.server.reports.schemas import RateAmount, SummaryReport, SummaryRow
 from sync.server.reports.service import check_range
-from sync.server.sales.models import StoreSale
+from sync.server.sales.models import StoreSale, StoreSaleRate
 from sync.server.stores.models import Store
 
 By = Literal["store", "chain"]
@@ -66,11 +66,6 @@ def _store_rows(
 def _rate_rows(
     session: Session, first: date, last: date, grouping: Grouping, store_ids: Collection[int] | None
 ) -> list[Any]:
-    try:
-        from sync.server.sales.models import StoreSaleRate  # type: ignore[attr-defined]
-    except ImportError:  # TEMPORARY until store_sale_rates lands
-        return []
-
     day = local_date(StoreSale.sold_at, Store.timezone)
     period = period_of(day, grouping).label("period")
     start, end = _window(first, last)

@@ -2,7 +2,7 @@
 scheduled price changes; resolutions of dead letters and flagged events.
 
 Revision ID: 0006_hq_console
-Revises: 0005
+Revises: store_sale_rates
 Create Date: 2026-12-10 10:00:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import sync.server.db.base
 
 revision: str = "0006_hq_console"
-down_revision: str | None = "0005"
+down_revision: str | None = "store_sale_rates"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
