@@ -7,8 +7,8 @@ Push bodies are gzipped (hundreds of sales per request); replies come back gzipp
 from __future__ import annotations
 
 import gzip
-from importlib.metadata import PackageNotFoundError, version
 from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 import requests

@@ -38,7 +38,9 @@ def pending_count(db: Database) -> int:
     """How many events wait in the outbox."""
     with db.read() as session:
         return int(
-            session.scalar(select(func.count()).select_from(OutboxEvent).where(OutboxEvent.status == "pending"))
+            session.scalar(
+                select(func.count()).select_from(OutboxEvent).where(OutboxEvent.status == "pending")
+            )
             or 0
         )
 

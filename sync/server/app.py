@@ -119,7 +119,9 @@ def _install_health(app: FastAPI) -> None:
         with app.state.session_factory() as session:
             session.execute(text("SELECT 1"))
             dead, (_latest, lag, _behind) = open_dead_letters(session), feed_lag(session)
-        return Health(status="ok", database=app.state.engine.dialect.name, dead_letters=dead, feed_lag_seconds=lag)
+        return Health(
+            status="ok", database=app.state.engine.dialect.name, dead_letters=dead, feed_lag_seconds=lag
+        )
 
 
 def _install_access_log(app: FastAPI) -> None:

@@ -41,14 +41,21 @@ class Browser:
         assert token, page.text
         return token.group(1)
 
-    def post(self, path: str, data: dict[str, Any] | None = None, *, token: bool = True, **kwargs: Any) -> httpx.Response:
+    def post(
+        self, path: str, data: dict[str, Any] | None = None, *, token: bool = True, **kwargs: Any
+    ) -> httpx.Response:
         body = dict(data or {})
         if token:
             body["csrf_token"] = self.csrf()
         return self.client.post(path, data=body, follow_redirects=False, **kwargs)
 
 
-def add_user(api: Api, username: str, role: str = "admin", stores: tuple[str, ...] = ()) -> None:
+def add_user(
+    api: Api,  # noqa: F811
+    username: str,
+    role: str = "admin",
+    stores: tuple[str, ...] = (),
+) -> None:
     """An HQ user with ``PASSWORD``."""
     with api.session() as session:
         users.create_user(session, username=username, password=PASSWORD, role=role, store_codes=stores)
@@ -56,7 +63,7 @@ def add_user(api: Api, username: str, role: str = "admin", stores: tuple[str, ..
 
 
 @pytest.fixture
-def browser(api: Api) -> Iterator[Browser]:
+def browser(api: Api) -> Iterator[Browser]:  # noqa: F811
     """A signed-out browser on the test app, over HTTPS (so the Secure cookie comes back)."""
     client = TestClient(api.client.app, base_url="https://testserver")  # the api fixture runs the lifespan
     yield Browser(client)
@@ -64,7 +71,7 @@ def browser(api: Api) -> Iterator[Browser]:
 
 
 @pytest.fixture
-def admin(api: Api, browser: Browser) -> Browser:
+def admin(api: Api, browser: Browser) -> Browser:  # noqa: F811
     """A browser signed in as an HQ admin."""
     add_user(api, "hanako")
     assert browser.login("hanako").status_code == 303

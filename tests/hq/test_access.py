@@ -10,16 +10,24 @@ from tests.hq.conftest import PASSWORD, Browser, add_user
 from tests.server.conftest import Api
 
 
-def test_password_is_stored_as_argon2_and_the_session_cookie_is_locked_down(api: Api, browser: Browser) -> None:
+def test_password_is_stored_as_argon2_and_the_session_cookie_is_locked_down(
+    api: Api, browser: Browser
+) -> None:
     add_user(api, "hanako")
     with api.session() as session:
         stored = session.scalar(select(HqUser.password_hash).where(HqUser.username == "hanako"))
     assert stored is not None and stored.startswith("$argon2id$") and PASSWORD not in stored
     answer = browser.login("hanako")
     assert answer.status_code == 303 and answer.headers["location"] == "/hq/"
-    cookie = next(value for name, value in answer.headers.multi_items() if name == "set-cookie" and "hq_session=" in value)
+    cookie = next(
+        value
+        for name, value in answer.headers.multi_items()
+        if name == "set-cookie" and "hq_session=" in value
+    )
     lowered = cookie.lower()
-    assert "httponly" in lowered and "samesite=lax" in lowered and "secure" in lowered and "path=/hq" in lowered
+    assert (
+        "httponly" in lowered and "samesite=lax" in lowered and "secure" in lowered and "path=/hq" in lowered
+    )
     assert browser.client.get("/hq/").status_code == 200
     browser.post("/hq/logout")
     assert browser.client.get("/hq/", follow_redirects=False).status_code == 303
@@ -34,7 +42,9 @@ def test_plain_http_from_another_machine_is_refused_a_session(api: Api) -> None:
     from fastapi.testclient import TestClient
 
     add_user(api, "hanako")
-    plain = Browser(TestClient(api.client.app, base_url="http://testserver"))  # client "testclient": not loopback
+    plain = Browser(
+        TestClient(api.client.app, base_url="http://testserver")
+    )  # client "testclient": not loopback
     answer = plain.login("hanako")
     assert answer.status_code == 403 and "HTTPS" in answer.text
     assert "hq_session" not in answer.headers.get("set-cookie", "")
@@ -53,7 +63,12 @@ def test_five_wrong_passwords_then_even_the_right_one_waits(api: Api, browser: B
 
 
 def test_a_form_without_its_csrf_token_is_refused_and_changes_nothing(api: Api, admin: Browser) -> None:
-    body = {"code": "S009", "name": "横浜店", "registration_number": "T7000012050002", "timezone": "Asia/Tokyo"}
+    body = {
+        "code": "S009",
+        "name": "横浜店",
+        "registration_number": "T7000012050002",
+        "timezone": "Asia/Tokyo",
+    }
     refused = admin.post("/hq/stores", body, token=False)
     assert refused.status_code == 403
     wrong = admin.post("/hq/stores", {**body, "csrf_token": "forged"}, token=False)
@@ -85,7 +100,12 @@ def test_an_auditor_reads_but_changes_nothing(api: Api, browser: Browser) -> Non
     assert browser.client.get("/hq/stores/S001").status_code == 200
     assert browser.client.get("/hq/audit").status_code == 200
     assert browser.post("/hq/stores/S001/pairing-codes").status_code == 403
-    assert browser.post("/hq/stores/S001/clerks", {"code": "1", "name": "x", "pin": "1234", "role": "cashier"}).status_code == 403
+    assert (
+        browser.post(
+            "/hq/stores/S001/clerks", {"code": "1", "name": "x", "pin": "1234", "role": "cashier"}
+        ).status_code
+        == 403
+    )
 
 
 def test_every_change_is_audited_with_who_and_what(api: Api, admin: Browser) -> None:
@@ -95,7 +115,12 @@ def test_every_change_is_audited_with_who_and_what(api: Api, admin: Browser) -> 
         entry = session.scalars(select(HqAuditEntry).where(HqAuditEntry.action == "clerk.create")).one()
         assert (entry.username, entry.target) == ("hanako", "S001:1002")
         assert "4321" not in str(entry.detail)
-        assert session.scalar(select(func.count()).select_from(HqAuditEntry).where(HqAuditEntry.action == "login")) == 1
+        assert (
+            session.scalar(
+                select(func.count()).select_from(HqAuditEntry).where(HqAuditEntry.action == "login")
+            )
+            == 1
+        )
 
 
 def test_the_console_speaks_english_when_asked(api: Api, admin: Browser) -> None:

@@ -47,8 +47,12 @@ def live(tmp_path: Path) -> Iterator[LiveServer]:
     engine = make_engine(server.database_url)
     upgrade(engine)
     with Session(engine) as session:
-        users.create_user(session, username="hanako", password=PASSWORD, role="admin", display_name="本部 花子")
-        stores_service.upsert_store(session, data=StoreIn(code="S900", name="他店", registration_number="T7000012050002"))
+        users.create_user(
+            session, username="hanako", password=PASSWORD, role="admin", display_name="本部 花子"
+        )
+        stores_service.upsert_store(
+            session, data=StoreIn(code="S900", name="他店", registration_number="T7000012050002")
+        )
         session.commit()
     engine.dispose()
     server.start()
@@ -61,7 +65,9 @@ def file_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(credentials.FILE_KEYRING_ENV, "file")
 
 
-def test_a_chain_opens_a_store_from_the_browser_and_sells(live: LiveServer, tmp_path: Path, file_keyring: None) -> None:
+def test_a_chain_opens_a_store_from_the_browser_and_sells(
+    live: LiveServer, tmp_path: Path, file_keyring: None
+) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as playwright:
@@ -92,7 +98,10 @@ def test_a_chain_opens_a_store_from_the_browser_and_sells(live: LiveServer, tmp_
         expect(page.locator(".notice")).to_contain_text("担当者を保存しました")
 
         page.goto(f"{base}/catalog/import")
-        page.set_input_files("input[type=file]", files=[{"name": "catalog.csv", "mimeType": "text/csv", "buffer": CATALOG.encode("cp932")}])
+        page.set_input_files(
+            "input[type=file]",
+            files=[{"name": "catalog.csv", "mimeType": "text/csv", "buffer": CATALOG.encode("cp932")}],
+        )
         page.click("button:has-text('変更内容を確認')")
         expect(page.locator("body")).to_contain_text("新規 2")
         page.click("button:has-text('2 件を取り込む')")
@@ -103,7 +112,9 @@ def test_a_chain_opens_a_store_from_the_browser_and_sells(live: LiveServer, tmp_
         code = page.locator("#pairing-code").inner_text().replace(" ", "")
         expect(page.locator(".countdown .left")).to_contain_text(":")
         terminal = Terminal.open(tmp_path / "terminal")
-        terminal.pair_with_server(server_url=live.url, pairing_code=code, device_name="横浜レジ1", terminal_code="01")
+        terminal.pair_with_server(
+            server_url=live.url, pairing_code=code, device_name="横浜レジ1", terminal_code="01"
+        )
         terminal.sign_in(code="1001", pin="1234")
         sale = terminal.start_sale()
         line = sale.scan(ONIGIRI).line_index
@@ -130,7 +141,9 @@ def test_a_chain_opens_a_store_from_the_browser_and_sells(live: LiveServer, tmp_
         expect(page.locator("body")).to_contain_text("横浜レジ1")
         page.click("button:has-text('無効化')")
         expect(page.locator(".notice")).to_contain_text("無効にしました")
-        token = credentials.load_token(server_url=live.url, device_id=terminal.settings.device_id, data_dir=tmp_path / "terminal")
+        token = credentials.load_token(
+            server_url=live.url, device_id=terminal.settings.device_id, data_dir=tmp_path / "terminal"
+        )
         assert token is not None
         with pytest.raises(ServerRefused) as refused:
             SyncClient(live.url, token).pull(cursor="")
@@ -138,7 +151,9 @@ def test_a_chain_opens_a_store_from_the_browser_and_sells(live: LiveServer, tmp_
         terminal.disconnect()
         terminal.close()
 
-        forged = page.request.post(f"{base}/stores", form={"code": "S101", "name": "x", "registration_number": "T7000012050002"})
+        forged = page.request.post(
+            f"{base}/stores", form={"code": "S101", "name": "x", "registration_number": "T7000012050002"}
+        )
         assert forged.status == 403
 
         page.goto(f"{base}/users")

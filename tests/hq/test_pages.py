@@ -30,29 +30,41 @@ def test_a_store_is_created_with_a_validated_registration_number(api: Api, admin
     with api.session() as session:
         store = session.scalars(select(Store).where(Store.code == "S010")).one()
         assert (store.registration_number, store.address) == ("T7000012050002", "横浜市西区1-1")
-        feed = session.scalars(select(ChangeLog).where(ChangeLog.entity == "store", ChangeLog.key == "S010")).all()
+        feed = session.scalars(
+            select(ChangeLog).where(ChangeLog.entity == "store", ChangeLog.key == "S010")
+        ).all()
         assert feed[-1].payload["receipt_footer"] == "またお越しください"
 
 
 def test_a_clerk_pin_set_in_the_form_is_stored_hashed(api: Api, admin: Browser) -> None:
     api.store("S001")
-    answer = admin.post("/hq/stores/S001/clerks", {"code": "1002", "name": "佐藤", "pin": "4321", "role": "manager"})
+    answer = admin.post(
+        "/hq/stores/S001/clerks", {"code": "1002", "name": "佐藤", "pin": "4321", "role": "manager"}
+    )
     assert answer.status_code == 303
     with api.session() as session:
         clerk = session.scalars(select(Clerk).where(Clerk.code == "1002")).one()
-    assert clerk.pin_hash.startswith("scrypt$") and verify_pin("4321", clerk.pin_hash) and clerk.role == "manager"
+    assert (
+        clerk.pin_hash.startswith("scrypt$")
+        and verify_pin("4321", clerk.pin_hash)
+        and clerk.role == "manager"
+    )
     assert "4321" not in admin.client.get("/hq/stores/S001").text
     bad = admin.post("/hq/stores/S001/clerks", {"code": "1003", "name": "x", "pin": "12", "role": "cashier"})
     assert bad.status_code == 422
 
 
-def test_the_pairing_code_page_shows_a_working_code_with_a_qr_code_and_its_expiry(api: Api, admin: Browser) -> None:
+def test_the_pairing_code_page_shows_a_working_code_with_a_qr_code_and_its_expiry(
+    api: Api, admin: Browser
+) -> None:
     api.store("S001")
     page = admin.post("/hq/stores/S001/pairing-codes")
     assert page.status_code == 200 and "<svg" in page.text and 'data-expires="' in page.text
     shown = re.search(r'id="pairing-code">(\d{4}) (\d{4})<', page.text)
     assert shown, page.text
-    paired = api.client.post("/v1/devices/pair", json={"pairing_code": "".join(shown.groups()), "device_name": "レジ1"})
+    paired = api.client.post(
+        "/v1/devices/pair", json={"pairing_code": "".join(shown.groups()), "device_name": "レジ1"}
+    )
     assert paired.status_code == 201
     store_page = admin.client.get("/hq/stores/S001").text
     assert "レジ1" in store_page and paired.json()["device_id"] in store_page
@@ -85,7 +97,9 @@ def test_csv_import_previews_what_changes_then_applies_it_all(api: Api, admin: B
     preview = admin.client.post("/hq/catalog/import", data={"csrf_token": admin.csrf()},
                                 files={"file": ("p.csv", CSV.encode("cp932"), "text/csv")})  # fmt: skip
     assert preview.status_code == 200
-    assert "新規 1、変更 1" in preview.text and "¥140" not in preview.text and "140 → <b>150</b>" in preview.text
+    assert (
+        "新規 1、変更 1" in preview.text and "¥140" not in preview.text and "140 → <b>150</b>" in preview.text
+    )
     with api.session() as session:
         assert session.scalar(select(Product.price).where(Product.sku == "A1")) == 140  # nothing saved yet
     upload = re.search(r'name="upload" value="([^"]+)"', preview.text)
@@ -109,15 +123,28 @@ def test_csv_import_with_one_bad_row_imports_nothing(api: Api, admin: Browser) -
 def test_a_price_scheduled_for_a_day_applies_when_that_day_comes(api: Api, admin: Browser) -> None:
     api.products(product("A1", 140, "reduced"))
     tomorrow = schedule.chain_today() + timedelta(days=1)
-    assert admin.post("/hq/catalog/A1/price-changes", {"price": "120", "effective_on": tomorrow.isoformat()}).status_code == 303
-    assert admin.post("/hq/catalog/A1/price-changes", {"price": "99", "effective_on": schedule.chain_today().isoformat()}).status_code == 422
+    assert (
+        admin.post(
+            "/hq/catalog/A1/price-changes", {"price": "120", "effective_on": tomorrow.isoformat()}
+        ).status_code
+        == 303
+    )
+    assert (
+        admin.post(
+            "/hq/catalog/A1/price-changes",
+            {"price": "99", "effective_on": schedule.chain_today().isoformat()},
+        ).status_code
+        == 422
+    )
     with api.session() as session:
         assert schedule.apply_due(session) == 0
         assert schedule.apply_due(session, today=tomorrow) == 1
         session.commit()
         assert schedule.apply_due(session, today=tomorrow) == 0
         assert session.scalar(select(Product.price).where(Product.sku == "A1")) == 120
-        feed = session.scalars(select(ChangeLog).where(ChangeLog.key == "A1").order_by(ChangeLog.id.desc())).first()
+        feed = session.scalars(
+            select(ChangeLog).where(ChangeLog.key == "A1").order_by(ChangeLog.id.desc())
+        ).first()
         assert feed is not None and feed.payload["price"] == 120
 
 
@@ -140,7 +167,11 @@ def test_member_export_and_erase_are_the_api_flows_and_logged(api: Api, admin: B
     customer = api.customer(phone="09011112222")
     exported = admin.post(f"/hq/members/{customer['id']}/export")
     assert exported.status_code == 200 and exported.json()["customer"]["phone"] == "09011112222"
-    assert admin.post(f"/hq/members/{customer['id']}/erase", {"confirm": "no"}).headers["location"].endswith("erase_not_confirmed")
+    assert (
+        admin.post(f"/hq/members/{customer['id']}/erase", {"confirm": "no"})
+        .headers["location"]
+        .endswith("erase_not_confirmed")
+    )
     assert admin.post(f"/hq/members/{customer['id']}/erase", {"confirm": "ERASE"}).status_code == 303
     log = api.client.get(f"/v1/admin/customers/{customer['id']}/access-log", headers=api.admin).json()
     assert {"export", "erase"} <= {row["action"] for row in log}
@@ -158,9 +189,18 @@ def test_dead_letters_are_listed_and_resolved_once(api: Api, admin: Browser) -> 
     assert api.client.get("/healthz").json()["dead_letters"] == 1
     page = admin.client.get("/hq/operations").text
     assert "unknown member 99" in page
-    assert admin.post(f"/hq/operations/dead_letter/{letter_id}/resolve", {"note": "会員を登録し直した"}).status_code == 303
+    assert (
+        admin.post(
+            f"/hq/operations/dead_letter/{letter_id}/resolve", {"note": "会員を登録し直した"}
+        ).status_code
+        == 303
+    )
     assert api.client.get("/healthz").json()["dead_letters"] == 0
-    again = api.client.post(f"/v1/admin/operations/dead-letters/{letter_id}/resolve", json={}, headers=api.admin)
+    again = api.client.post(
+        f"/v1/admin/operations/dead-letters/{letter_id}/resolve", json={}, headers=api.admin
+    )
     assert again.status_code == 409
     with api.session() as session:
-        assert session.scalar(select(HqAuditEntry.target).where(HqAuditEntry.action == "dead_letter.resolve")) == str(letter_id)
+        assert session.scalar(
+            select(HqAuditEntry.target).where(HqAuditEntry.action == "dead_letter.resolve")
+        ) == str(letter_id)

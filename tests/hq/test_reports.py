@@ -29,7 +29,10 @@ def _sell_in_two_stores(api: Api) -> None:
     second = s1.sale(Line("TEA", 150, 2, "reduced"), Line("BATTERY", 657, 2), basket_discount=100)
     voided = s1.sale(Line("BATTERY", 657))
     events_1 = [first, second, voided, s1.return_(first, {"ONIGIRI": 1}), s1.void(voided)]
-    events_2 = [s2.sale(Line("ONIGIRI", 138, 7, "reduced")), s2.sale(Line("BATTERY", 657, 3), Line("TEA", 150, 1, "reduced"))]
+    events_2 = [
+        s2.sale(Line("ONIGIRI", 138, 7, "reduced")),
+        s2.sale(Line("BATTERY", 657, 3), Line("TEA", 150, 1, "reduced")),
+    ]
     for till, events in ((s1, events_1), (s2, events_2)):
         answer = results(api, api.device(till.store), events)
         assert {r["status"] for r in answer} == {"applied"}, answer
@@ -62,9 +65,13 @@ def test_report_endpoint_page_and_stored_sales_agree(api: Api, admin: Browser) -
     _sell_in_two_stores(api)
     today = chain_today().isoformat()
     stored = _stored(api)
-    assert stored["S001"]["taxable_8"] > 0 and stored["S001"]["taxable_10"] > 0, {k: dict(v) for k, v in stored.items()}
+    assert stored["S001"]["taxable_8"] > 0 and stored["S001"]["taxable_10"] > 0, {
+        k: dict(v) for k, v in stored.items()
+    }
 
-    report = api.client.get("/v1/admin/reports/summary", params={"from": today, "to": today}, headers=api.admin)
+    report = api.client.get(
+        "/v1/admin/reports/summary", params={"from": today, "to": today}, headers=api.admin
+    )
     assert report.status_code == 200, report.text
     rows = {row["store"]: row for row in report.json()["rows"] if row["channel"] == "store"}
     page = admin.client.get("/hq/reports", params={"from": today, "to": today, "by": "store"}).text
@@ -75,18 +82,24 @@ def test_report_endpoint_page_and_stored_sales_agree(api: Api, admin: Browser) -
         for rate in (10, 8):
             assert rates[rate]["taxable"] == stored[store][f"taxable_{rate}"]
             assert rates[rate]["tax"] == stored[store][f"tax_{rate}"]
-        html = re.search(rf'<tr data-period="{today}" data-store="{store}" data-channel="store">(.*?)</tr>', page, re.S)
+        html = re.search(
+            rf'<tr data-period="{today}" data-store="{store}" data-channel="store">(.*?)</tr>', page, re.S
+        )
         assert html, page
         cells = dict(re.findall(r'data-col="(\w+)">([^<]+)<', html.group(1)))
         assert {name: _yen(value) for name, value in cells.items()} == {
-            f"{kind}_{rate}": stored[store][f"{kind}_{rate}"] for kind in ("taxable", "tax") for rate in (10, 8)
+            f"{kind}_{rate}": stored[store][f"{kind}_{rate}"]
+            for kind in ("taxable", "tax")
+            for rate in (10, 8)
         }
     assert rows["S001"]["returns"] < 0 and rows["S001"]["voids"] == -657
 
     chain = api.client.get("/v1/admin/reports/summary", params={"from": today, "to": today, "by": "chain", "group": "month"},
                            headers=api.admin).json()  # fmt: skip
     (month,) = [row for row in chain["rows"] if row["channel"] == "store"]
-    assert month["period"] == today[:8] + "01" and month["net"] == stored["S001"]["net"] + stored["S002"]["net"]
+    assert (
+        month["period"] == today[:8] + "01" and month["net"] == stored["S001"]["net"] + stored["S002"]["net"]
+    )
 
     exported = admin.client.get("/hq/reports.csv", params={"from": today, "to": today})
     assert exported.content.startswith("\ufeff".encode()) and b"\r\n" in exported.content
@@ -100,7 +113,11 @@ def test_days_are_the_store_s_calendar_days_in_sql(api: Api) -> None:
     api.store("S001")
     with api.session() as session:
         store_id = session.scalar(select(Store.id).where(Store.code == "S001"))
-        for sale_id, local, total in (("a", (22, 23, 30), 1000), ("b", (23, 0, 10), 500), ("c", (29, 12, 0), 70)):
+        for sale_id, local, total in (
+            ("a", (22, 23, 30), 1000),
+            ("b", (23, 0, 10), 500),
+            ("c", (29, 12, 0), 70),
+        ):
             day, hour, minute = local
             at = datetime(2025, 11, day, hour, minute, tzinfo=TOKYO).astimezone(UTC)
             session.add(StoreSale(id=sale_id, store_id=store_id, kind="sale", receipt_no=sale_id, sold_at=at,
@@ -109,7 +126,12 @@ def test_days_are_the_store_s_calendar_days_in_sql(api: Api) -> None:
         days = summary(session, first=date(2025, 11, 22), last=date(2025, 11, 30))
         weeks = summary(session, first=date(2025, 11, 22), last=date(2025, 11, 30), grouping="week")
     assert [(row.period, row.net) for row in days.rows] == [
-        (date(2025, 11, 22), 1000), (date(2025, 11, 23), 500), (date(2025, 11, 29), 70)
+        (date(2025, 11, 22), 1000),
+        (date(2025, 11, 23), 500),
+        (date(2025, 11, 29), 70),
     ]
     # 22 (Sat) and 23 (Sun) are in the week of Monday the 17th; the 29th in the week of the 24th.
-    assert [(row.period, row.net) for row in weeks.rows] == [(date(2025, 11, 17), 1500), (date(2025, 11, 24), 70)]
+    assert [(row.period, row.net) for row in weeks.rows] == [
+        (date(2025, 11, 17), 1500),
+        (date(2025, 11, 24), 70),
+    ]

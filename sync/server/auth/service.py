@@ -208,7 +208,11 @@ def note_device_contact(
     version = client_version[:64] if client_version else device.client_version
     pending = pending_events if pending_events is not None else device.pending_events
     position = feed_position if feed_position is not None else device.feed_position
-    unchanged = (version, pending, position) == (device.client_version, device.pending_events, device.feed_position)
+    unchanged = (version, pending, position) == (
+        device.client_version,
+        device.pending_events,
+        device.feed_position,
+    )
     if unchanged and device.last_seen_at is not None and now - device.last_seen_at < CONTACT_EVERY:
         return False
     device.last_seen_at = now

@@ -84,7 +84,9 @@ def accesses_of(
     return list(session.scalars(query))
 
 
-def recent_accesses(session: Session, *, limit: int = 200, member_no: str | None = None) -> list[tuple[CustomerAccess, str]]:
+def recent_accesses(
+    session: Session, *, limit: int = 200, member_no: str | None = None
+) -> list[tuple[CustomerAccess, str]]:
     """The newest looks at any customer (or at one member number), with the member number, newest first."""
     from sync.server.customers.models import Customer
 

@@ -42,7 +42,9 @@ def _nice_step(top: int) -> int:
     return 10 * magnitude
 
 
-def stacked_bars(series: dict[date, dict[str, int]], channels: tuple[str, ...], label_format: str = "%m/%d") -> Chart:
+def stacked_bars(
+    series: dict[date, dict[str, int]], channels: tuple[str, ...], label_format: str = "%m/%d"
+) -> Chart:
     """Net sales per period, one stacked bar per period (negative days are drawn as zero)."""
     periods = sorted(series)
     top = max([sum(max(0, series[p].get(c, 0)) for c in channels) for p in periods] + [1])
@@ -52,7 +54,7 @@ def stacked_bars(series: dict[date, dict[str, int]], channels: tuple[str, ...], 
     slot = plot_w / max(1, len(periods))
     bars: list[Bar] = []
     for index, period in enumerate(periods):
-        y = HEIGHT - BOTTOM
+        y = float(HEIGHT - BOTTOM)
         for channel in channels:
             value = max(0, series[period].get(channel, 0))
             height = plot_h * value / ceiling
@@ -61,5 +63,9 @@ def stacked_bars(series: dict[date, dict[str, int]], channels: tuple[str, ...], 
                             f"{period.isoformat()} {channel} ¥{value:,}"))  # fmt: skip
     ticks = [(HEIGHT - BOTTOM - plot_h * v / ceiling, f"¥{v:,}") for v in range(0, ceiling + 1, step)]
     every = max(1, len(periods) // 12)
-    labels = [(LEFT + i * slot + slot / 2, p.strftime(label_format)) for i, p in enumerate(periods) if i % every == 0]
+    labels = [
+        (LEFT + i * slot + slot / 2, p.strftime(label_format))
+        for i, p in enumerate(periods)
+        if i % every == 0
+    ]
     return Chart(WIDTH, HEIGHT, bars, ticks, labels, HEIGHT - BOTTOM)

@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import RedirectResponse, Response
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from posapp.domain.errors import DomainError
-
 from sync.server.hq.throttle import LoginThrottle
 from sync.server.hq.web import HERE, PREFIX, LoginRequired, PageDenied, error_page
 from sync.server.problems import ProblemError
@@ -46,11 +45,13 @@ def _html_on_console(app: FastAPI, kind: type[Exception]) -> None:
 
     async def handler(request: Request, error: Any) -> Response:
         if not request.url.path.startswith(PREFIX + "/"):
-            return await api_handler(request, error)  # type: ignore[no-any-return]
+            return await api_handler(request, error)  # type: ignore[misc,no-any-return]
         if isinstance(error, ProblemError):
             return error_page(request, error.status, f"problem.{error.slug or 'error'}")
         if isinstance(error, StarletteHTTPException):
-            return error_page(request, error.status_code, "error.not_found" if error.status_code == 404 else "error.generic")
+            return error_page(
+                request, error.status_code, "error.not_found" if error.status_code == 404 else "error.generic"
+            )
         return error_page(request, 422, "error.invalid_request")
 
     app.add_exception_handler(kind, handler)

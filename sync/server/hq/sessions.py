@@ -44,9 +44,9 @@ def find_session(session: Session, token: str) -> tuple[HqSession, HqUser] | Non
     if not token or len(token) > 100:
         return None
     found = session.execute(
-        select(HqSession, HqUser).join(HqUser, HqUser.id == HqSession.user_id).where(
-            HqSession.token_hash == hash_token(token)
-        )
+        select(HqSession, HqUser)
+        .join(HqUser, HqUser.id == HqSession.user_id)
+        .where(HqSession.token_hash == hash_token(token))
     ).first()
     if found is None:
         return None

@@ -134,9 +134,7 @@ def get_user(session: Session, user_id: int) -> HqUser:
 
 def viewer_of(session: Session, user: HqUser) -> Viewer:
     """The viewer a signed-in user is."""
-    store_ids = frozenset(
-        session.scalars(select(HqUserStore.store_id).where(HqUserStore.user_id == user.id))
-    )
+    store_ids = frozenset(session.scalars(select(HqUserStore.store_id).where(HqUserStore.user_id == user.id)))
     return Viewer(user.id, user.username, user.display_name, user.role, store_ids)
 
 
@@ -144,7 +142,9 @@ def list_users(session: Session) -> list[tuple[HqUser, list[str]]]:
     """Every user with the codes of their stores, by name."""
     stores: dict[int, list[str]] = {}
     for user_id, code in session.execute(
-        select(HqUserStore.user_id, Store.code).join(Store, Store.id == HqUserStore.store_id).order_by(Store.code)
+        select(HqUserStore.user_id, Store.code)
+        .join(Store, Store.id == HqUserStore.store_id)
+        .order_by(Store.code)
     ):
         stores.setdefault(user_id, []).append(code)
     users = session.scalars(select(HqUser).order_by(HqUser.username))

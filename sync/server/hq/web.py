@@ -157,7 +157,9 @@ def get_page(request: Request, session: SessionDep) -> Page:
         next_path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise LoginRequired(next_path)
     row, user = found
-    page = Page(request, viewer_of(session, user), row.csrf_token, pick_language(request.cookies.get(LANG_COOKIE)))
+    page = Page(
+        request, viewer_of(session, user), row.csrf_token, pick_language(request.cookies.get(LANG_COOKIE))
+    )
     session.commit()  # end the read (SQLite holds its write lock for a whole transaction)
     return page
 

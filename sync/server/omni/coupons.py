@@ -260,15 +260,19 @@ def issued_to(session: Session, customer_ids: list[int]) -> list[IssuedCoupon]:
         redemption.coupon_id: redemption
         for redemption in session.scalars(
             select(CouponRedemption)
-            .where(CouponRedemption.coupon_id.in_([coupon.id for coupon, _c in rows]), CouponRedemption.status == "redeemed")
+            .where(
+                CouponRedemption.coupon_id.in_([coupon.id for coupon, _c in rows]),
+                CouponRedemption.status == "redeemed",
+            )
             .order_by(CouponRedemption.id)
         )
     }
     return [
         IssuedCoupon(
-            code=coupon.code, campaign=campaign,
+            code=coupon.code,
+            campaign=campaign,
             redeemed_at=used[coupon.id].created_at if coupon.id in used else None,
             redeemed_for=used[coupon.id].order_or_sale_id if coupon.id in used else None,
-        )  # fmt: skip
+        )
         for coupon, campaign in rows
     ]

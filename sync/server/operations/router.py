@@ -33,7 +33,11 @@ def resolve_dead_letter(
 ) -> ResolutionOut:
     """Mark a dead letter as dealt with (409 when it already is)."""
     answer = service.resolve(
-        session, kind=service.DEAD_LETTER, ref=str(letter_id), note=body.note, by=f"token:{admin.credential_id}"
+        session,
+        kind=service.DEAD_LETTER,
+        ref=str(letter_id),
+        note=body.note,
+        by=f"token:{admin.credential_id}",
     )
     session.commit()
     return answer
@@ -47,7 +51,10 @@ def flagged_events(session: SessionDep, admin: AdminDep, resolved: Resolved = Fa
 
 @router.post("/flagged-events/{event_id}/resolve", response_model=ResolutionOut)
 def resolve_flagged_event(
-    event_id: Annotated[str, Path(min_length=1, max_length=36)], body: ResolveIn, session: SessionDep, admin: AdminDep
+    event_id: Annotated[str, Path(min_length=1, max_length=36)],
+    body: ResolveIn,
+    session: SessionDep,
+    admin: AdminDep,
 ) -> ResolutionOut:
     """Mark a flagged event as looked at (409 when it already is)."""
     answer = service.resolve(

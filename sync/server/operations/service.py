@@ -72,10 +72,17 @@ def dead_letters(
     resolved = _resolutions(session, DEAD_LETTER, [str(row.id) for row, _code in rows])
     return [
         DeadLetterRow(
-            id=row.id, event_id=row.event_id, store=code, device_id=row.device_id, reason=row.reason,
-            detail=row.detail, kind=str(row.envelope.get("kind")) if row.envelope.get("kind") else None,
-            received_at=row.received_at, envelope=row.envelope, resolution=resolved.get(str(row.id)),
-        )  # fmt: skip
+            id=row.id,
+            event_id=row.event_id,
+            store=code,
+            device_id=row.device_id,
+            reason=row.reason,
+            detail=row.detail,
+            kind=str(row.envelope.get("kind")) if row.envelope.get("kind") else None,
+            received_at=row.received_at,
+            envelope=row.envelope,
+            resolution=resolved.get(str(row.id)),
+        )
         for row, code in rows
     ]
 
@@ -103,9 +110,15 @@ def flagged_events(
     resolved = _resolutions(session, FLAGGED_EVENT, [row.id for row, _code in rows])
     return [
         FlaggedEventRow(
-            event_id=row.id, store=code, device_id=row.device_id, terminal_code=row.terminal_code,
-            kind=row.kind, flags=list(row.flags), received_at=row.received_at, resolution=resolved.get(row.id),
-        )  # fmt: skip
+            event_id=row.id,
+            store=code,
+            device_id=row.device_id,
+            terminal_code=row.terminal_code,
+            kind=row.kind,
+            flags=list(row.flags),
+            received_at=row.received_at,
+            resolution=resolved.get(row.id),
+        )
         for row, code in rows
         if row.flags
     ]
@@ -178,7 +191,9 @@ def feed_lag(session: Session) -> tuple[int, float | None, int]:
         .join(Store, Store.id == Device.store_id)
         .where(Device.revoked_at.is_(None), Device.last_seen_at >= since)
     ).all()
-    lags = [lag for device, code in rows if (lag := device_lag_seconds(session, device, code, latest)) is not None]
+    lags = [
+        lag for device, code in rows if (lag := device_lag_seconds(session, device, code, latest)) is not None
+    ]
     return latest, (max(lags) if lags else None), sum(1 for lag in lags if lag > 0)
 
 

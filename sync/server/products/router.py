@@ -115,7 +115,10 @@ def cancel_price_change(
 
 @router.post("/{sku}/price-changes", response_model=PriceChangeOut, status_code=201)
 def schedule_price_change(
-    sku: Annotated[str, Path(min_length=1, max_length=64)], body: PriceChangeIn, session: SessionDep, admin: AdminDep
+    sku: Annotated[str, Path(min_length=1, max_length=64)],
+    body: PriceChangeIn,
+    session: SessionDep,
+    admin: AdminDep,
 ) -> PriceChangeOut:
     """Set a new price from a future day; terminals get it when that day starts (Asia/Tokyo)."""
     change = schedule.schedule(

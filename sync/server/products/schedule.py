@@ -80,7 +80,11 @@ def apply_due(session: Session, *, today: date | None = None) -> int:
     today = today or chain_today()
     due = session.scalars(
         select(PriceChange)
-        .where(PriceChange.applied_at.is_(None), PriceChange.cancelled_at.is_(None), PriceChange.effective_on <= today)
+        .where(
+            PriceChange.applied_at.is_(None),
+            PriceChange.cancelled_at.is_(None),
+            PriceChange.effective_on <= today,
+        )
         .order_by(PriceChange.effective_on, PriceChange.id)
     ).all()
     applied = 0

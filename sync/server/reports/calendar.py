@@ -14,14 +14,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Date
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 Grouping = Literal["day", "week", "month"]
 SQLITE_FUNCTION = "posapp_local_date"
 
 
-class local_date(FunctionElement[date]):  # noqa: N801  (an SQL function's name)
+class local_date(FunctionElement[date]):
     """``local_date(ts, zone)``: the calendar day of the UTC timestamp ``ts`` in time zone ``zone``."""
 
     type = Date()
@@ -29,7 +29,7 @@ class local_date(FunctionElement[date]):  # noqa: N801  (an SQL function's name)
     name = "local_date"
 
 
-class period_start(FunctionElement[date]):  # noqa: N801
+class period_start(FunctionElement[date]):
     """``period_start(day, 'week')``: the Monday of the day's ISO week, or the 1st of its month."""
 
     type = Date()

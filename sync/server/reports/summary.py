@@ -70,7 +70,13 @@ def _rate_rows(
     period = period_of(day, grouping).label("period")
     start, end = _window(first, last)
     query = (
-        select(period, StoreSale.store_id, StoreSaleRate.rate, func.sum(StoreSaleRate.taxable), func.sum(StoreSaleRate.tax))
+        select(
+            period,
+            StoreSale.store_id,
+            StoreSaleRate.rate,
+            func.sum(StoreSaleRate.taxable),
+            func.sum(StoreSaleRate.tax),
+        )
         .select_from(StoreSaleRate)
         .join(StoreSale, StoreSale.id == StoreSaleRate.sale_id)
         .join(Store, Store.id == StoreSale.store_id)
@@ -129,7 +135,9 @@ def summary(
     check_range(first, last)
     codes = dict(session.execute(select(Store.id, Store.code)).all())
     cells: dict[tuple[date, str | None, str], list[int]] = defaultdict(lambda: [0] * 7)
-    rates: dict[tuple[date, str | None, str], dict[int, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    rates: dict[tuple[date, str | None, str], dict[int, list[int]]] = defaultdict(
+        lambda: defaultdict(lambda: [0, 0])
+    )
 
     def key(period: Any, store_id: int, channel: str) -> tuple[date, str | None, str]:
         return (_as_date(period), codes.get(store_id) if by == "store" else None, channel)
@@ -144,12 +152,18 @@ def summary(
         amounts = rates[key(period, store_id, "store")][int(rate)]
         amounts[0] += int(taxable or 0)
         amounts[1] += int(tax or 0)
-    for period, store_id, count, total, issued, used in _online_rows(session, first, last, grouping, store_ids):
+    for period, store_id, count, total, issued, used in _online_rows(
+        session, first, last, grouping, store_ids
+    ):
         cell = cells[key(period, store_id, "online")]
         for index, value in ((0, count), (1, total), (5, issued), (6, used)):
             cell[index] += int(value or 0)
-    rows = [_row(k, cells[k], rates.get(k, {})) for k in sorted(cells, key=lambda k: (k[0], k[1] or "", k[2]))]
-    return SummaryReport(first=first, last=last, group=grouping, by=by, rows=rows, totals=_totals(rows, first))
+    rows = [
+        _row(k, cells[k], rates.get(k, {})) for k in sorted(cells, key=lambda k: (k[0], k[1] or "", k[2]))
+    ]
+    return SummaryReport(
+        first=first, last=last, group=grouping, by=by, rows=rows, totals=_totals(rows, first)
+    )
 
 
 def _row(key: tuple[date, str | None, str], cell: list[int], rates: dict[int, list[int]]) -> SummaryRow:
@@ -177,11 +191,26 @@ def _totals(rows: Iterable[SummaryRow], first: date) -> list[SummaryRow]:
                 rates[amount.rate][1] += amount.tax
         totals.append(
             SummaryRow(
-                period=first, store=None, channel=channel,
-                **{name: sum(getattr(row, name) for row in group)
-                   for name in ("receipts", "sales", "returns", "voids", "net", "points_issued", "points_used")},
-                rates=[RateAmount(rate=rate, taxable=v[0], tax=v[1]) for rate, v in sorted(rates.items(), reverse=True)],
-            )  # fmt: skip
+                period=first,
+                store=None,
+                channel=channel,
+                **{
+                    name: sum(getattr(row, name) for row in group)
+                    for name in (
+                        "receipts",
+                        "sales",
+                        "returns",
+                        "voids",
+                        "net",
+                        "points_issued",
+                        "points_used",
+                    )
+                },
+                rates=[
+                    RateAmount(rate=rate, taxable=v[0], tax=v[1])
+                    for rate, v in sorted(rates.items(), reverse=True)
+                ],
+            )
         )
     return totals
 
@@ -194,7 +223,9 @@ CSV_COLUMNS = (
 
 def rate_amount(row: SummaryRow, rate: int) -> RateAmount:
     """The row's amounts at ``rate`` (zero when it had none)."""
-    return next((amount for amount in row.rates if amount.rate == rate), RateAmount(rate=rate, taxable=0, tax=0))
+    return next(
+        (amount for amount in row.rates if amount.rate == rate), RateAmount(rate=rate, taxable=0, tax=0)
+    )
 
 
 def to_csv(report: SummaryReport) -> str:

@@ -25,8 +25,12 @@ def _printable(value: str) -> str:
     return value.replace("\r\n", "\n")
 
 
-StoreText200 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(_printable)]
-StoreText500 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500), AfterValidator(_printable)]
+StoreText200 = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(_printable)
+]
+StoreText500 = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=500), AfterValidator(_printable)
+]
 
 
 class StoreIn(BaseModel):
@@ -39,8 +43,12 @@ class StoreIn(BaseModel):
         "Asia/Tokyo"
     )
     address: StoreText200 | None = Field(default=None, description="printed on receipts; omitted: unchanged")
-    receipt_header: StoreText500 | None = Field(default=None, description="lines above a receipt; omitted: unchanged")
-    receipt_footer: StoreText500 | None = Field(default=None, description="lines below a receipt; omitted: unchanged")
+    receipt_header: StoreText500 | None = Field(
+        default=None, description="lines above a receipt; omitted: unchanged"
+    )
+    receipt_footer: StoreText500 | None = Field(
+        default=None, description="lines below a receipt; omitted: unchanged"
+    )
 
 
 class StoreOut(BaseModel):

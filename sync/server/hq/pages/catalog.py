@@ -64,10 +64,15 @@ async def import_preview(request: Request, page: PageDep, form: FormDep, setting
     upload = form.get("file")
     data = b"" if upload is None or isinstance(upload, str) else await upload.read(MAX_CSV_BYTES + 1)
     if len(data) > MAX_CSV_BYTES:
-        return render(page, request, "import.html", status=413, errors=[page.t("import.too_large")], changes=None)
+        return render(
+            page, request, "import.html", status=413, errors=[page.t("import.too_large")], changes=None
+        )
     products, errors = parse_products_csv(data)
     if errors:
-        messages = [f"{page.t('import.row', row=e.row) if e.row else page.t('import.file')}: {e.message}" for e in errors]
+        messages = [
+            f"{page.t('import.row', row=e.row) if e.row else page.t('import.file')}: {e.message}"
+            for e in errors
+        ]
         return render(page, request, "import.html", status=422, errors=messages[:100], changes=None)
     name = secrets.token_urlsafe(24)
     (_uploads(settings) / f"{name}.csv").write_bytes(data)
@@ -93,10 +98,14 @@ def import_confirm(
     name = field(form, "upload")
     path = _uploads(settings) / f"{name}.csv"
     if not _UPLOAD_NAME.match(name) or not path.exists():
-        return render(page, request, "import.html", status=410, errors=[page.t("import.expired")], changes=None)
+        return render(
+            page, request, "import.html", status=410, errors=[page.t("import.expired")], changes=None
+        )
     products, errors = parse_products_csv(path.read_bytes())
     if errors:
-        return render(page, request, "import.html", status=422, errors=[e.message for e in errors][:100], changes=None)
+        return render(
+            page, request, "import.html", status=422, errors=[e.message for e in errors][:100], changes=None
+        )
     created, updated = service.upsert_products(session, items=products)
     page.audit(session, "catalog.import", f"{len(products)} rows", created=created, updated=updated)
     session.commit()
@@ -155,13 +164,17 @@ def schedule_price(sku: Sku, request: Request, page: PageDep, form: FormDep, ses
     try:
         price = parse_yen(field(form, "price"))
         effective_on = date.fromisoformat(field(form, "effective_on"))
-        change = schedule.schedule(session, sku=sku, price=price, effective_on=effective_on, by=page.viewer.username)
+        change = schedule.schedule(
+            session, sku=sku, price=price, effective_on=effective_on, by=page.viewer.username
+        )
     except (ProblemError, DomainError, ValueError) as error:
         session.rollback()
         return render(page, request, "product.html", status=422, product=product,
                       values=service.product_payload(product), errors=[page.error_text(error)],
                       upcoming=schedule.pending(session, sku=sku), tomorrow=schedule.chain_today().toordinal() + 1)  # fmt: skip
-    page.audit(session, "price.schedule", sku, price=change.price, effective_on=change.effective_on.isoformat())
+    page.audit(
+        session, "price.schedule", sku, price=change.price, effective_on=change.effective_on.isoformat()
+    )
     session.commit()
     return redirect(f"{PREFIX}/catalog/{sku}", done="price_scheduled")
 
@@ -177,4 +190,6 @@ def cancel_price(
     page.audit(session, "price.cancel", str(change_id), price=change.price)
     session.commit()
     back = field(form, "back")
-    return redirect(back if back.startswith(PREFIX + "/catalog") else f"{PREFIX}/catalog", done="price_cancelled")
+    return redirect(
+        back if back.startswith(PREFIX + "/catalog") else f"{PREFIX}/catalog", done="price_cancelled"
+    )

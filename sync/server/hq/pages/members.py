@@ -59,7 +59,9 @@ def _member_page(request: Request, page: Page, session: SessionDep, customer_id:
     coupons = issued_to(session, [customer.id, *merged])
     record_access(session, caller_of(page), [customer.id], "history")
     session.commit()
-    accesses = accesses_of(session, customer.id, also=merged, limit=20) if page.viewer.role != "manager" else []
+    accesses = (
+        accesses_of(session, customer.id, also=merged, limit=20) if page.viewer.role != "manager" else []
+    )
     return render(page, request, "member.html", status=status, member=profile, customer=customer, history=history,
                   coupons=coupons, merged=merged, accesses=accesses, errors=errors or [],
                   adjust_key=uuid.uuid4().hex)  # fmt: skip
@@ -72,7 +74,9 @@ def member(customer_id: CustomerId, request: Request, page: PageDep, session: Se
 
 
 @router.post("/members/{customer_id}/points")
-def adjust_points(customer_id: CustomerId, request: Request, page: PageDep, form: FormDep, session: SessionDep) -> Response:
+def adjust_points(
+    customer_id: CustomerId, request: Request, page: PageDep, form: FormDep, session: SessionDep
+) -> Response:
     """Add or take points with a reason (one entry in the ledger; a double submit counts once)."""
     page.require_admin()
     customer = customers.get_customer(session, customer_id)
@@ -82,32 +86,49 @@ def adjust_points(customer_id: CustomerId, request: Request, page: PageDep, form
     except ValueError:
         amount = 0
     if not reason or amount == 0 or abs(amount) > MAX_ADJUST or not key.isalnum() or len(key) > 64:
-        return _member_page(request, page, session, customer.id, status=422, errors=[page.t("member.adjust_invalid")])
+        return _member_page(
+            request, page, session, customer.id, status=422, errors=[page.t("member.adjust_invalid")]
+        )
     try:
         entry = points.adjust(session, customer_id=customer.id, points=amount, idempotency_key=f"hq:{key}",
                               reason=f"{reason} ({page.viewer.username})")  # fmt: skip
     except (ProblemError, DomainError) as error:
         session.rollback()
         return _member_page(request, page, session, customer.id, status=409, errors=[page.error_text(error)])
-    page.audit(session, "points.adjust", customer.member_no, points=amount, reason=reason, balance_after=entry.balance_after)
+    page.audit(
+        session,
+        "points.adjust",
+        customer.member_no,
+        points=amount,
+        reason=reason,
+        balance_after=entry.balance_after,
+    )
     session.commit()
     return redirect(f"{PREFIX}/members/{customer.id}", done="points_adjusted")
 
 
 @router.post("/members/{customer_id}/merge")
-def merge(customer_id: CustomerId, request: Request, page: PageDep, form: FormDep, session: SessionDep) -> Response:
+def merge(
+    customer_id: CustomerId, request: Request, page: PageDep, form: FormDep, session: SessionDep
+) -> Response:
     """Merge a duplicate (by member number) into this member: history and points follow this one."""
     page.require_admin()
     survivor = customers.get_customer(session, customer_id)
-    duplicate = customers.find_match(session, member_no=field(form, "duplicate_member_no"), email=None, phone=None)
+    duplicate = customers.find_match(
+        session, member_no=field(form, "duplicate_member_no"), email=None, phone=None
+    )
     if duplicate is None:
-        return _member_page(request, page, session, survivor.id, status=422, errors=[page.t("member.merge_unknown")])
+        return _member_page(
+            request, page, session, survivor.id, status=422, errors=[page.t("member.merge_unknown")]
+        )
     try:
         _survivor, moved = merge_customers(session, survivor_id=survivor.id, duplicate_id=duplicate.id)
     except (ProblemError, DomainError) as error:
         session.rollback()
         return _member_page(request, page, session, survivor.id, status=409, errors=[page.error_text(error)])
-    page.audit(session, "member.merge", survivor.member_no, duplicate=duplicate.member_no, moved_entries=moved)
+    page.audit(
+        session, "member.merge", survivor.member_no, duplicate=duplicate.member_no, moved_entries=moved
+    )
     session.commit()
     return redirect(f"{PREFIX}/members/{survivor.id}", done="merged")
 
@@ -122,8 +143,10 @@ def export(customer_id: CustomerId, page: PageDep, form: FormDep, session: Sessi
     return Response(
         content=json.dumps(answer.model_dump(mode="json"), ensure_ascii=False, indent=1).encode("utf-8"),
         media_type="application/json",
-        headers={"Content-Disposition": f'attachment; filename="member-{answer.customer.member_no}.json"',
-                 "Cache-Control": "no-store"},  # fmt: skip
+        headers={
+            "Content-Disposition": f'attachment; filename="member-{answer.customer.member_no}.json"',
+            "Cache-Control": "no-store",
+        },
     )
 
 

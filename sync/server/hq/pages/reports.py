@@ -54,7 +54,13 @@ def reports(
         series[row.period][row.channel] += row.net
     chart = stacked_bars(series, ("store", "online"), "%m/%d" if group != "month" else "%Y/%m")
     scope = page.viewer.store_ids if page.viewer.role == "manager" else None
-    query = {"from": report.first.isoformat(), "to": report.last.isoformat(), "group": group, "by": by, "store": store}
+    query = {
+        "from": report.first.isoformat(),
+        "to": report.last.isoformat(),
+        "group": group,
+        "by": by,
+        "store": store,
+    }
     return render(page, request, "reports.html", report=report, chart=chart, query=query,
                   stores=stores_service.list_stores(session, store_ids=scope), rate_amount=rate_amount)  # fmt: skip
 

@@ -22,7 +22,15 @@ from sync.server.stores.schemas import ClerkIn, StoreIn
 
 router = APIRouter()
 StoreCode = Annotated[str, Path(min_length=1, max_length=16)]
-STORE_FIELDS = ("code", "name", "registration_number", "timezone", "address", "receipt_header", "receipt_footer")
+STORE_FIELDS = (
+    "code",
+    "name",
+    "registration_number",
+    "timezone",
+    "address",
+    "receipt_header",
+    "receipt_footer",
+)
 
 
 def _visible_store(page: Page, session: SessionDep, code: str) -> Store:
@@ -40,7 +48,8 @@ def _scope(page: Page) -> frozenset[int] | None:
 def validation_messages(page: Page, error: ValidationError) -> list[str]:
     """Each refused field named in the viewer's language."""
     return [
-        f"{page.t('field.' + str(item['loc'][0])) if item['loc'] else ''}: {item['msg']}" for item in error.errors()
+        f"{page.t('field.' + str(item['loc'][0])) if item['loc'] else ''}: {item['msg']}"
+        for item in error.errors()
     ]
 
 
@@ -62,7 +71,9 @@ def new_store(request: Request, page: PageDep) -> Response:
     return render(page, request, "store_form.html", store=None, values={"timezone": "Asia/Tokyo"}, errors=[])
 
 
-def _save_store(request: Request, page: Page, session: SessionDep, form: FormDep, *, existing: Store | None) -> Response:
+def _save_store(
+    request: Request, page: Page, session: SessionDep, form: FormDep, *, existing: Store | None
+) -> Response:
     values = {name: field(form, name) for name in STORE_FIELDS}
     if existing is not None:
         values["code"] = existing.code
@@ -79,7 +90,9 @@ def _save_store(request: Request, page: Page, session: SessionDep, form: FormDep
     page.audit(session, "store.create" if existing is None else "store.update", store.code,
                **{name: values[name] for name in STORE_FIELDS}, warnings=warnings)  # fmt: skip
     session.commit()
-    return redirect(f"{PREFIX}/stores/{store.code}", done="store_saved" if not warnings else "store_saved_warning")
+    return redirect(
+        f"{PREFIX}/stores/{store.code}", done="store_saved" if not warnings else "store_saved_warning"
+    )
 
 
 @router.post("/stores")
@@ -112,7 +125,9 @@ def edit_store(code: StoreCode, request: Request, page: PageDep, session: Sessio
 
 
 @router.post("/stores/{code}")
-def update_store(code: StoreCode, request: Request, page: PageDep, form: FormDep, session: SessionDep) -> Response:
+def update_store(
+    code: StoreCode, request: Request, page: PageDep, form: FormDep, session: SessionDep
+) -> Response:
     """Save the store's details (terminals get them through the feed)."""
     store = _visible_store(page, session, code)
     page.require_change()
@@ -120,7 +135,9 @@ def update_store(code: StoreCode, request: Request, page: PageDep, form: FormDep
 
 
 @router.post("/stores/{code}/clerks")
-def save_clerk(code: StoreCode, request: Request, page: PageDep, form: FormDep, session: SessionDep) -> Response:
+def save_clerk(
+    code: StoreCode, request: Request, page: PageDep, form: FormDep, session: SessionDep
+) -> Response:
     """Create a clerk or change one (name, role, PIN); the PIN is stored hashed, never shown again."""
     store = _visible_store(page, session, code)
     page.require_change()
@@ -160,7 +177,12 @@ def clerk_active(
 
 @router.post("/stores/{code}/pairing-codes")
 def pairing_code(
-    code: StoreCode, request: Request, page: PageDep, form: FormDep, session: SessionDep, settings: SettingsDep
+    code: StoreCode,
+    request: Request,
+    page: PageDep,
+    form: FormDep,
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> Response:
     """A one-use code to pair a register with this store, shown once: large, as a QR code, with its expiry."""
     store = _visible_store(page, session, code)
@@ -176,7 +198,11 @@ def pairing_code(
 
 @router.post("/devices/{device_id}/revoke")
 def revoke_device(
-    device_id: Annotated[str, Path(max_length=36)], request: Request, page: PageDep, form: FormDep, session: SessionDep
+    device_id: Annotated[str, Path(max_length=36)],
+    request: Request,
+    page: PageDep,
+    form: FormDep,
+    session: SessionDep,
 ) -> Response:
     """Revoke a register's token: its next push or pull is refused (401)."""
     device = session.get(Device, device_id)

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from sync.server.deps import SessionDep
 from sync.server.hq import audit, sessions, users
-from sync.server.hq.web import PREFIX, FormDep, Page, PageDep, PageDenied, field, redirect, render
+from sync.server.hq.web import PREFIX, FormDep, Page, PageDenied, PageDep, field, redirect, render
 from sync.server.problems import ProblemError
 from sync.server.stores import service as stores_service
 
@@ -67,7 +67,9 @@ def create_user(request: Request, page: PageDep, form: FormDep, session: Session
 
 
 @router.post("/users/{user_id}/password")
-def reset_password(user_id: UserId, request: Request, page: PageDep, form: FormDep, session: SessionDep) -> Response:
+def reset_password(
+    user_id: UserId, request: Request, page: PageDep, form: FormDep, session: SessionDep
+) -> Response:
     """Set a new password; the user's sessions end."""
     page.require_admin()
     user = users.get_user(session, user_id)
@@ -83,7 +85,9 @@ def reset_password(user_id: UserId, request: Request, page: PageDep, form: FormD
 
 
 @router.post("/users/{user_id}/disabled")
-def set_disabled(user_id: UserId, request: Request, page: PageDep, form: FormDep, session: SessionDep) -> Response:
+def set_disabled(
+    user_id: UserId, request: Request, page: PageDep, form: FormDep, session: SessionDep
+) -> Response:
     """Disable a user (their sessions end) or enable them again; nobody disables themselves."""
     page.require_admin()
     user = users.get_user(session, user_id)
