@@ -42,6 +42,7 @@ demo-terminal: $(STAMP)
 
 screenshots: $(STAMP)
 	$(BIN)/python -m scripts.screenshots
+	$(BIN)/python -m scripts.hq_screenshots
 
 dist: $(STAMP)
 	$(BIN)/python -m pip install --quiet '.[dist]'
