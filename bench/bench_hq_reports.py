@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import text  # noqa: E402
+from sqlalchemy import text
 
 YEAR_START = date(2025, 1, 1)
 
@@ -56,7 +56,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stores", type=int, default=100)
     parser.add_argument("--receipts", type=int, default=120, help="receipts per store per day")
-    parser.add_argument("--pg", default=os.environ.get("POSAPP_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test"))
+    parser.add_argument(
+        "--pg", default=os.environ.get("POSAPP_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+    )
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
@@ -90,7 +92,9 @@ def main() -> int:
 
         login = client.get("/hq/login")
         token = re.search(r'name="csrf_token" value="([^"]+)"', login.text).group(1)  # type: ignore[union-attr]
-        client.post("/hq/login", data={"username": "bench", "password": "bench-password", "csrf_token": token})
+        client.post(
+            "/hq/login", data={"username": "bench", "password": "bench-password", "csrf_token": token}
+        )
         cases = [
             ("a day, per store (Dec 31)", date(2025, 12, 31), date(2025, 12, 31), "day", "store"),
             ("a month by day, the chain", date(2025, 12, 1), date(2025, 12, 31), "day", "chain"),

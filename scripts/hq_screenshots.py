@@ -44,10 +44,14 @@ def _seed(database: str, env: dict[str, str]) -> None:
     _cli("demo-data", "--database", database, "--products", "2000", "--members", "300", env=env)
     engine = make_engine(database)
     with Session(engine) as session:
-        users.create_user(session, username="hanako", password=PASSWORD, role="admin", display_name="本部 花子")
+        users.create_user(
+            session, username="hanako", password=PASSWORD, role="admin", display_name="本部 花子"
+        )
         users.create_user(session, username="tencho", password=PASSWORD, role="manager", display_name="渋谷 店長",
                           store_codes=["S001"])  # fmt: skip
-        users.create_user(session, username="kansa", password=PASSWORD, role="auditor", display_name="監査 一郎")
+        users.create_user(
+            session, username="kansa", password=PASSWORD, role="auditor", display_name="監査 一郎"
+        )
         session.commit()
     engine.dispose()
 
@@ -65,7 +69,9 @@ def _sell(url: str, code: str, data_dir: Path) -> None:
 
         from posapp.store.models import Product
 
-        jans = [jan for jan, in session.execute(select(Product.jan).where(Product.jan.is_not(None)).limit(12))]
+        jans = [
+            jan for (jan,) in session.execute(select(Product.jan).where(Product.jan.is_not(None)).limit(12))
+        ]
     for basket in (jans[:3], jans[3:5], jans[5:9], jans[9:12]):
         sale = terminal.start_sale()
         for jan in basket:
@@ -121,7 +127,12 @@ def main() -> int:
 
     work = Path(tempfile.mkdtemp(prefix="hq-shots-"))
     database = f"sqlite:///{work / 'server.sqlite3'}"
-    env = {**os.environ, "POSAPP_DATA_DIR": str(work), "POSAPP_LOG_LEVEL": "warning", "POSAPP_KEYRING": "file"}
+    env = {
+        **os.environ,
+        "POSAPP_DATA_DIR": str(work),
+        "POSAPP_LOG_LEVEL": "warning",
+        "POSAPP_KEYRING": "file",
+    }
     os.environ.update({"POSAPP_KEYRING": "file"})
     _seed(database, env)
     port = _port()
@@ -173,7 +184,10 @@ def main() -> int:
             shot("06-catalog")
             page.goto(f"{base}/catalog/P00001")
             page.fill("form[action$='price-changes'] input[name=price]", "128")
-            page.fill("form[action$='price-changes'] input[name=effective_on]", (chain_today() + timedelta(days=7)).isoformat())
+            page.fill(
+                "form[action$='price-changes'] input[name=effective_on]",
+                (chain_today() + timedelta(days=7)).isoformat(),
+            )
             page.click("button:has-text('予約する')")
             shot("07-product")
             csv_text = "sku,jan,name,name_kana,price,tax_class,category\r\nP00001,,おにぎり 鮭,オニギリ サケ,148,reduced,食品\r\nNEW-001,,季節のおでん,キセツノオデン,398,reduced,惣菜\r\n"
@@ -186,7 +200,9 @@ def main() -> int:
             today = chain_today()
             page.goto(f"{base}/reports?from={today.isoformat()}&to={today.isoformat()}&by=store")
             shot("09-report-day", full=True)
-            page.goto(f"{base}/reports?from={today.replace(month=1, day=1).isoformat()}&to={today.isoformat()}&group=month&by=chain")
+            page.goto(
+                f"{base}/reports?from={today.replace(month=1, day=1).isoformat()}&to={today.isoformat()}&group=month&by=chain"
+            )
             shot("10-report-months")
             page.goto(f"{base}/members?q=佐藤")
             shot("11-members")
