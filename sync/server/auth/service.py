@@ -15,6 +15,7 @@ from sync.server.problems import Conflict, Invalid, NotFound
 from sync.server.security import hash_token, new_pairing_code, new_token
 from sync.server.stores.models import Store
 
+_AUTHENTICATED_DEVICE = "authenticated_device"
 CallerKind = Literal["admin", "device", "channel", "hq_user"]
 """``hq_user``: a person signed in to the HQ console (their user name is the credential id in logs)."""
 
@@ -43,6 +44,7 @@ def authenticate(session: Session, token: str) -> Caller | None:
             .where(Device.token_hash == digest)
         ).first()
         if row is not None and row[0].revoked_at is None:
+            session.info[_AUTHENTICATED_DEVICE] = row[0]  # kept for note_device_contact (no second read)
             return Caller("device", row[0].id, store_id=row[0].store_id, store_code=row[1])
     elif token.startswith("chn_"):
         channel = session.scalar(select(Channel).where(Channel.key_hash == digest))
@@ -201,7 +203,9 @@ def note_device_contact(
     Written at most every ``CONTACT_EVERY`` per device unless something it reports changed, so a busy
     terminal costs one small update now and then. Returns whether a write was queued (the caller commits).
     """
-    device = session.get(Device, caller.credential_id)
+    device = session.info.pop(_AUTHENTICATED_DEVICE, None)
+    if device is None or device.id != caller.credential_id:
+        device = session.get(Device, caller.credential_id)
     if device is None:
         return False
     now = utcnow()
