@@ -13,7 +13,11 @@ STORE = {"code": "S001", "name": "渋谷店", "registration_number": "T700001205
 def test_address_and_footer_from_hq_replace_the_defaults(tmp_path: Path) -> None:
     terminal = Terminal.open(tmp_path)
     terminal.configure(store_code="S001", terminal_code="01")
-    payload = {**STORE, "address": "東京都渋谷区1-1", "receipt_footer": "またお越しください\r\n営業 9時〜21時\n"}
+    payload = {
+        **STORE,
+        "address": "東京都渋谷区1-1",
+        "receipt_footer": "またお越しください\r\n営業 9時〜21時\n",
+    }
     with terminal.db.write() as session:
         apply_changes(session, [CacheChange(1, "store", "S001", payload)], store_code="S001")
     settings = terminal.reload_settings()
@@ -28,5 +32,7 @@ def test_an_older_server_without_them_keeps_the_terminal_s_own(tmp_path: Path) -
     with terminal.db.write() as session:
         apply_changes(session, [CacheChange(1, "store", "S001", STORE)], store_code="S001")
     settings = terminal.reload_settings()
-    assert settings.address == "手入力の住所" and settings.footer_messages == ("お買い上げありがとうございます",)
+    assert settings.address == "手入力の住所" and settings.footer_messages == (
+        "お買い上げありがとうございます",
+    )
     terminal.close()
