@@ -22,9 +22,11 @@ from sync.server.config import Settings, load_settings
 from sync.server.db.migrate import upgrade
 from sync.server.db.session import make_engine, make_session_factory
 from sync.server.hq.router import mount_hq
+from sync.server.jobs import install_minutely
 from sync.server.problems import Problem, install_problem_handlers
 from sync.server.products.router import router as products_router
-from sync.server.products.schedule import install_price_schedule
+from sync.server.products.schedule import apply_due as apply_due_prices
+from sync.server.reports.days import refresh as refresh_sales_days
 from sync.server.stores.router import router as stores_router
 
 log = logging.getLogger("sync.server.access")
@@ -66,7 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in _routers():
         app.include_router(router)
     mount_hq(app)
-    install_price_schedule(app)
+    install_minutely(app, apply_due_prices, refresh_sales_days)
     _install_access_log(app)
     _install_health(app)
     # Outermost: requests beyond the limit wait on the event loop, holding no thread and no connection.

@@ -135,3 +135,30 @@ def test_days_are_the_store_s_calendar_days_in_sql(api: Api) -> None:
         (date(2025, 11, 17), 1500),
         (date(2025, 11, 24), 70),
     ]
+
+
+def test_the_day_tables_change_nothing_in_the_report_even_for_a_late_sale(api: Api) -> None:
+    from datetime import timedelta
+
+    from sync.server.reports import days
+    from sync.server.reports.models import SalesDay
+
+    _sell_in_two_stores(api)
+    today = chain_today()
+    with api.session() as session:
+        raw = summary(session, first=today - timedelta(days=40), last=today)
+        # The mark passes every sale so far (a real refresh puts it MARGIN behind the clock).
+        assert days.refresh(session, now=datetime.now(UTC) + days.MARGIN) == 2  # S001 and S002 today
+        session.commit()
+        assert session.scalar(select(SalesDay.receipts).where(SalesDay.day == today)) is not None
+        assert summary(session, first=today - timedelta(days=40), last=today) == raw
+    late = Till("S001", terminal="02")
+    old_sale = late.sale(Line("BATTERY", 657, 2))
+    old_sale["payload"]["sold_at"] = (datetime.now(UTC) - timedelta(days=30)).isoformat()
+    assert results(api, api.device("S001"), [old_sale], terminal="02")[0]["status"] == "applied"
+    with api.session() as session:
+        with_late = summary(session, first=today - timedelta(days=40), last=today)
+        assert with_late != raw and sum(r.net for r in with_late.rows) == sum(r.net for r in raw.rows) + 1314
+        assert days.refresh(session, now=datetime.now(UTC) + days.MARGIN) == 1  # the late sale's day only
+        session.commit()
+        assert summary(session, first=today - timedelta(days=40), last=today) == with_late

@@ -17,6 +17,7 @@ from sync.server.omni.models import (
 from sync.server.operations.models import Resolution
 from sync.server.points.models import PointsAccount, PointsEntry, PointsHold
 from sync.server.products.models import PriceChange, Product
+from sync.server.reports.models import RollupMark, SalesDay, SalesDayRate
 from sync.server.sales.models import StoreSale, StoreSaleRate
 from sync.server.stock.models import StockLevel, StockMovement
 from sync.server.stores.models import Clerk, Store
@@ -50,6 +51,9 @@ __all__ = [
     "Product",
     "ReceivedEvent",
     "Resolution",
+    "RollupMark",
+    "SalesDay",
+    "SalesDayRate",
     "ServerEpoch",
     "StockLevel",
     "StockMovement",

@@ -1,6 +1,6 @@
 """Prices scheduled for a day: stored ahead, applied when the day starts in the chain's time zone.
 
-Every server process checks once a minute (``install_price_schedule``); applying is a conditional
+Every server process checks once a minute (``sync.server.jobs``); applying is a conditional
 update of the change's row (``applied_at IS NULL``), so with several workers each change is applied
 exactly once, and the product's new price goes to the terminals through the change feed like any
 other edit. ``posapp-server apply-price-changes`` does the same from cron.
@@ -8,27 +8,18 @@ other edit. ``posapp-server apply-price-changes`` does the same from cron.
 
 from __future__ import annotations
 
-import asyncio
-import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
 from datetime import date, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from fastapi import FastAPI
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from sync.server.db.base import utcnow
 from sync.server.problems import Invalid, NotFound
 from sync.server.products.models import PriceChange, Product
 from sync.server.products.service import get_product, publish_product
 
-log = logging.getLogger("sync.server.products.schedule")
 CHAIN_ZONE = ZoneInfo("Asia/Tokyo")
-CHECK_EVERY_SECONDS = 60
 
 
 def chain_today() -> date:
@@ -104,36 +95,3 @@ def apply_due(session: Session, *, today: date | None = None) -> int:
         publish_product(session, product)
         applied += 1
     return applied
-
-
-def install_price_schedule(app: FastAPI) -> None:
-    """Check for due price changes once a minute while ``app`` runs."""
-    outer = app.router.lifespan_context
-
-    @asynccontextmanager
-    async def lifespan(running: FastAPI) -> AsyncIterator[Any]:
-        async with outer(running) as state:
-            task = asyncio.create_task(_loop(running))
-            try:
-                yield state
-            finally:
-                task.cancel()
-                with suppress(asyncio.CancelledError):
-                    await task
-
-    app.router.lifespan_context = lifespan
-
-
-async def _loop(app: FastAPI) -> None:
-    while True:
-        try:
-            await run_in_threadpool(_apply_once, app)
-        except Exception:  # the loop must outlive a failed round (database restarting, …)
-            log.exception("applying scheduled price changes failed")
-        await asyncio.sleep(CHECK_EVERY_SECONDS)
-
-
-def _apply_once(app: FastAPI) -> None:
-    with app.state.session_factory() as session:
-        if apply_due(session):
-            session.commit()

@@ -64,7 +64,7 @@ def _period_sqlite(element: period_start, compiler: SQLCompiler, **kw: Any) -> s
     )
 
 
-def period_of(day: ColumnElement[date], grouping: Grouping) -> ColumnElement[date]:
+def period_of(day: Any, grouping: Grouping) -> ColumnElement[date]:
     """The first day of the period ``day`` falls in (``day`` itself for daily grouping)."""
     if grouping == "day":
         return day

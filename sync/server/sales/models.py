@@ -15,7 +15,10 @@ class StoreSale(Base):
     """A completed store sale (``kind='sale'``) or return (``'return'``); ``id`` is the terminal's UUIDv7."""
 
     __tablename__ = "store_sales"
-    __table_args__ = (Index("ix_store_sales_store_sold_at", "store_id", "sold_at"),)
+    __table_args__ = (
+        Index("ix_store_sales_sold_at", "sold_at"),
+        Index("ix_store_sales_created_at", "created_at"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)

@@ -32,6 +32,10 @@ def upsert_store(session: Session, *, data: StoreIn) -> tuple[Store, list[str]]:
     if store is None:
         store = Store(code=data.code, kind="store")
         session.add(store)
+    if store.timezone is not None and store.timezone != data.timezone and store.id is not None:
+        from sync.server.reports import days  # the days of its sales move: the report's day tables start over
+
+        days.rebuild(session)
     store.name = data.name
     store.registration_number = number
     store.timezone = data.timezone

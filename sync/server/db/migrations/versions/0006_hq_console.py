@@ -1,5 +1,5 @@
 """HQ console: users, sessions, audit log; store address and receipt texts; what terminals report;
-scheduled price changes; resolutions of dead letters and flagged events.
+scheduled price changes; resolutions of dead letters and flagged events; store sales summed per day.
 
 Revision ID: 0006_hq_console
 Revises: store_sale_rates
@@ -108,12 +108,42 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_event_resolutions")),
         sa.UniqueConstraint("kind", "ref", name=op.f("uq_event_resolutions_kindref")),
     )
-    # The reports read sales by time within a store.
-    op.create_index("ix_store_sales_store_sold_at", "store_sales", ["store_id", "sold_at"], unique=False)
+    # The reports read sales by time within a store, and the ones received since the day tables' mark.
+    op.create_index("ix_store_sales_sold_at", "store_sales", ["sold_at"], unique=False)
+    op.create_index("ix_store_sales_created_at", "store_sales", ["created_at"], unique=False)
+    op.create_table(
+        "sales_days",
+        sa.Column("store_id", sa.Integer(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        *(sa.Column(name, sa.BigInteger(), nullable=False)
+          for name in ("receipts", "sales", "returns", "voids", "points_issued", "points_used")),
+        sa.ForeignKeyConstraint(["store_id"], ["stores.id"], name=op.f("fk_sales_days_store_id_stores")),
+        sa.PrimaryKeyConstraint("store_id", "day", name=op.f("pk_sales_days")),
+    )
+    op.create_table(
+        "sales_day_rates",
+        sa.Column("store_id", sa.Integer(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("rate", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("taxable", sa.BigInteger(), nullable=False),
+        sa.Column("tax", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(["store_id"], ["stores.id"], name=op.f("fk_sales_day_rates_store_id_stores")),
+        sa.PrimaryKeyConstraint("store_id", "day", "rate", name=op.f("pk_sales_day_rates")),
+    )
+    op.create_table(
+        "sales_days_mark",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("covered_before", UTC, nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sales_days_mark")),
+    )
 
 
 def downgrade() -> None:
-    op.drop_index("ix_store_sales_store_sold_at", table_name="store_sales")
+    op.drop_table("sales_days_mark")
+    op.drop_table("sales_day_rates")
+    op.drop_table("sales_days")
+    op.drop_index("ix_store_sales_created_at", table_name="store_sales")
+    op.drop_index("ix_store_sales_sold_at", table_name="store_sales")
     op.drop_table("event_resolutions")
     op.drop_index("ix_price_changes_due", table_name="price_changes")
     op.drop_index(op.f("ix_price_changes_product_id"), table_name="price_changes")
