@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, delete, func, insert, select, text, tuple_
+from sqlalchemy import and_, case, delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from sync.server.db.base import utcnow
@@ -27,6 +27,7 @@ from sync.server.stores.models import Store
 MARGIN = timedelta(minutes=5)
 BEGINNING = datetime(2000, 1, 1, tzinfo=UTC)
 ROLLUP_LOCK_ID = 0x5A1E_5DA7
+DAYS_PER_ROUND = 7
 
 
 def covered_before(session: Session) -> datetime:
@@ -90,19 +91,26 @@ def _as_date(value: Any) -> date:
 
 
 def _recompute(session: Session, keys: list[tuple[int, date]], before: datetime) -> None:
-    chunk = 500
-    for start in range(0, len(keys), chunk):
-        part = keys[start : start + chunk]
-        first, last = min(d for _s, d in part), max(d for _s, d in part)
+    """Recompute the store-days ``keys`` from the sales received before ``before``, a week of days at a
+    time (with every store touched in that week: recomputing an untouched store-day is harmless)."""
+    days = sorted({day for _store, day in keys})
+    for start in range(0, len(days), DAYS_PER_ROUND):
+        chosen_days = days[start : start + DAYS_PER_ROUND]
+        stores = sorted({store for store, day in keys if chosen_days[0] <= day <= chosen_days[-1]})
         window = and_(
-            StoreSale.sold_at >= datetime.combine(first - timedelta(days=1), datetime.min.time(), UTC),
-            StoreSale.sold_at < datetime.combine(last + timedelta(days=2), datetime.min.time(), UTC),
+            StoreSale.sold_at
+            >= datetime.combine(chosen_days[0] - timedelta(days=1), datetime.min.time(), UTC),
+            StoreSale.sold_at
+            < datetime.combine(chosen_days[-1] + timedelta(days=2), datetime.min.time(), UTC),
             StoreSale.created_at < before,
+            StoreSale.store_id.in_(stores),
         )
         day = sale_day()
-        chosen = tuple_(StoreSale.store_id, day).in_(part)
-        session.execute(delete(SalesDay).where(tuple_(SalesDay.store_id, SalesDay.day).in_(part)))
-        session.execute(delete(SalesDayRate).where(tuple_(SalesDayRate.store_id, SalesDayRate.day).in_(part)))
+        chosen = day.in_(chosen_days)
+        session.execute(delete(SalesDay).where(SalesDay.store_id.in_(stores), SalesDay.day.in_(chosen_days)))
+        session.execute(
+            delete(SalesDayRate).where(SalesDayRate.store_id.in_(stores), SalesDayRate.day.in_(chosen_days))
+        )
         session.execute(
             insert(SalesDay).from_select(
                 ["store_id", "day", "receipts", "sales", "returns", "voids", "points_issued", "points_used"],
