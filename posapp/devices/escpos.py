@@ -11,10 +11,15 @@ import contextlib
 import io
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from escpos.printer import Dummy
 
 from posapp.devices.layout import YEN, Align, LineKind, ReceiptLine, printable, to_cp932
+from posapp.devices.setup import CutMode
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 ESC = b"\x1b"
 FS = b"\x1c"
@@ -25,8 +30,6 @@ JAPAN_SET = ESC + b"R\x08"
 KANJI_ON = FS + b"&"
 KANJI_OFF = FS + b"."
 LF = b"\n"
-LOGO = FS + b"p\x01\x00"
-"""Print NV bit image 1 (the logo stored in the printer with Epson's utility)."""
 
 RASTER_BAND = 256
 """Rows per ``GS v 0`` command; some printers' buffers refuse one command for a whole receipt."""
@@ -97,17 +100,28 @@ def barcode_bytes(data: str, *, symbology: Symbology = Symbology.CODE128, module
     return _output(printer)
 
 
-def cut_bytes() -> bytes:
-    """Feed past the cutter and cut partially (``GS V 1``), so the receipt hangs until taken."""
+def cut_bytes(mode: CutMode = CutMode.PARTIAL) -> bytes:
+    """Feed past the cutter and cut: partially (``GS V 1``, the receipt hangs until taken), fully
+    (``GS V 0``), or not at all (only the feed, for printers without a cutter)."""
     printer = _dummy()
-    printer.cut(mode="PART")
+    if mode is CutMode.NONE:
+        printer.print_and_feed(6)
+    else:
+        printer.cut(mode="PART" if mode is CutMode.PARTIAL else "FULL")
     return _output(printer)
 
 
-def drawer_kick_bytes(pin: int = 2) -> bytes:
-    """``ESC p m t1 t2``: pulse the cash drawer on connector pin 2 (or 5)."""
+def drawer_kick_bytes(pin: int = 2, pulse_ms: int = 100) -> bytes:
+    """``ESC p m t1 t2``: pulse the cash drawer on connector pin 2 (m=0) or 5 (m=1) for ``pulse_ms``.
+
+    ``t1`` and ``t2`` count 2 ms steps (on-time, then off-time); the off-time is kept as long as the
+    on-time so a second kick right after cannot overheat the solenoid.
+    """
+    if pin not in (2, 5):
+        raise ValueError(f"drawer pin {pin}: 2 or 5")
+    steps = max(1, min(255, pulse_ms // 2))
     printer = _dummy()
-    printer.cashdraw(pin)
+    printer.cashdraw([0x1B, 0x70, 0 if pin == 2 else 1, steps, steps])
     return _output(printer)
 
 
@@ -124,21 +138,33 @@ def encode_escpos(
     kanji: bool = True,
     open_drawer: bool = False,
     symbology: Symbology = Symbology.CODE128,
+    drawer: bytes | None = None,
+    cut: CutMode = CutMode.PARTIAL,
+    logo: bytes = b"",
 ) -> bytes:
-    """The whole job: initialise, Japanese mode, the lines, the barcode, the cut (and a drawer kick)."""
+    """The whole job: initialise, Japanese mode, the lines, barcode and QR codes, the cut (and a drawer kick).
+
+    ``drawer`` is the kick to send (default: pin 2, 100 ms); ``logo`` the bytes that print the logo
+    line (``GS ( L`` from the printer's memory, or the picture itself), nothing when empty.
+    """
     out = bytearray(INIT)
     if kanji:
         out += SHIFT_JIS + JAPAN_SET
     if open_drawer:
-        out += drawer_kick_bytes()  # first, so the drawer is open while the receipt prints
+        out += drawer or drawer_kick_bytes()  # first, so the drawer is open while the receipt prints
     for line in lines:
         if line.kind is LineKind.CUT:
-            out += cut_bytes()
+            out += cut_bytes(cut)
         elif line.kind is LineKind.BARCODE:
             out += _align(Align.CENTER) + barcode_bytes(line.data, symbology=symbology) + LF
             out += _align(Align.LEFT)
+        elif line.kind is LineKind.QR:
+            from posapp.devices.graphics import qr_bytes
+
+            out += _align(Align.CENTER) + qr_bytes(line.data) + LF + _align(Align.LEFT)
         elif line.kind is LineKind.LOGO:
-            out += _align(Align.CENTER) + LOGO + LF + _align(Align.LEFT)
+            if logo:
+                out += _align(Align.CENTER) + logo + LF + _align(Align.LEFT)
         else:
             out += _text_line(line, kanji=kanji)
     return bytes(out)
@@ -182,22 +208,27 @@ def raster_bytes(rows: Sequence[bytes], width_bytes: int) -> bytes:
 
 
 def encode_escpos_raster(
-    lines: Sequence[ReceiptLine], *, width: int | None = None, open_drawer: bool = False
+    lines: Sequence[ReceiptLine],
+    *,
+    width: int | None = None,
+    open_drawer: bool = False,
+    drawer: bytes | None = None,
+    cut: CutMode = CutMode.PARTIAL,
+    logo: Image.Image | None = None,
 ) -> bytes:
-    """The receipt as a picture (``GS v 0``), for printers without a Kanji font; then the cut."""
-    from PIL import ImageOps
+    """The receipt as a picture (``GS v 0``), for printers without a Kanji font; then the cut.
 
+    The picture is the preview itself (logo and QR codes included), so paper and screen cannot differ.
+    """
+    from posapp.devices.graphics import ink_rows
     from posapp.devices.image import render_image
 
     body = [line for line in lines if line.kind is not LineKind.CUT]
-    image = ImageOps.invert(render_image(body, width=width, margin=0).convert("L")).convert("1")
-    width_bytes = (image.width + 7) // 8
-    data = image.tobytes()
-    rows = [data[i * width_bytes : (i + 1) * width_bytes] for i in range(image.height)]
+    width_bytes, rows = ink_rows(render_image(body, width=width, margin=0, logo=logo))
     out = bytearray(INIT)
     if open_drawer:
-        out += drawer_kick_bytes()
+        out += drawer or drawer_kick_bytes()
     out += raster_bytes(rows, width_bytes) + LF
     if any(line.kind is LineKind.CUT for line in lines):
-        out += cut_bytes()
+        out += cut_bytes(cut)
     return bytes(out)

@@ -84,11 +84,10 @@ def _barcode_image(data: str, paper: int) -> Image.Image:
     return image
 
 
-def _logo_image(paper: int) -> Image.Image:
-    image = Image.new("L", (paper, 72), 255)
-    draw = ImageDraw.Draw(image)
-    draw.rounded_rectangle((paper // 2 - 90, 6, paper // 2 + 90, 66), radius=10, outline=0, width=3)
-    draw.text((paper // 2, 36), "LOGO", font=load_font(bold=True), fill=0, anchor="mm")
+def _centred(part: Image.Image, paper: int) -> Image.Image:
+    """``part`` in the middle of a strip of paper (cut at the edges if wider)."""
+    image = Image.new("L", (paper, part.height), 255)
+    image.paste(part.convert("L"), ((paper - part.width) // 2, 0))
     return image
 
 
@@ -97,17 +96,29 @@ def _infer_width(lines: Sequence[ReceiptLine]) -> int:
 
 
 def render_image(
-    lines: Sequence[ReceiptLine], *, width: int | None = None, margin: int = MARGIN
+    lines: Sequence[ReceiptLine],
+    *,
+    width: int | None = None,
+    margin: int = MARGIN,
+    logo: Image.Image | None = None,
 ) -> Image.Image:
-    """The receipt as a grayscale image, ``width`` columns of ``CELL`` dots plus a white margin."""
+    """The receipt as a grayscale image, ``width`` columns of ``CELL`` dots plus a white margin.
+
+    ``logo`` is the store's logo as the printer holds it; without one the logo line takes no room.
+    """
+    from posapp.devices.graphics import qr_image
+
     columns = width or _infer_width(lines)
     paper = columns * CELL
     parts: list[tuple[Image.Image, int]] = []
     for line in lines:
         if line.kind is LineKind.BARCODE:
             parts.append((_barcode_image(line.data, paper), 0))
+        elif line.kind is LineKind.QR:
+            parts.append((_centred(qr_image(line.data), paper), 0))
         elif line.kind is LineKind.LOGO:
-            parts.append((_logo_image(paper), 0))
+            if logo is not None:
+                parts.append((_centred(logo, paper), 0))
         elif line.kind is LineKind.CUT:
             parts.append((Image.new("L", (paper, ROW), 255), 0))
         else:
@@ -123,15 +134,19 @@ def render_image(
     return image
 
 
-def save_png(lines: Sequence[ReceiptLine], path: Path, *, width: int | None = None) -> Image.Image:
+def save_png(
+    lines: Sequence[ReceiptLine], path: Path, *, width: int | None = None, logo: Image.Image | None = None
+) -> Image.Image:
     """Write the preview PNG (4-level gray keeps it small and the Kanji legible)."""
-    image = render_image(lines, width=width)
+    image = render_image(lines, width=width, logo=logo)
     image.quantize(colors=8).save(path, "PNG", optimize=True)
     return image
 
 
-def save_pdf(lines: Sequence[ReceiptLine], path: Path, *, width: int | None = None) -> Image.Image:
+def save_pdf(
+    lines: Sequence[ReceiptLine], path: Path, *, width: int | None = None, logo: Image.Image | None = None
+) -> Image.Image:
     """Write a one-page PDF the size of the paper strip, for reprints and e-mail."""
-    image = render_image(lines, width=width)
+    image = render_image(lines, width=width, logo=logo)
     image.save(path, "PDF", resolution=DPI)
     return image

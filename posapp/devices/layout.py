@@ -31,12 +31,13 @@ class LineKind(StrEnum):
     TEXT = "text"
     BARCODE = "barcode"
     LOGO = "logo"
+    QR = "qr"
     CUT = "cut"
 
 
 @dataclass(frozen=True, slots=True)
 class ReceiptLine:
-    """One printed line: text already padded to the paper width, or a barcode / logo / cut."""
+    """One printed line: text already padded to the paper width, or a barcode / QR code / logo / cut."""
 
     text: str = ""
     align: Align = Align.LEFT

@@ -62,8 +62,14 @@ class Page:
             ReceiptLine(truncate(data, self.width), align=Align.CENTER, kind=LineKind.BARCODE, data=data)
         )
 
+    def qr(self, data: str) -> None:
+        """A QR code of ``data``, centred; its text (for the text preview) is ``[QR] data`` cut to fit."""
+        self.lines.append(
+            ReceiptLine(truncate(f"[QR] {data}", self.width), align=Align.CENTER, kind=LineKind.QR, data=data)
+        )
+
     def logo(self) -> None:
-        """The store logo stored in the printer (or drawn by the preview)."""
+        """The store's logo (from the printer's memory, or drawn as a picture)."""
         self.lines.append(ReceiptLine(kind=LineKind.LOGO, align=Align.CENTER))
 
     def cut(self) -> None:

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import logging
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol
 
 from posapp.devices.escpos import drawer_kick_bytes, encode_escpos, encode_escpos_raster
-from posapp.devices.render import DEFAULT_WIDTH, render_receipt
+from posapp.devices.render import render_receipt
+from posapp.devices.setup import PrinterSetup, TransportKind, TransportSpec
+from posapp.devices.status import STATUS_QUERY, PrinterState, PrinterStatus, decode_status
 from posapp.domain.receipt import ReceiptDocument
 from posapp.domain.tender import TenderKind
 
 log = logging.getLogger(__name__)
-
-DLE_EOT_PRINTER = b"\x10\x04\x01"
-DLE_EOT_OFFLINE = b"\x10\x04\x02"
-DLE_EOT_PAPER = b"\x10\x04\x04"
 
 
 class PrinterErrorKind(StrEnum):
@@ -69,6 +67,22 @@ class Transport(Protocol):
     def status(self) -> PrinterErrorKind | None:
         """A problem the printer reports before we print, or ``None`` (also when it cannot say)."""
 
+    def read_status(self) -> PrinterStatus:
+        """Ask the printer how it is (``DLE EOT``), for the status bar; never raises."""
+
+
+_BLOCKING = {
+    PrinterState.COVER_OPEN: PrinterErrorKind.COVER_OPEN,
+    PrinterState.PAPER_OUT: PrinterErrorKind.PAPER_OUT,
+    PrinterState.ERROR: PrinterErrorKind.UNKNOWN,
+    PrinterState.OFFLINE: PrinterErrorKind.OFFLINE,
+}
+
+
+def blocking_problem(status: PrinterStatus) -> PrinterErrorKind | None:
+    """The reason a job would not print, from a polled state (near end still prints)."""
+    return _BLOCKING.get(status.state)
+
 
 class NetworkTransport:
     """Raw TCP to the printer's port 9100 (Epson's "RAW" port), one connection per job."""
@@ -78,9 +92,9 @@ class NetworkTransport:
     ) -> None:
         self.host, self.port, self.timeout, self.query_status = host, port, timeout, query_status
 
-    def _connect(self) -> socket.socket:
+    def _connect(self, timeout: float | None = None) -> socket.socket:
         try:
-            return socket.create_connection((self.host, self.port), timeout=self.timeout)
+            return socket.create_connection((self.host, self.port), timeout=timeout or self.timeout)
         except TimeoutError as exc:
             raise PrinterError(PrinterErrorKind.TIMEOUT, f"{self.host}:{self.port}: {exc}") from exc
         except OSError as exc:
@@ -96,19 +110,30 @@ class NetworkTransport:
             except OSError as exc:
                 raise PrinterError(PrinterErrorKind.OFFLINE, str(exc)) from exc
 
-    def status(self) -> PrinterErrorKind | None:
-        """Ask with ``DLE EOT`` (only if configured: not every network interface answers)."""
-        if not self.query_status:
-            return None
-        with self._connect() as conn:
+    def read_status(self, timeout: float | None = None) -> PrinterStatus:
+        """``DLE EOT 2`` and ``DLE EOT 4`` on a connection of their own; offline when none is made."""
+        try:
+            conn = self._connect(timeout)
+        except PrinterError as exc:
+            return PrinterStatus(PrinterState.OFFLINE, exc.detail)
+        with conn:
             try:
-                conn.sendall(DLE_EOT_OFFLINE + DLE_EOT_PAPER)
+                conn.sendall(STATUS_QUERY)
                 reply = _recv_exactly(conn, 2)
             except TimeoutError:
-                return PrinterErrorKind.TIMEOUT
-            except OSError:
-                return PrinterErrorKind.OFFLINE
-        return status_from_replies(offline=reply[0], paper=reply[1])
+                return PrinterStatus(PrinterState.UNKNOWN, "no answer to DLE EOT")
+            except OSError as exc:
+                return PrinterStatus(PrinterState.OFFLINE, str(exc))
+        return PrinterStatus(decode_status(offline=reply[0], paper=reply[1]), reply.hex())
+
+    def status(self) -> PrinterErrorKind | None:
+        """Ask with ``DLE EOT`` before a job (only if configured: not every network interface answers)."""
+        if not self.query_status:
+            return None
+        polled = self.read_status()
+        if polled.state is PrinterState.OFFLINE:
+            raise PrinterError(PrinterErrorKind.OFFLINE, polled.detail)
+        return blocking_problem(polled)
 
 
 def _recv_exactly(conn: socket.socket, size: int) -> bytes:
@@ -123,13 +148,7 @@ def _recv_exactly(conn: socket.socket, size: int) -> bytes:
 
 def status_from_replies(*, offline: int, paper: int) -> PrinterErrorKind | None:
     """Decode ``DLE EOT 2`` (offline cause) and ``DLE EOT 4`` (paper sensor) status bytes."""
-    if offline & 0x04:
-        return PrinterErrorKind.COVER_OPEN
-    if paper & 0x60 or offline & 0x20:
-        return PrinterErrorKind.PAPER_OUT
-    if offline & 0x40:
-        return PrinterErrorKind.UNKNOWN  # an error that stopped printing (cutter jam, overheating)
-    return None
+    return blocking_problem(PrinterStatus(decode_status(offline=offline, paper=paper)))
 
 
 class FileTransport:
@@ -150,17 +169,21 @@ class FileTransport:
         """A file cannot say."""
         return None
 
+    def read_status(self) -> PrinterStatus:
+        """A file cannot say."""
+        return PrinterStatus(PrinterState.UNKNOWN, "file")
+
 
 class EscposDeviceTransport:
     """USB or serial through python-escpos, whose device is opened only when a job is sent."""
 
-    def __init__(self, kind: str, **options: Any) -> None:
+    def __init__(self, kind: str, *, query_status: bool = False, **options: Any) -> None:
         if kind not in ("usb", "serial"):
             raise ValueError(f"unknown device kind {kind!r}")
-        self.kind, self.options = kind, options
+        self.kind, self.options, self.query_status = kind, options, query_status
 
     def _device(self) -> Any:
-        from escpos import printer as escpos_printer  # imported late: pyusb / pyserial are optional
+        from escpos import printer as escpos_printer  # imported late: pyusb / pyserial load slowly
 
         if self.kind == "usb":
             return escpos_printer.Usb(**self.options)
@@ -180,25 +203,106 @@ class EscposDeviceTransport:
         except Exception as exc:  # pyusb / pyserial raise many types; all mean "not printed"
             raise PrinterError(PrinterErrorKind.OFFLINE, f"{self.kind}: {exc}") from exc
 
+    def read_status(self) -> PrinterStatus:
+        """``DLE EOT`` through the device's read endpoint; unknown when the model does not answer."""
+        try:
+            device = self._device()
+            device.open()
+            try:
+                device._raw(STATUS_QUERY)
+                reply = bytes(device._read() or b"")
+            finally:
+                device.close()
+        except Exception as exc:  # not there, no permission, unplugged
+            return PrinterStatus(PrinterState.OFFLINE, f"{self.kind}: {exc}")
+        if len(reply) < 2:
+            return PrinterStatus(PrinterState.UNKNOWN, f"{self.kind}: no answer to DLE EOT")
+        return PrinterStatus(decode_status(offline=reply[0], paper=reply[1]), reply.hex())
+
     def status(self) -> PrinterErrorKind | None:
-        """Not asked: USB and serial status replies vary by model."""
-        return None
+        """Asked only when status watching is on: USB and serial answers vary by model."""
+        return blocking_problem(self.read_status()) if self.query_status else None
+
+
+def open_transport(spec: TransportSpec, *, query_status: bool = False, timeout: float = 5.0) -> Transport:
+    """The transport a parsed spec names (``ValueError`` for "none": there is nothing to open)."""
+    if spec.kind is TransportKind.NETWORK:
+        return NetworkTransport(spec.host, spec.port, timeout=timeout, query_status=query_status)
+    if spec.kind is TransportKind.FILE:
+        return FileTransport(spec.path)
+    if spec.kind is TransportKind.USB:
+        return EscposDeviceTransport(
+            "usb", query_status=query_status, idVendor=spec.vendor, idProduct=spec.product
+        )
+    if spec.kind is TransportKind.SERIAL:
+        return EscposDeviceTransport(
+            "serial", query_status=query_status, devfile=spec.device, baudrate=spec.baudrate
+        )
+    raise ValueError("no transport configured")
 
 
 class ReceiptPrinter:
-    """Prints receipts and kicks the drawer; every failure comes back as a ``PrintResult``."""
+    """Prints receipts and kicks the drawer as the store set it up; every failure is a ``PrintResult``."""
 
     def __init__(
-        self, transport: Transport, *, width: int = DEFAULT_WIDTH, raster: bool = False, language: str = "ja"
+        self,
+        transport: Transport,
+        *,
+        setup: PrinterSetup | None = None,
+        width: int | None = None,
+        raster: bool | None = None,
+        language: str = "ja",
     ) -> None:
-        self.transport, self.width, self.raster, self.language = transport, width, raster, language
+        setup = setup or PrinterSetup()
+        if width is not None:
+            setup = replace(setup, columns=width)
+        if raster is not None:
+            setup = replace(setup, raster=raster)
+        self.transport, self.setup, self.language = transport, setup, language
+
+    @property
+    def width(self) -> int:
+        """Columns across the paper."""
+        return self.setup.columns
+
+    def drawer_bytes(self) -> bytes:
+        """The drawer kick on the store's pin with its pulse."""
+        return drawer_kick_bytes(self.setup.drawer_pin, self.setup.drawer_pulse_ms)
 
     def encode(self, doc: ReceiptDocument, *, open_drawer: bool = False) -> bytes:
         """The bytes a job for ``doc`` sends."""
-        lines = render_receipt(doc, width=self.width, language=self.language)
-        if self.raster:
-            return encode_escpos_raster(lines, width=self.width, open_drawer=open_drawer)
-        return encode_escpos(lines, open_drawer=open_drawer)
+        setup = self.setup
+        lines = render_receipt(
+            doc,
+            width=setup.columns,
+            language=self.language,
+            logo=bool(setup.logo_png),
+            qr_receipt_no=setup.qr_receipt_no,
+            qr_url=setup.qr_url,
+        )
+        return self.encode_lines(lines, open_drawer=open_drawer)
+
+    def encode_lines(self, lines: list[Any], *, open_drawer: bool = False) -> bytes:
+        """Laid-out lines as this printer's job: text or raster, its cut, its drawer, its logo."""
+        from posapp.devices import graphics  # Pillow and qrcode only when a job is encoded
+
+        setup = self.setup
+        logo = graphics.load_logo(setup.logo_png) if setup.logo_png else None
+        drawer = self.drawer_bytes()
+        if setup.raster:
+            return encode_escpos_raster(
+                lines, width=setup.columns, open_drawer=open_drawer, drawer=drawer, cut=setup.cut, logo=logo
+            )
+        logo_bytes = b""
+        if logo is not None:
+            if setup.logo_in_printer == graphics.logo_fingerprint(setup.logo_png):
+                logo_bytes = graphics.logo_print_bytes()
+            else:  # not (yet) in the printer's memory: send the picture with the job
+                from posapp.devices.escpos import raster_bytes
+
+                width_bytes, rows = graphics.ink_rows(logo)
+                logo_bytes = raster_bytes(rows, width_bytes)
+        return encode_escpos(lines, open_drawer=open_drawer, drawer=drawer, cut=setup.cut, logo=logo_bytes)
 
     def print_receipt(self, doc: ReceiptDocument, *, open_drawer: bool | None = None) -> PrintResult:
         """Print ``doc``; the drawer opens by default when cash was tendered. Never raises."""
@@ -209,13 +313,14 @@ class ReceiptPrinter:
         except Exception as exc:  # a layout bug must not lose a completed sale either
             log.exception("receipt %s could not be encoded", doc.header.receipt_no)
             return PrintResult(False, PrinterErrorKind.UNKNOWN, str(exc))
-        return self._send(data)
+        return self.send(data)
 
     def open_drawer(self) -> PrintResult:
         """Kick the cash drawer (a cash tender or a manager-approved no-sale)."""
-        return self._send(drawer_kick_bytes())
+        return self.send(self.drawer_bytes())
 
-    def _send(self, data: bytes) -> PrintResult:
+    def send(self, data: bytes) -> PrintResult:
+        """Send a finished job after asking for problems (when the transport asks); never raises."""
         try:
             problem = self.transport.status()
             if problem is not None:

@@ -7,6 +7,7 @@ from posapp.devices.header import store_block, when_block
 from posapp.devices.labels import format_date, labels, tender_label
 from posapp.devices.layout import ReceiptLine, display_width, truncate
 from posapp.devices.page import Page, yen
+from posapp.devices.setup import qr_url_text
 from posapp.domain.receipt import REDUCED_MARK, ReceiptDocument, ReceiptItem, ReceiptKind
 from posapp.domain.tax import REDUCED_RATE
 from posapp.domain.tender import TenderKind
@@ -18,9 +19,20 @@ _NEGATIVE_KINDS = (ReceiptKind.RETURN, ReceiptKind.VOID)
 
 
 def render_receipt(
-    doc: ReceiptDocument, width: int = DEFAULT_WIDTH, *, language: str = "ja", logo: bool = False
+    doc: ReceiptDocument,
+    width: int = DEFAULT_WIDTH,
+    *,
+    language: str = "ja",
+    logo: bool = False,
+    qr_receipt_no: bool = False,
+    qr_url: str = "",
 ) -> list[ReceiptLine]:
-    """Lay ``doc`` out for paper ``width`` columns wide; every text line fits the width."""
+    """Lay ``doc`` out for paper ``width`` columns wide; every text line fits the width.
+
+    ``qr_receipt_no`` adds a QR code of the receipt number after its barcode (a 2D scanner or a phone
+    reads it at the returns counter); ``qr_url`` a QR code of the store's address on sale receipts
+    (``{receipt_no}`` in it is filled in).
+    """
     page = Page(width)
     if logo:
         page.logo()
@@ -30,8 +42,15 @@ def render_receipt(
         reports.cash_slip(page, doc, language)
     elif doc.kind is ReceiptKind.FORMAL:
         _formal(page, doc, language)
+        if qr_receipt_no:
+            page.qr(doc.barcode)
     else:
         _sale(page, doc, language)
+        if qr_receipt_no:
+            page.qr(doc.barcode)
+        if qr_url and doc.kind is ReceiptKind.SALE:
+            page.center(labels(language)["qr_url"])
+            page.qr(qr_url_text(qr_url, doc.header.receipt_no))
     page.cut()
     return page.lines
 

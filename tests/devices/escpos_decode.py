@@ -34,6 +34,14 @@ class Decoded:
     commands: list[tuple[bytes, bytes]] = field(default_factory=list)
     raster: list[tuple[int, int, bytes]] = field(default_factory=list)
     kanji_runs: list[str] = field(default_factory=list)
+    qr_data: list[str] = field(default_factory=list)
+    """Data stored with ``GS ( k`` function 80 and printed with function 81, in order."""
+    qr_settings: list[bytes] = field(default_factory=list)
+    """``GS ( k`` functions 65 (model), 67 (module size) and 69 (error level): fn byte + parameters."""
+    nv_graphics: dict[bytes, tuple[int, int, bytes]] = field(default_factory=dict)
+    """Graphics defined with ``GS ( L`` function 67: key → (width in dots, height, packed rows)."""
+    nv_prints: list[bytes] = field(default_factory=list)
+    """Keys printed with ``GS ( L`` function 69."""
 
     def has(self, command: bytes, params: bytes | None = None) -> bool:
         return any(c == command and (params is None or p == params) for c, p in self.commands)
@@ -45,6 +53,7 @@ def decode(data: bytes) -> Decoded:
     line = ""
     kanji = False
     run = bytearray()
+    pending_qr: str | None = None
     i = 0
     while i < len(data):
         two = data[i : i + 2]
@@ -70,6 +79,45 @@ def decode(data: bytes) -> Decoded:
             length = data[i + 3]
             out.commands.append((two, data[i + 2 : i + 4 + length]))
             i += 4 + length
+        elif data[i : i + 3] == b"\x1d(k":
+            size = int.from_bytes(data[i + 3 : i + 5], "little")
+            body = data[i + 5 : i + 5 + size]
+            assert len(body) == size, "GS ( k shorter than its length"
+            cn, fn = body[0], body[1]
+            assert cn == 0x31, "only QR codes (cn=49) are sent"
+            if fn == 80:
+                assert body[2] == 0x30
+                pending_qr = body[3:].decode("utf-8")
+            elif fn == 81:
+                assert pending_qr is not None, "QR printed before its data was stored"
+                out.qr_data.append(pending_qr)
+                pending_qr = None
+            else:
+                assert fn in (65, 67, 69), f"unknown GS ( k function {fn}"
+                out.qr_settings.append(bytes([fn]) + body[2:])
+            out.commands.append((b"\x1d(k", body))
+            i += 5 + size
+        elif data[i : i + 3] == b"\x1d(L":
+            size = int.from_bytes(data[i + 3 : i + 5], "little")
+            body = data[i + 5 : i + 5 + size]
+            assert len(body) == size, "GS ( L shorter than its length"
+            assert body[0] == 0x30, "m = 48"
+            fn = body[1]
+            if fn == 67:
+                a, key, colours = body[2], body[3:5], body[5]
+                width, height = int.from_bytes(body[6:8], "little"), int.from_bytes(body[8:10], "little")
+                assert (a, colours, body[10]) == (0x30, 1, 0x31), "monochrome, one colour, colour 1"
+                assert width % 8 == 0
+                rows = body[11:]
+                assert len(rows) == width // 8 * height, "graphic data does not match its size"
+                out.nv_graphics[key] = (width, height, rows)
+            elif fn == 69:
+                assert size == 6 and body[4:6] == b"\x01\x01", "normal size"
+                out.nv_prints.append(body[2:4])
+            else:
+                raise AssertionError(f"unknown GS ( L function {fn}")
+            out.commands.append((b"\x1d(L", body))
+            i += 5 + size
         elif data[i : i + 3] == b"\x1dv0":
             m, xl, xh, yl, yh = data[i + 3 : i + 8]
             width, height = xl + 256 * xh, yl + 256 * yh
@@ -94,6 +142,7 @@ def decode(data: bytes) -> Decoded:
             line += "¥" if data[i] == 0x5C else chr(data[i])
             i += 1
     assert not kanji, "job ends in Kanji mode"
+    assert pending_qr is None, "QR data stored but never printed"
     if line:
         out.lines.append(line)
     return out
