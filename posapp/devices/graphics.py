@@ -37,7 +37,7 @@ class InvalidLogo(DomainError):
 
 
 def prepare_logo(data: bytes, *, width_dots: int) -> Image.Image:
-    """Any picture → a 1-bit logo (black = ink) no wider than the paper and at most 240 dots tall.
+    """Any picture → a 1-bit logo (black = ink) no wider than the paper and at most 240 dots tall (never enlarged).
 
     Transparency becomes white paper, colours become grey and then Floyd–Steinberg dots; the width is
     padded to whole bytes with white so no stray dots appear at the right edge.
@@ -53,7 +53,7 @@ def prepare_logo(data: bytes, *, width_dots: int) -> Image.Image:
     paper = Image.new("RGBA", picture.size, "white")
     paper.alpha_composite(picture)
     gray = paper.convert("L")
-    gray = ImageOps.contain(gray, (min(width_dots, gray.width * 4), min(MAX_LOGO_HEIGHT, gray.height * 4)))
+    gray.thumbnail((width_dots, MAX_LOGO_HEIGHT), Image.Resampling.LANCZOS)  # shrinks, never enlarges
     canvas = Image.new("L", ((gray.width + 7) // 8 * 8, gray.height), 255)
     canvas.paste(gray, ((canvas.width - gray.width) // 2, 0))
     return canvas.convert("1")  # dithered

@@ -272,7 +272,10 @@ class DisplaySetup:
         if not 0 <= self.screen <= 8:
             raise _refuse("screen", "screen: 0–8", self.screen)
         if self.line:
-            parse_transport(self.line)
+            try:
+                parse_transport(self.line)
+            except InvalidDeviceSetting as error:
+                raise _refuse("line", f"line display: {error.detail}", self.line) from error
         if len(self.message) > 40 or any(ord(c) < 32 for c in self.message):
             raise _refuse("message", "message: one line of at most 40 characters", self.message)
         return self

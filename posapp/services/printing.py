@@ -1,59 +1,43 @@
 """Printing receipts after the sale: the sale is already stored, so a printer problem only informs.
 
 The printer is a setting (``printer``): ``tcp://host:9100``, ``file:///path/to/spool.bin``,
-``usb:0x04b8:0x0202`` or ``serial:/dev/ttyUSB0``; empty means preview only. A failed job is written
-to the audit log, shown to the cashier, and the receipt can be printed again from the sale history.
+``usb:04b8:0202`` or ``serial:/dev/ttyUSB0``; empty means preview only. Paper width, print mode,
+cutter, drawer, logo and QR codes come from the device setup (``posapp/services/devices.py``). A
+failed job is written to the audit log, shown to the cashier, and the receipt can be printed again
+from the sale history.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
-from posapp.domain.errors import DomainError
+from posapp.devices.setup import InvalidDeviceSetting, TransportKind, parse_transport
 from posapp.domain.receipt import ReceiptDocument
 from posapp.services.attention import record_print_failure
+from posapp.services.devices import load_setup, printer_for
 
 if TYPE_CHECKING:
     from posapp.devices.printer import PrintResult, ReceiptPrinter, Transport
     from posapp.services.terminal import Terminal
 
-
-class InvalidPrinterSetting(DomainError):
-    """The printer setting is not one of the forms the terminal understands."""
-
-    message_key = "error.printer.setting"
+InvalidPrinterSetting = InvalidDeviceSetting
+"""The printer setting is not one of the forms the terminal understands (kept name)."""
 
 
 def transport_for(spec: str) -> Transport:
-    """The transport a printer setting names."""
+    """The transport a printer setting names (``InvalidDeviceSetting`` when it names none)."""
     # The device layer (python-escpos, Pillow) loads only when a printer is used: it costs 0.2 s at start.
-    from posapp.devices.printer import EscposDeviceTransport, FileTransport, NetworkTransport
+    from posapp.devices.printer import open_transport
 
-    parts = urlsplit(spec.strip())
-    if parts.scheme == "tcp" and parts.hostname:
-        return NetworkTransport(parts.hostname, parts.port or 9100)
-    if parts.scheme == "file" and parts.path:
-        return FileTransport(parts.path)
-    if spec.startswith("usb:"):
-        try:
-            vendor, product = (int(x, 16) for x in spec.split(":")[1:3])
-        except ValueError as error:
-            raise InvalidPrinterSetting("printer: usb:VID:PID in hexadecimal", value=spec) from error
-        return EscposDeviceTransport("usb", idVendor=vendor, idProduct=product)
-    if spec.startswith("serial:"):
-        return EscposDeviceTransport("serial", devfile=spec.split(":", 1)[1])
-    raise InvalidPrinterSetting(
-        "printer: use tcp://host:9100, file:///path, usb:VID:PID or serial:/dev/…", value=spec
-    )
+    parsed = parse_transport(spec)
+    if parsed.kind is TransportKind.NONE:
+        raise InvalidDeviceSetting("printer: empty", field_name="transport", value=spec)
+    return open_transport(parsed)
 
 
 def receipt_printer(terminal: Terminal) -> ReceiptPrinter | None:
     """The configured printer, or ``None`` for preview only."""
-    from posapp.devices.printer import ReceiptPrinter
-
-    spec = terminal.settings.printer
-    return ReceiptPrinter(transport_for(spec), language=terminal.settings.language) if spec else None
+    return printer_for(load_setup(terminal).printer, terminal.settings.language)
 
 
 def print_receipt(terminal: Terminal, document: ReceiptDocument) -> PrintResult | None:

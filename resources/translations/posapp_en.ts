@@ -8,12 +8,52 @@
         <translation>#</translation>
     </message>
     <message>
+        <source>(接続されていません)</source>
+        <translation>(not connected)</translation>
+    </message>
+    <message>
+        <source>2番ピン</source>
+        <translation>Pin 2</translation>
+    </message>
+    <message>
+        <source>58 mm — 32桁</source>
+        <translation>58 mm — 32 columns</translation>
+    </message>
+    <message>
+        <source>5番ピン</source>
+        <translation>Pin 5</translation>
+    </message>
+    <message>
+        <source>80 mm — 42桁 (TM-T88 など)</source>
+        <translation>80 mm — 42 columns (TM-T88 and similar)</translation>
+    </message>
+    <message>
+        <source>80 mm — 48桁 (TM-T20・TM-m30 など)</source>
+        <translation>80 mm — 48 columns (TM-T20, TM-m30 and similar)</translation>
+    </message>
+    <message>
+        <source>IPアドレス</source>
+        <translation>IP address</translation>
+    </message>
+    <message>
+        <source>IPアドレス(例 192.168.1.50)またはホスト名を入力してください。</source>
+        <translation>Enter an IP address (e.g. 192.168.1.50) or a host name.</translation>
+    </message>
+    <message>
         <source>OmniPOS レジ</source>
         <translation>OmniPOS Register</translation>
     </message>
     <message>
         <source>QR</source>
         <translation>QR</translation>
+    </message>
+    <message>
+        <source>QRコードのURL(任意)</source>
+        <translation>QR code address (optional)</translation>
+    </message>
+    <message>
+        <source>QRコードのURLは https:// で始まる半角のアドレス(200文字まで)で入力してください。</source>
+        <translation>Enter the QR code address starting with https:// (ASCII, up to 200 characters).</translation>
     </message>
     <message>
         <source>ありがとうございました</source>
@@ -100,12 +140,20 @@
         <translation>This payment cannot be accepted. Only cash may exceed the total.</translation>
     </message>
     <message>
+        <source>この画像はロゴに使えません。PNG・JPEG・BMPの画像(5MBまで)を選んでください。</source>
+        <translation>This file cannot be used as a logo. Choose a PNG, JPEG or BMP picture (up to 5 MB).</translation>
+    </message>
+    <message>
         <source>その行はありません。明細を選び直してください。</source>
         <translation>That line does not exist. Select the line again.</translation>
     </message>
     <message>
         <source>ちょうど</source>
         <translation>Exact</translation>
+    </message>
+    <message>
+        <source>なし(画面のプレビューのみ)</source>
+        <translation>None (on-screen preview only)</translation>
     </message>
     <message>
         <source>オフライン</source>
@@ -122,6 +170,14 @@
     <message>
         <source>オンライン</source>
         <translation>Online</translation>
+    </message>
+    <message>
+        <source>カット</source>
+        <translation>Cutter</translation>
+    </message>
+    <message>
+        <source>カットしない</source>
+        <translation>No cut</translation>
     </message>
     <message>
         <source>キャンセル</source>
@@ -144,12 +200,296 @@
         <translation>Sign out</translation>
     </message>
     <message>
+        <source>シリアル (RS-232C)</source>
+        <translation>Serial (RS-232C)</translation>
+    </message>
+    <message>
+        <source>シリアルポートは /dev/ttyUSB0 や COM3 のように入力してください。</source>
+        <translation>Enter the serial port like /dev/ttyUSB0 or COM3.</translation>
+    </message>
+    <message>
+        <source>テスト印刷</source>
+        <translation>Test print</translation>
+    </message>
+    <message>
+        <source>テスト印刷を送りました。定規の数字が欠けずに1行に並び、日本語が読めれば設定は正しいです。</source>
+        <translation>Test page sent to the printer. If the ruler of digits prints whole on one line and the Japanese is legible, the setup is right.</translation>
+    </message>
+    <message>
         <source>デモ: 担当者 1001 / 暗証番号 1234（店長 9001 / 9999）</source>
         <translation>Demo: clerk 1001 / PIN 1234 (manager 9001 / 9999)</translation>
     </message>
     <message>
         <source>サーバーのアドレスは https:// で始めてください(このPC上のサーバーを除く)。</source>
         <translation>The server address must start with https:// (unless the server runs on this PC).</translation>
+    </message>
+    <message>
+        <source>ドロアー</source>
+        <translation>Cash drawer</translation>
+    </message>
+    <message>
+        <source>ドロアーのパルスは20〜500ミリ秒で入力してください。</source>
+        <translation>Enter a drawer pulse from 20 to 500 ms.</translation>
+    </message>
+    <message>
+        <source>ドロアーのピンは2番か5番を選んでください。</source>
+        <translation>Choose drawer pin 2 or 5.</translation>
+    </message>
+    <message>
+        <source>ドロアーも開けて確かめる</source>
+        <translation>Open the drawer too</translation>
+    </message>
+    <message>
+        <source>ネットワーク (LAN)</source>
+        <translation>Network (LAN)</translation>
+    </message>
+    <message>
+        <source>ネットワークのプリンターを探す</source>
+        <translation>Find printers on the network</translation>
+    </message>
+    <message>
+        <source>ネットワークを探しています…</source>
+        <translation>Searching the network…</translation>
+    </message>
+    <message>
+        <source>パス</source>
+        <translation>Path</translation>
+    </message>
+    <message>
+        <source>パーシャルカット</source>
+        <translation>Partial cut</translation>
+    </message>
+    <message>
+        <source>ファイルは / から始まるパスで入力してください(例 /dev/usb/lp0)。</source>
+        <translation>Enter a path starting with / (e.g. /dev/usb/lp0).</translation>
+    </message>
+    <message>
+        <source>ファイル・デバイス</source>
+        <translation>File or device</translation>
+    </message>
+    <message>
+        <source>フルカット</source>
+        <translation>Full cut</translation>
+    </message>
+    <message>
+        <source>プリンター</source>
+        <translation>Printer</translation>
+    </message>
+    <message>
+        <source>プリンター: エラー</source>
+        <translation>Printer: error</translation>
+    </message>
+    <message>
+        <source>プリンター: カバーが開いています</source>
+        <translation>Printer: cover open</translation>
+    </message>
+    <message>
+        <source>プリンター: 接続できません</source>
+        <translation>Printer: not reachable</translation>
+    </message>
+    <message>
+        <source>プリンター: 用紙切れ</source>
+        <translation>Printer: out of paper</translation>
+    </message>
+    <message>
+        <source>プリンター: 用紙残りわずか</source>
+        <translation>Printer: paper low</translation>
+    </message>
+    <message>
+        <source>プリンターが応答しません。電源とネットワークを確認してください。</source>
+        <translation>The printer does not answer. Check its power and the network.</translation>
+    </message>
+    <message>
+        <source>プリンターにつながりません。電源・ケーブル・接続先を確認してください。</source>
+        <translation>Cannot reach the printer. Check its power, cable and address.</translation>
+    </message>
+    <message>
+        <source>プリンターに登録済み</source>
+        <translation>Stored in the printer</translation>
+    </message>
+    <message>
+        <source>プリンターのカバーが開いています。閉じてからもう一度お試しください。</source>
+        <translation>The printer's cover is open. Close it and try again.</translation>
+    </message>
+    <message>
+        <source>プリンターの状態を見守る(用紙切れ・カバー開など)</source>
+        <translation>Watch the printer (paper out, cover open, …)</translation>
+    </message>
+    <message>
+        <source>プリンター・客面表示の設定</source>
+        <translation>Printer and customer display</translation>
+    </message>
+    <message>
+        <source>プリンター・客面表示の設定…</source>
+        <translation>Printer and customer display…</translation>
+    </message>
+    <message>
+        <source>プロダクトID</source>
+        <translation>Product ID</translation>
+    </message>
+    <message>
+        <source>プロダクトIDは4桁の16進数で入力してください(例 0e15)。</source>
+        <translation>Enter the product ID as four hexadecimal digits (e.g. 0e15).</translation>
+    </message>
+    <message>
+        <source>ベンダーID</source>
+        <translation>Vendor ID</translation>
+    </message>
+    <message>
+        <source>ベンダーIDは4桁の16進数で入力してください(例 04b8)。</source>
+        <translation>Enter the vendor ID as four hexadecimal digits (e.g. 04b8).</translation>
+    </message>
+    <message>
+        <source>ポート</source>
+        <translation>Port</translation>
+    </message>
+    <message>
+        <source>ポート番号は1〜65535で入力してください(通常は9100)。</source>
+        <translation>Enter a port from 1 to 65535 (usually 9100).</translation>
+    </message>
+    <message>
+        <source>ポールディスプレイ(2行×20桁)</source>
+        <translation>Pole display (2 × 20)</translation>
+    </message>
+    <message>
+        <source>ポールディスプレイの接続先が正しくありません(例 serial:/dev/ttyUSB1)。</source>
+        <translation>The pole display connection is not valid (e.g. serial:/dev/ttyUSB1).</translation>
+    </message>
+    <message>
+        <source>レシート用紙がありません。補充してからもう一度お試しください。</source>
+        <translation>The printer is out of paper. Load a roll and try again.</translation>
+    </message>
+    <message>
+        <source>レシート番号のQRコード(返品のときに読み取り)</source>
+        <translation>QR code of the receipt number (scanned for returns)</translation>
+    </message>
+    <message>
+        <source>ロゴ</source>
+        <translation>Logo</translation>
+    </message>
+    <message>
+        <source>ロゴが用紙幅より広くなっています。ロゴ画像を選び直してください。</source>
+        <translation>The logo is wider than the paper. Choose the logo picture again.</translation>
+    </message>
+    <message>
+        <source>ロゴなし</source>
+        <translation>No logo</translation>
+    </message>
+    <message>
+        <source>ロゴをプリンターに登録しました。</source>
+        <translation>Logo stored in the printer.</translation>
+    </message>
+    <message>
+        <source>ロゴをプリンターに登録できませんでした。登録できるまでレシートには画像として印刷します。</source>
+        <translation>The logo could not be stored in the printer. Receipts carry it as a picture until it can be.</translation>
+    </message>
+    <message>
+        <source>ロゴを外す</source>
+        <translation>Remove logo</translation>
+    </message>
+    <message>
+        <source>ロゴ画像のファイル (PNG・JPEG・BMP)</source>
+        <translation>Logo picture file (PNG, JPEG, BMP)</translation>
+    </message>
+    <message>
+        <source>ロゴ画像を選ぶ</source>
+        <translation>Choose the logo picture</translation>
+    </message>
+    <message>
+        <source>保存しています…</source>
+        <translation>Saving…</translation>
+    </message>
+    <message>
+        <source>保存しました。</source>
+        <translation>Saved.</translation>
+    </message>
+    <message>
+        <source>保存するとプリンターに登録します(登録までは画像として印刷します)</source>
+        <translation>Stored in the printer when you save (printed as a picture until then)</translation>
+    </message>
+    <message>
+        <source>印刷しています…</source>
+        <translation>Printing…</translation>
+    </message>
+    <message>
+        <source>印刷できませんでした。プリンターのエラーランプを確認してください。</source>
+        <translation>Nothing was printed. Check the printer's error light.</translation>
+    </message>
+    <message>
+        <source>印字方式</source>
+        <translation>Print mode</translation>
+    </message>
+    <message>
+        <source>参照…</source>
+        <translation>Browse…</translation>
+    </message>
+    <message>
+        <source>客面表示</source>
+        <translation>Customer display</translation>
+    </message>
+    <message>
+        <source>客面表示ウィンドウを出す</source>
+        <translation>Show the customer display window</translation>
+    </message>
+    <message>
+        <source>待機中のメッセージ</source>
+        <translation>Message while idle</translation>
+    </message>
+    <message>
+        <source>待機中のメッセージは1行・40文字までで入力してください。</source>
+        <translation>Enter the idle message as one line of up to 40 characters.</translation>
+    </message>
+    <message>
+        <source>探す範囲</source>
+        <translation>Search range</translation>
+    </message>
+    <message>
+        <source>探す範囲は 192.168.1.0/24 のように入力してください(/22より狭い範囲)。</source>
+        <translation>Enter the search range like 192.168.1.0/24 (/22 or narrower).</translation>
+    </message>
+    <message>
+        <source>接続</source>
+        <translation>Connection</translation>
+    </message>
+    <message>
+        <source>接続が「なし」です。プリンターの接続方法を選んでください。</source>
+        <translation>The connection is "None". Choose how the printer is connected.</translation>
+    </message>
+    <message>
+        <source>接続先が正しくありません。接続方法を選び直してください。</source>
+        <translation>The connection is not valid. Choose the connection again.</translation>
+    </message>
+    <message>
+        <source>漢字を表示できる機種(日本向けモデル)</source>
+        <translation>Model shows Kanji (Japanese model)</translation>
+    </message>
+    <message>
+        <source>漢字テキスト(漢字フォント内蔵機)</source>
+        <translation>Kanji text (printers with a Kanji font)</translation>
+    </message>
+    <message>
+        <source>用紙が残りわずかです。早めに交換してください。</source>
+        <translation>The paper is running low. Replace the roll soon.</translation>
+    </message>
+    <message>
+        <source>用紙幅</source>
+        <translation>Paper width</translation>
+    </message>
+    <message>
+        <source>用紙幅を一覧から選んでください。</source>
+        <translation>Choose a paper width from the list.</translation>
+    </message>
+    <message>
+        <source>画像で印刷(ラスター:漢字フォントのない機種)</source>
+        <translation>As a picture (raster: printers without a Kanji font)</translation>
+    </message>
+    <message>
+        <source>画面</source>
+        <translation>Screen</translation>
+    </message>
+    <message>
+        <source>画面が1台しかありません。2台目をつなぐと、ここで選べます。</source>
+        <translation>Only one screen is connected. Connect a second one to choose it here.</translation>
     </message>
     <message>
         <source>端末の鍵を保管する場所(OSのキーリング)がありません。管理者に連絡してください。</source>
@@ -280,8 +620,24 @@
         <translation>Lost</translation>
     </message>
     <message>
+        <source>表示する画面</source>
+        <translation>Screen</translation>
+    </message>
+    <message>
+        <source>表示する画面を一覧から選んでください。</source>
+        <translation>Choose a screen from the list.</translation>
+    </message>
+    <message>
         <source>要確認</source>
         <translation>Attention</translation>
+    </message>
+    <message>
+        <source>見つかったプリンター</source>
+        <translation>Printers found</translation>
+    </message>
+    <message>
+        <source>見つかりませんでした</source>
+        <translation>None found</translation>
     </message>
     <message>
         <source>該当する商品がありません</source>
@@ -318,6 +674,10 @@
     <message>
         <source>旧価格での販売</source>
         <translation>Sold at an old price</translation>
+    </message>
+    <message>
+        <source>読み込む</source>
+        <translation>Load</translation>
     </message>
     <message>
         <source>送信できなかった記録</source>
@@ -398,6 +758,14 @@
     <message>
         <source>カート</source>
         <translation>cart</translation>
+    </message>
+    <message>
+        <source>通信速度</source>
+        <translation>Baud rate</translation>
+    </message>
+    <message>
+        <source>通信速度を一覧から選んでください。</source>
+        <translation>Choose a baud rate from the list.</translation>
     </message>
     <message>
         <source>閲覧</source>

@@ -21,7 +21,6 @@ from posapp.domain.closing import DENOMINATIONS
 from posapp.services import Approval, Terminal
 from posapp.services.closing import ClosingReport
 from posapp.services.manager import DayClose
-from posapp.services.printing import transport_for
 from posapp.ui.dialogs.base import PosDialog
 from posapp.ui.dialogs.manager_tabs import AttentionTab, NumbersTab, StockTab
 from posapp.ui.formatting import TENDER_NAMES, parse_amount, yen
@@ -119,6 +118,8 @@ class ManagerDialog(PosDialog):
 
     sign_out = Signal()
     language_changed = Signal(str)
+    devices_changed = Signal(object)
+    """The device setup was saved (a ``DeviceSetup``): the window re-applies it."""
 
     def __init__(
         self, terminal: Terminal, worker: DbWorker, approval: Approval, parent: QWidget | None = None
@@ -208,8 +209,8 @@ class ManagerDialog(PosDialog):
         self.points_cap.setValue(self.terminal.settings.offline_points_cap)
         self.points_cap.setSuffix(" pt")
         settings = self.terminal.settings
-        self.printer = QLineEdit(settings.printer)
-        self.printer.setPlaceholderText("tcp://192.168.1.50:9100")
+        self.devices_button = touch_button(tr("プリンター・客面表示の設定…"), focus=True)
+        self.devices_button.clicked.connect(self.open_device_setup)
         self.rounding = QComboBox()
         for label, value in ((tr("切り捨て"), "down"), (tr("四捨五入"), "half_up"), (tr("切り上げ"), "up")):
             self.rounding.addItem(label, value)
@@ -220,7 +221,7 @@ class ManagerDialog(PosDialog):
         form = QFormLayout(tab)
         form.addRow(tr("表示言語"), self.language)
         form.addRow(tr("オフライン時のポイント利用上限"), self.points_cap)
-        form.addRow(tr("レシートプリンター"), self.printer)
+        form.addRow(tr("レシートプリンター"), self.devices_button)
         form.addRow(tr("消費税の端数処理"), self.rounding)
         form.addRow(tr("レシートのメッセージ"), self.footer)
         form.addRow(tr("サーバー"), QLabel(settings.server_url or tr("未接続(デモ)")))
@@ -278,21 +279,29 @@ class ManagerDialog(PosDialog):
         self.load_x()
 
     def save_settings(self) -> None:
-        """Store the terminal settings (a bad printer address is refused); switch the language at once."""
+        """Store the terminal settings; switch the language at once."""
         changes = {
             "offline_points_cap": self.points_cap.value(),
-            "printer": self.printer.text().strip(),
             "tax_rounding": str(self.rounding.currentData()),
             "footer_messages": tuple(m.strip() for m in self.footer.text().split("/") if m.strip()),
         }
         self.language_changed.emit(str(self.language.currentData()))
+        self.run(lambda: self.terminal.configure(**changes), lambda _s: self.clear_error())
 
-        def save() -> object:
-            if changes["printer"]:
-                transport_for(str(changes["printer"]))  # refuses a malformed address before saving
-            return self.terminal.configure(**changes)
+    def open_device_setup(self) -> None:
+        """The printer and customer display setup, over this dialog (its setup read on the worker)."""
+        from posapp.services.devices import load_setup
+        from posapp.ui.dialogs.device_setup import DeviceSetupDialog
 
-        self.run(save, lambda _s: self.clear_error())
+        def show(setup: object) -> None:
+            dialog = DeviceSetupDialog(self.terminal, self.worker, self.approval, setup, self)  # type: ignore[arg-type]
+            dialog.saved.connect(self.devices_changed.emit)
+            dialog.finished.connect(lambda _r: dialog.deleteLater())
+            self.device_setup = dialog
+            dialog.open()
+
+        terminal = self.terminal
+        self.run(lambda: load_setup(terminal), show)
 
     def _sign_out(self) -> None:
         self.sign_out.emit()
