@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from posapp.devices.escpos import text_bytes
 from posapp.devices.layout import columns, printable
 from posapp.domain.money import format_yen
 
@@ -144,29 +143,39 @@ _WORDS = {
 }
 
 
+def _pair(left: str, right: str, kanji: bool) -> str:
+    """``left`` and ``right`` at the two ends of a 20-column line."""
+    if kanji:
+        return columns(left, right, LINE_COLUMNS)
+    # Half-width katakana are one column each; the printer layout's helpers would widen them again.
+    left = halfwidth_katakana(left)[: max(LINE_COLUMNS - len(right) - 1, 0)]
+    return left + " " * (LINE_COLUMNS - len(left) - len(right)) + right
+
+
 def line_display_text(view: CounterView, *, kanji: bool = True) -> tuple[str, str]:
     """The two 20-column lines for ``view``."""
     words = _WORDS[kanji]
     if view.phase is Phase.PAID:
         if view.change or view.tendered:
             return (
-                columns(words["cash"], format_yen(view.tendered), LINE_COLUMNS),
-                columns(words["change"], format_yen(view.change), LINE_COLUMNS),
+                _pair(words["cash"], format_yen(view.tendered), kanji),
+                _pair(words["change"], format_yen(view.change), kanji),
             )
-        return (words["thanks"][:LINE_COLUMNS], columns(words["total"], format_yen(view.total), LINE_COLUMNS))
+        return (words["thanks"][:LINE_COLUMNS], _pair(words["total"], format_yen(view.total), kanji))
     if view.phase is Phase.IDLE or view.is_empty_sale or view.cart is None:
-        return (view.message, view.store_name)
+        return (_pair(view.message, "", kanji).rstrip(), _pair(view.store_name, "", kanji).rstrip())
     top = ""
     if view.last_index is not None and 0 <= view.last_index < len(view.cart.lines):
         line = view.cart.lines[view.last_index]
-        name = line.name if kanji else halfwidth_katakana(line.name)
         quantity = f" x{line.quantity}" if line.quantity > 1 else ""
-        top = columns(name + quantity, format_yen(line.amount), LINE_COLUMNS)
+        top = _pair(line.name + quantity, format_yen(line.amount), kanji)
     count = f"{view.item_count}{words['items']}" if kanji else ""
-    return (top, columns(f"{words['total']} {count}".strip(), format_yen(view.total), LINE_COLUMNS))
+    return (top, _pair(f"{words['total']} {count}".strip(), format_yen(view.total), kanji))
 
 
 def _fit(text: str, kanji: bool) -> bytes:
+    from posapp.devices.escpos import text_bytes  # python-escpos loads only when a pole display is used
+
     if kanji:
         return text_bytes(columns(printable(text), "", LINE_COLUMNS, gap=0).rstrip())
     encoded = halfwidth_katakana(text).replace("¥", "\\").encode("cp932", errors="replace")

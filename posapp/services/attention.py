@@ -115,8 +115,19 @@ class OverduePickup:
     amount_due: int
 
 
+@dataclass(frozen=True, slots=True)
+class PrinterAlert:
+    """The receipt printer reports a problem (paper near end or out, cover open, offline) right now."""
+
+    kind: ClassVar[str] = "printer"
+    at: datetime
+    state: str
+    detail: str
+
+
 AttentionItem = (
-    DeadLetter
+    PrinterAlert
+    | DeadLetter
     | NegativeStock
     | StalePriceSale
     | OfflinePointsSale
@@ -140,6 +151,7 @@ def attention_items(terminal: Terminal, *, day: date | None = None) -> list[Atte
     with terminal.db.read() as session:
         facts = list(session.scalars(select(Sale).where(Sale.business_day == target).order_by(Sale.at)))
         return [
+            *([terminal.printer_alert] if terminal.printer_alert is not None else []),
             *_overdue_pickups(terminal),
             *_dead_letters(session),
             *_negative_stock(session, store),

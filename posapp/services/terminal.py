@@ -112,6 +112,8 @@ class Terminal:
         self.clerk: ClerkInfo | None = None
         self.link: ServerLink | None = None
         self.in_store_layouts: dict[str, InStoreLayout] | None = None
+        self.printer_alert: attention.PrinterAlert | None = None
+        """Set by the window's printer watch while the printer needs someone; on the attention list."""
         self.settings = self.reload_settings()
 
     @classmethod

@@ -5,23 +5,30 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
 
 from posapp.domain.progress import RateMeter
+from posapp.devices.status import PrinterStatus
 from posapp.services import ClerkInfo, Terminal, TerminalStatus
+from posapp.services.attention import PrinterAlert
+from posapp.services.devices import DeviceSetup, load_setup
 from posapp.ui.i18n import set_language, tr
 from posapp.ui.messages import error_text
 from posapp.ui.pages import FirstRunPage, SignInPage
 from posapp.ui.preferences import UiPreferences, save_preferences
+from posapp.ui.printer_watch import PrinterWatch
 from posapp.ui.sale_view import SalePage
 from posapp.ui.widgets import Retranslating
 from posapp.ui.worker import DbWorker
 
 PairFunction = Callable[[Terminal, str, str], None]
 DemoFunction = Callable[[Terminal], None]
+if TYPE_CHECKING:
+    from posapp.ui.customer_display import CustomerDisplay
 STATUS_POLL_MS = 1_000
 DOWNLOAD_POLL_MS = 500
 
@@ -56,6 +63,10 @@ class MainWindow(Retranslating, QMainWindow):
         self.sale = SalePage(terminal, self.worker)
         self.sale.sign_out_requested.connect(self.sign_out)
         self.sale.language_requested.connect(self.change_language)
+        self.sale.devices_changed.connect(self.apply_devices)
+        self.printer_watch = PrinterWatch(parent=self)
+        self.printer_watch.changed.connect(self._printer_changed)
+        self.customer_display: CustomerDisplay | None = None
         self.stack = QStackedWidget()
         for page in (self.first_run, self.sign_in, self.sale):
             self.stack.addWidget(page)
@@ -107,12 +118,16 @@ class MainWindow(Retranslating, QMainWindow):
         self.status_timer.start()
         self.clock_timer.start()
         self.poll_status()
+        terminal = self.terminal
+        self.worker.run(lambda: load_setup(terminal), success=self.apply_devices)
 
     def sign_out(self) -> None:
         """Back to the sign-in page."""
         self.status_timer.stop()
         self.clock_timer.stop()
         self.terminal.sign_out()
+        if self.customer_display is not None:
+            self.customer_display.show_idle()
         self.show_sign_in()
 
     def pair(self, url: str, code: str) -> None:
@@ -196,6 +211,31 @@ class MainWindow(Retranslating, QMainWindow):
     def _status_failed(self, _error: Exception) -> None:
         self._status_in_flight = False
 
+    # ---- counter devices ------------------------------------------------------------------------
+
+    def apply_devices(self, setup: DeviceSetup) -> None:
+        """Follow the stored device setup: watch the printer, open or close the customer displays."""
+        self.printer_watch.apply(setup.printer)
+        display = setup.display
+        if self.customer_display is None and not (display.window or display.line):
+            return
+        if self.customer_display is None:
+            # Loaded only when a display is set up: most registers without one never pay for it.
+            from posapp.ui.customer_display import CustomerDisplay
+
+            self.customer_display = CustomerDisplay(self)
+            self.sale.cart_changed.connect(self.customer_display.show)
+        self.customer_display.apply(display, self.terminal.settings.store_name)
+
+    def _printer_changed(self, status: PrinterStatus | None) -> None:
+        self.sale.header.show_printer(status)
+        if status is None or not status.state.needs_attention:
+            self.terminal.printer_alert = None
+            return
+        alert = self.terminal.printer_alert
+        if alert is None or alert.state != status.state.value:
+            self.terminal.printer_alert = PrinterAlert(self.terminal.now(), status.state.value, status.detail)
+
     def change_language(self, language: str) -> None:
         """Switch the language now (every page re-labels itself) and remember it."""
         set_language(language)
@@ -206,5 +246,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.download_timer.stop()
         self.status_timer.stop()
         self.clock_timer.stop()
+        self.printer_watch.shutdown()
+        if self.customer_display is not None:
+            self.customer_display.close()
         self.worker.shutdown()
         super().closeEvent(event)

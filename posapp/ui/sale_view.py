@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from posapp.devices.display import CounterView, Phase
 from posapp.domain.barcodes import normalise_scan_text
 from posapp.domain.cart import Discount
 from posapp.services import Approval, Terminal, omni
@@ -56,6 +57,11 @@ class SalePage(Retranslating, QWidget):
 
     sign_out_requested = Signal()
     language_requested = Signal(str)
+    cart_changed = Signal(object)
+    """A ``CounterView`` after every change of the sale: this screen draws from it, so does the
+    customer display (connected after this screen's own slot, so the cashier's table updates first)."""
+    devices_changed = Signal(object)
+    """The manager saved the device setup (a ``DeviceSetup``)."""
 
     def __init__(self, terminal: Terminal, worker: DbWorker, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -133,6 +139,7 @@ class SalePage(Retranslating, QWidget):
         layout.addWidget(inner, 1)
         layout.addWidget(self.totals)
         layout.addWidget(self.keys)
+        self.cart_changed.connect(self._show_cart)
         self.retranslate()
 
     # ---- state ----------------------------------------------------------------------------------
@@ -162,16 +169,21 @@ class SalePage(Retranslating, QWidget):
             self.table.horizontalHeader().resizeSection(column, metrics.horizontalAdvance(widest) + padding)
 
     def refresh(self, select_row: int | None = None) -> None:
-        """Show the sale as it is now."""
+        """Show the sale as it is now (announced on ``cart_changed``)."""
         if self.sale is None:
             return
-        self.model.set_cart(self.sale.cart)
-        if self.last_sale is None:
-            self.totals.show_totals(self.sale.totals)
+        self.cart_changed.emit(CounterView.for_cart(self.sale.cart, self.sale.totals, select_row))
         if self.side.currentWidget() is self.customer_panel:
             self.customer_panel.show_customer(self.sale.customer, self._history())
         if select_row is not None and 0 <= select_row < len(self.sale.cart.lines):
             self.table.selectRow(select_row)
+
+    def _show_cart(self, view: CounterView) -> None:
+        if view.phase is not Phase.SALE or view.cart is None or view.totals is None:
+            return
+        self.model.set_cart(view.cart)
+        if self.last_sale is None:
+            self.totals.show_totals(view.totals)
 
     def _history(self) -> list[HistoryEntry] | None:
         # A live look-up (server, else this terminal's own records): fetched on the worker once per
@@ -449,6 +461,16 @@ class SalePage(Retranslating, QWidget):
         self.sale = self.terminal.start_sale()
         self.model.set_cart(self.sale.cart)
         self.totals.show_totals(None, change=done.change)
+        self.cart_changed.emit(
+            CounterView.for_payment(
+                total=done.total,
+                tendered=sum(t.amount for t in done.receipt.tenders),
+                change=done.change,
+                points_used=done.points_used,
+                points_earned=done.points_earned,
+                item_count=done.receipt.item_count,
+            )
+        )
         self.receipt_preview.setPlainText(receipt_text(done.receipt))
         self.side.setCurrentWidget(self.receipt_preview)
         self.banner.clear()
@@ -469,6 +491,7 @@ class SalePage(Retranslating, QWidget):
             dialog = ManagerDialog(self.terminal, self.worker, approval, self)
             dialog.sign_out.connect(self.sign_out_requested.emit)
             dialog.language_changed.connect(self.language_requested.emit)
+            dialog.devices_changed.connect(self.devices_changed.emit)
             self.open_dialog(dialog)
 
         self.with_approval("manager_menu", show)

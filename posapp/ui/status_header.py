@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
+from posapp.devices.status import PrinterStatus
 from posapp.services import TerminalStatus
 from posapp.ui.formatting import clock_text, local_time
 from posapp.ui.i18n import current_language, tr
@@ -30,11 +31,16 @@ class StatusHeader(Retranslating, QFrame):
         self.clock.setObjectName("headerClock")
         self.sync = QLabel()
         self.sync.setObjectName("syncState")
+        self.printer = QLabel()
+        self.printer.setObjectName("printerState")
+        self.printer.hide()
+        self.printer_status: PrinterStatus | None = None
         for widget in (self.store, self.terminal_label, self.clerk):
             layout.addWidget(widget)
         layout.addStretch(1)
         layout.addWidget(self.clock)
         layout.addStretch(1)
+        layout.addWidget(self.printer)
         layout.addWidget(self.sync)
 
     @property
@@ -46,6 +52,23 @@ class StatusHeader(Retranslating, QFrame):
         """Update from a freshly polled status."""
         self.status = status
         self.retranslate()
+
+    def show_printer(self, status: PrinterStatus | None) -> None:
+        """The printer's state when someone must act (paper, cover, offline); hidden otherwise."""
+        self.printer_status = status
+        self._show_printer()
+
+    def _show_printer(self) -> None:
+        from posapp.ui.device_words import status_text
+
+        status = self.printer_status
+        text = status_text(status.state) if status is not None else ""
+        self.printer.setText(text)
+        self.printer.setVisible(bool(text))
+        if status is not None:
+            self.printer.setProperty("state", "problem" if status.state.is_problem else "warning")
+            self.printer.style().unpolish(self.printer)
+            self.printer.style().polish(self.printer)
 
     def show_clock(self, now_text: str) -> None:
         """Update the clock text."""
@@ -63,6 +86,7 @@ class StatusHeader(Retranslating, QFrame):
         """Texts in the current language."""
         if self.now is not None:
             self.tick(self.now)  # the weekday name follows the language
+        self._show_printer()
         status = self.status
         if status is None:
             return

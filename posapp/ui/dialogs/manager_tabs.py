@@ -214,6 +214,12 @@ def attention_text(item: AttentionItem) -> str:
         label = tr("取消") if item.reversal == "void" else tr("返品")  # type: ignore[union-attr]
         return (f"{label}: {item.original_receipt_no} {yen(item.amount)} "  # type: ignore[union-attr]
                 f"{item.clerk_name} / {tr('承認')} {item.approver_name}")  # type: ignore[union-attr]  # fmt: skip
+    if kind == "printer":
+        from posapp.devices.status import PrinterState
+        from posapp.ui.device_words import status_text
+
+        since = local_time(item.at, "Asia/Tokyo", "%H:%M")
+        return f"{status_text(PrinterState(item.state))} — {since}"  # type: ignore[union-attr]
     if kind == "overdue_pickup":
         return f"⚠ {tr('受取期限を過ぎた注文')}: {item.order_id} {item.customer_name}"  # type: ignore[union-attr]
     return f"⚠ {tr('印刷できなかったレシート')}: {item.receipt_no} — {item.error}"  # type: ignore[union-attr]
