@@ -120,8 +120,27 @@ def sample_z_report() -> ReceiptDocument:
     )
 
 
+def sample_logo(width_dots: int = 384) -> bytes:
+    """A store logo as a manager would upload it (drawn here: a mark and the store's name), as 1-bit PNG."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    from posapp.devices import graphics
+    from posapp.devices.image import load_font
+
+    picture = Image.new("RGB", (360, 96), "white")
+    draw = ImageDraw.Draw(picture)
+    draw.ellipse((8, 8, 88, 88), fill=(0, 87, 184))
+    draw.text((48, 48), "○", font=load_font(bold=True, size=48), fill="white", anchor="mm")
+    draw.text((104, 48), "○○マート", font=load_font(bold=True, size=44), fill="black", anchor="lm")
+    out = io.BytesIO()
+    picture.save(out, "PNG")
+    return graphics.logo_png(graphics.prepare_logo(out.getvalue(), width_dots=width_dots))
+
+
 def main() -> None:
-    """Write sale.png, return.png and z-report.png."""
+    """Write sale.png, return.png, z-report.png and a 58 mm sale with the logo and QR codes."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--width", type=int, default=42)
     parser.add_argument("--out", type=Path, default=OUT)
@@ -131,6 +150,14 @@ def main() -> None:
         path = args.out / f"{name}.png"
         save_png(render_receipt(doc, width=args.width), path, width=args.width)
         print(path)
+    from posapp.devices.graphics import load_logo
+
+    lines = render_receipt(
+        worked_sale(), width=32, logo=True, qr_receipt_no=True, qr_url="https://shop.example.jp/mypage"
+    )
+    path = args.out / "sale-58mm-logo-qr.png"
+    save_png(lines, path, width=32, logo=load_logo(sample_logo()))
+    print(path)
 
 
 if __name__ == "__main__":

@@ -187,6 +187,7 @@ def shoot() -> int:
     manager.tabs.setCurrentWidget(manager.attention)
     settle(lambda: manager.attention.items.count() > 0)
     save(manager, "14-manager-attention")
+    devices_shots(window, manager, settle, save, folder)
     manager.reject()
 
     set_language("en")
@@ -226,9 +227,69 @@ def shoot_first_download(save: Callable[[Any, str], None]) -> None:
         while time.monotonic() < deadline:
             QCoreApplication.processEvents()
             time.sleep(0.02)
-    save(window, "18-first-download")
+    save(window, "24-first-download")
     window.close()
     terminal.close()
+
+
+def devices_shots(
+    window: Any, manager: Any, settle: Callable[..., None], save: Callable[..., None], folder: Path
+) -> None:
+    """The device setup (printer, customer display), the customer display itself and a printer warning."""
+    from posapp.devices.setup import TransportKind
+    from posapp.ui.dialogs.device_setup import DeviceSetupDialog
+    from scripts.render_receipts import sample_logo
+    from tests.devices.fake_printer import FakePrinter
+
+    fake = FakePrinter()
+    manager.devices_changed.connect(window.sale.devices_changed.emit)  # as the F12 key connects it
+    manager.tabs.setCurrentIndex(manager.tabs.count() - 1)
+    manager.open_device_setup()
+    settle(lambda: isinstance(getattr(manager, "device_setup", None), DeviceSetupDialog))
+    dialog = manager.device_setup
+    form = dialog.printer
+    form.kind.setCurrentIndex(form.kind.findData(TransportKind.NETWORK))
+    form.host.setText(fake.host)
+    form.port.setText(str(fake.port))
+    form.columns.setCurrentIndex(form.columns.findData(32))
+    logo = folder / "logo.png"
+    logo.write_bytes(sample_logo())
+    form.logo_path.setText(str(logo))
+    form.load_logo_file()
+    form.qr_url.setText("https://shop.example.jp/mypage")
+    form.watch_status.setChecked(True)
+    form.found.addItems(["192.168.1.50", "192.168.1.51"])
+    dialog.test_print()
+    settle(lambda: "✔" in dialog.outcome.text())
+    save(dialog, "18-device-setup-printer")
+    dialog.tabs.setCurrentWidget(dialog.display)
+    dialog.display.window_on.setChecked(True)
+    dialog.display.screen_choice.setCurrentIndex(0)
+    dialog.display.message.setText("本日ポイント2倍デー")
+    dialog.save()
+    settle(lambda: "保存しました" in dialog.outcome.text())
+    save(dialog, "19-device-setup-display")
+    dialog.reject()
+    manager.reject()
+    settle(lambda: window.customer_display is not None and window.customer_display.window is not None)
+    sale = window.sale
+    display = window.customer_display.window
+    display.resize(1280, 720)
+    save(display, "20-customer-display-idle")
+    for code in ("4901234567894", "4901234567894", "4901234567801", "4901234567832"):
+        sale.handle_scan(code)
+    save(display, "21-customer-display-sale")
+    fake.paper_near_end = True
+    window.printer_watch.poll()
+    settle(lambda: sale.header.printer.isVisible())
+    save(window, "23-printer-paper-low")
+    sale.open_pay()
+    pay = sale.active_dialog
+    pay.amount.setText("2000")
+    pay.enter()
+    settle(lambda: sale.last_sale is not None)
+    save(display, "22-customer-display-paid")
+    fake.close()
 
 
 if __name__ == "__main__":

@@ -44,7 +44,7 @@ def render_test_page(
     page.pair("cut", setup.cut.value)
     page.pair("drawer", f"pin {setup.drawer_pin} / {setup.drawer_pulse_ms} ms")
     page.rule()
-    page.text("日本語 カタカナ ひらがな ①～－ ¥1,234")
+    page.text("日本語 カナ ①～－ ¥1,234")
     page.text("※おにぎり鮭            ¥138", bold=True)
     page.barcode(SAMPLE_NO)
     if setup.qr_receipt_no:

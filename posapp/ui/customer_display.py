@@ -30,6 +30,7 @@ from posapp.domain.money import format_yen
 from posapp.ui.cart_model import CartTableModel
 
 log = logging.getLogger(__name__)
+QTY_WIDTH, AMOUNT_WIDTH = 150, 260
 THANKS_MS = 30_000
 """How long the paid screen stays before the display goes back to the store's message."""
 
@@ -72,7 +73,7 @@ class CustomerDisplayWindow(QWidget):
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(52)
+        self.table.verticalHeader().setDefaultSectionSize(56)
         self.table.setColumnHidden(0, True)
         self.table.setColumnHidden(3, True)
         self.table.setShowGrid(False)
@@ -81,12 +82,16 @@ class CustomerDisplayWindow(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(2, 110)
-        header.resizeSection(4, 230)
+        header.resizeSection(2, QTY_WIDTH)
+        header.resizeSection(4, AMOUNT_WIDTH)
         titles = QHBoxLayout()
-        for text, stretch in (("商品  Item", 1), ("数量  Qty", 0), ("金額  Amount", 0)):
+        titles.setSpacing(0)
+        for text, width in (("商品  Item", 0), ("数量  Qty", QTY_WIDTH), ("金額  Amount", AMOUNT_WIDTH)):
             title = _label(text, "cdColumn")
-            titles.addWidget(title, stretch)
+            if width:
+                title.setFixedWidth(width)
+                title.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            titles.addWidget(title, 0 if width else 1)
         self.count = _label(name="cdCount")
         self.points = _label(name="cdPoints")
         self.total = _label(name="cdTotal")
@@ -139,7 +144,8 @@ class CustomerDisplayWindow(QWidget):
             self.tendered.setText(f"お預り Paid  {format_yen(view.tendered)}")
             self.change.setText(format_yen(view.change))
             used = f"ご利用 Used {view.points_used:,} pt   " if view.points_used else ""
-            self.earned.setText(f"{used}今回ポイント Points earned  {view.points_earned:,} pt")
+            earned = f"今回ポイント Points earned  {view.points_earned:,} pt" if view.points_earned else ""
+            self.earned.setText(f"{used}{earned}".strip())
             self.stack.setCurrentWidget(self.paid_page)
             return
         assert view.cart is not None
