@@ -32,6 +32,9 @@ from posapp.ui.cart_model import CartTableModel
 log = logging.getLogger(__name__)
 QTY_WIDTH, AMOUNT_WIDTH = 150, 260
 THANKS_MS = 30_000
+FRAME_MS = 100
+"""The display draws at most ten times a second: a scanner burst of 20 codes a second repaints its
+table half as often, and a customer cannot read faster than that anyway."""
 """How long the paid screen stays before the display goes back to the store's message."""
 
 
@@ -174,6 +177,11 @@ class CustomerDisplay(QObject):
         self.thanks_timer.setSingleShot(True)
         self.thanks_timer.setInterval(THANKS_MS)
         self.thanks_timer.timeout.connect(self.show_idle)
+        self.pending: CounterView | None = None
+        self.frame_timer = QTimer(self)
+        self.frame_timer.setSingleShot(True)
+        self.frame_timer.setInterval(FRAME_MS)
+        self.frame_timer.timeout.connect(self._draw)
 
     def apply(self, setup: DisplaySetup, store_name: str) -> None:
         """Open, move or close the window and the pole display to match ``setup``."""
@@ -223,6 +231,16 @@ class CustomerDisplay(QObject):
         self.thanks_timer.stop()
         if view.phase is Phase.PAID:
             self.thanks_timer.start()
+        # Only the newest view is kept; it is drawn when the frame timer fires (a few ms of work
+        # per frame instead of per scan).
+        self.pending = view
+        if not self.frame_timer.isActive():
+            self.frame_timer.start()
+
+    def _draw(self) -> None:
+        view, self.pending = self.pending, None
+        if view is None:
+            return
         if self.window is not None:
             self.window.show_view(view)
         if self.line is not None:
@@ -240,6 +258,7 @@ class CustomerDisplay(QObject):
     def close(self) -> None:
         """Close the window and stop the pole display's sender."""
         self.thanks_timer.stop()
+        self.frame_timer.stop()
         if self.window is not None:
             self.window.close()
             self.window.deleteLater()
