@@ -228,3 +228,46 @@ def test_a_job_is_refused_with_words_when_the_cover_is_open(sale: ReceiptDocumen
         assert ReceiptPrinter(transport, setup=setup).print_receipt(sale).ok
         [job] = fake.wait_for_jobs(1)
     assert decode(job).qr_data == [sale.header.receipt_no]
+
+
+class FakeEscposDevice:
+    """python-escpos's Usb / Serial as far as the transport uses it: open, _raw, _read, close."""
+
+    def __init__(self, reply: bytes) -> None:
+        self.reply, self.written, self.opened = reply, b"", 0
+
+    def open(self) -> None:
+        self.opened += 1
+
+    def _raw(self, data: bytes) -> None:
+        self.written += data
+
+    def _read(self) -> bytes:
+        return self.reply
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize(
+    ("reply", "state"),
+    [
+        (bytes([0x12, 0x12]), PrinterState.READY),
+        (bytes([0x12, 0x12 | 0x60]), PrinterState.PAPER_OUT),
+        (b"", PrinterState.UNKNOWN),
+    ],
+)
+def test_usb_and_serial_status_through_python_escpos(
+    monkeypatch: pytest.MonkeyPatch, reply: bytes, state: PrinterState
+) -> None:
+    from posapp.devices.printer import EscposDeviceTransport
+    from posapp.devices.status import STATUS_QUERY
+
+    device = FakeEscposDevice(reply)
+    transport = EscposDeviceTransport("usb", query_status=True, idVendor=0x04B8, idProduct=0x0E15)
+    monkeypatch.setattr(transport, "_device", lambda: device)
+    assert transport.read_status().state is state
+    assert device.written == STATUS_QUERY
+    unplugged = EscposDeviceTransport("serial", devfile="/dev/null-printer")
+    monkeypatch.setattr(unplugged, "_device", lambda: (_ for _ in ()).throw(OSError("no such device")))
+    assert unplugged.read_status().state is PrinterState.OFFLINE

@@ -86,6 +86,11 @@ def test_setup_by_keyboard_test_print_and_save(qtbot: QtBot, page: SalePage, ter
         columns.setFocus()
         qtbot.keyClick(columns, Qt.Key.Key_Up)  # 80 mm 42 → 58 mm 32 columns
         assert columns.currentData() == 32
+        pin = dialog.printer.drawer_pin
+        pin.setFocus()
+        qtbot.keyClick(pin, Qt.Key.Key_Down)  # pin 5
+        dialog.with_drawer.setFocus()
+        qtbot.keyClick(dialog.with_drawer, Qt.Key.Key_Space)
         click(qtbot, dialog.test_button)
         qtbot.waitUntil(lambda: "✔" in dialog.outcome.text(), timeout=5000)
         assert "テスト印刷を送りました" in dialog.outcome.text()
@@ -93,6 +98,7 @@ def test_setup_by_keyboard_test_print_and_save(qtbot: QtBot, page: SalePage, ter
         printed = decode(job)
         assert ruler(32) in printed.lines and ruler(42) not in "".join(printed.lines)
         assert printed.qr_data == ["TEST-0001"]  # the QR code of the receipt number, on by default
+        assert [p for c, p in printed.commands if c == b"\x1bp"] == [b"\x01\x32\x32"]  # pin 5, 100 ms
 
         fake.cover_open = True
         click(qtbot, dialog.test_button)
@@ -111,6 +117,7 @@ def test_setup_by_keyboard_test_print_and_save(qtbot: QtBot, page: SalePage, ter
         assert entry.approved_by == MANAGER[0]
         assert entry.detail["changes"]["printer.columns"] == [42, 32]
         assert entry.detail["changes"]["printer.transport"] == ["", fake.spec]
+        assert entry.detail["changes"]["printer.drawer_pin"] == [2, 5]
 
         _, receipt = sell_cash(terminal)
         assert print_receipt(terminal, receipt).ok  # type: ignore[union-attr,arg-type]
