@@ -11,8 +11,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
 
-from posapp.domain.progress import RateMeter
 from posapp.devices.status import PrinterStatus
+from posapp.domain.progress import RateMeter
 from posapp.services import ClerkInfo, Terminal, TerminalStatus
 from posapp.services.attention import PrinterAlert
 from posapp.services.devices import DeviceSetup, load_setup
