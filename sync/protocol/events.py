@@ -31,6 +31,7 @@ class EventKind(StrEnum):
     DAY_CLOSED = "day.closed"
     MEMBER_REGISTERED = "member.registered"
     STOCK_ADJUSTED = "stock.adjusted"
+    CONTACT_RECORDED = "contact.recorded"
 
 
 class _Payload(BaseModel):
@@ -173,6 +174,19 @@ class StockAdjusted(_Payload):
     at: AwareDatetime
 
 
+class ContactRecorded(_Payload):
+    """A complaint, inquiry, return request or compliment a clerk took at the counter (possibly offline)."""
+
+    contact_id: Annotated[str, StringConstraints(min_length=36, max_length=36)]
+    member_no: Code
+    kind: Annotated[str, StringConstraints(pattern="^(complaint|inquiry|return_request|compliment)$")]
+    subject: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    body: Annotated[str, StringConstraints(max_length=4000)] = ""
+    receipt_no: Code | None = None
+    clerk_code: Code
+    recorded_at: AwareDatetime
+
+
 PAYLOAD_TYPES: dict[EventKind, type[_Payload]] = {
     EventKind.SALE_COMPLETED: SaleCompleted,
     EventKind.SALE_VOIDED: SaleVoided,
@@ -181,6 +195,7 @@ PAYLOAD_TYPES: dict[EventKind, type[_Payload]] = {
     EventKind.DAY_CLOSED: DayClosed,
     EventKind.MEMBER_REGISTERED: MemberRegistered,
     EventKind.STOCK_ADJUSTED: StockAdjusted,
+    EventKind.CONTACT_RECORDED: ContactRecorded,
 }
 
 
