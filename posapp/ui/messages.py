@@ -43,6 +43,7 @@ MESSAGES: dict[str, str] = {
     "error.database.full": "ディスクがいっぱいです。保存されていません。管理者に連絡してください。",
     "error.pairing.unavailable": "サーバーに接続できません。URLとペアリングコードを確認してください。",
     "error.sync.insecure": "サーバーのアドレスは https:// で始めてください(このPC上のサーバーを除く)。",
+    "error.sync.address": "サーバーのアドレスに使えない文字(\\ や @ など)が含まれています。https://ホスト名:ポート の形で入力してください。",
     "error.keyring.missing": "端末の鍵を保管する場所(OSのキーリング)がありません。管理者に連絡してください。",
     "error.stock.invalid": "在庫の数量または理由が正しくありません。",
     "error.omni.offline": "サーバーにつながらないため、店舗受取の注文を確認できません。",

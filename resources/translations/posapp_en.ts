@@ -224,6 +224,10 @@
         <translation>The server address must start with https:// (unless the server runs on this PC).</translation>
     </message>
     <message>
+        <source>サーバーのアドレスに使えない文字(\ や @ など)が含まれています。https://ホスト名:ポート の形で入力してください。</source>
+        <translation>The server address contains characters it cannot have (such as \ or @). Enter it as https://host:port.</translation>
+    </message>
+    <message>
         <source>ドロアー</source>
         <translation>Cash drawer</translation>
     </message>

@@ -7,7 +7,6 @@ without paying for the HTTP stack at start-up; the link is opened after the wind
 from __future__ import annotations
 
 import ipaddress
-from urllib.parse import urlsplit
 
 from posapp.domain.errors import DomainError
 
@@ -16,6 +15,12 @@ class InsecureServer(DomainError):
     """A remote server must be reached over HTTPS."""
 
     message_key = "error.sync.insecure"
+
+
+class UnsafeServerAddress(InsecureServer):
+    """A server address whose host the HTTP stack could read differently from what it looks like."""
+
+    message_key = "error.sync.address"
 
 
 class ServerUnavailable(Exception):
@@ -36,17 +41,40 @@ class ServerRefused(Exception):
 
 
 def check_server_url(url: str) -> str:
-    """The URL without a trailing slash; refuses plain HTTP except to loopback."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    """The URL without a trailing slash; refuses plain HTTP except to loopback.
+
+    The host is read by urllib3's ``parse_url``, the parser ``requests`` sends with: a check made
+    with another parser can be fooled. ``http://attacker.example\\@127.0.0.1`` is loopback to
+    ``urllib.parse`` (it reads ``attacker.example\\`` as a user name) but ``requests`` connects to
+    attacker.example, in plain HTTP, with the device token. So anything two parsers might read
+    differently is refused outright: backslashes, user info, spaces and control characters, and a
+    query or fragment (the address is a base that paths are appended to).
+    """
+    from urllib3.exceptions import LocationParseError
+    from urllib3.util import parse_url  # light next to requests; parsed only when a link is made
+
+    address = url.strip()
+    if any(ch == "\\" or ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in address):
+        raise UnsafeServerAddress("the server address has a backslash, space or control character", value=url)
+    try:
+        parts = parse_url(address)
+    except LocationParseError as error:
+        raise UnsafeServerAddress("the server address cannot be read", value=url) from error
+    if parts.auth is not None or "@" in address:
+        raise UnsafeServerAddress("the server address must not carry a user name or password", value=url)
+    if parts.query is not None or parts.fragment is not None:
+        raise UnsafeServerAddress("the server address must not carry a query or fragment", value=url)
+    scheme = (parts.scheme or "").lower()
+    if scheme not in ("http", "https") or not parts.host:
         raise InsecureServer("the server address must start with https://", value=url)
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+    if scheme == "http" and not _is_loopback(parts.host):
         raise InsecureServer("a remote server must use https:// (TLS)", value=url)
-    return url.strip().rstrip("/")
+    return address.rstrip("/")
 
 
 def _is_loopback(host: str) -> bool:
-    if host == "localhost":
+    host = host.removeprefix("[").removesuffix("]")  # urllib3 keeps an IPv6 literal's brackets
+    if host.lower() == "localhost":
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
