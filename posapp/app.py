@@ -7,14 +7,18 @@ import platform
 import sys
 import tempfile
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from posapp.services import Terminal
 from posapp.services.terminal import default_data_dir
 
+if TYPE_CHECKING:
+    from posapp.domain.receipt import ReceiptDocument
+
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 STYLE_SHEET = RESOURCES / "styles" / "pos.qss"
-UI_FONT_FAMILIES = ["Noto Sans CJK JP", "Hiragino Sans", "Yu Gothic UI", "Meiryo UI"]
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -30,7 +34,11 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
 
 def self_check() -> int:
-    """Open a database in a temporary folder, ring up one item, build its receipt; no window."""
+    """Sell one item in a temporary folder, then load every part a broken bundle could lack; no window.
+
+    Each part prints one line; a missing one (Qt plugin, style sheet, translations, font, time zones,
+    printer encoder, keyring backend) raises, so ``posapp --self-check`` fails instead of a store's first sale.
+    """
     from posapp.domain.tender import TenderKind
     from posapp.ui.demo import DEMO_CLERKS, DEMO_PRODUCTS, seed_demo
     from posapp.ui.receipt_text import plain_receipt_lines
@@ -49,7 +57,56 @@ def self_check() -> int:
         finally:
             terminal.close()
     print(f"self-check ok: receipt {done.receipt_no}, total ¥{done.total:,}, {len(lines)} lines")
+    for line in check_desktop_parts(done.receipt):
+        print(f"self-check ok: {line}")
     return 0
+
+
+def check_desktop_parts(receipt: ReceiptDocument) -> list[str]:
+    """Load Qt widgets, the style sheet, the translations, the font, the printer encoders and the keyring."""
+    import os
+    from zoneinfo import ZoneInfo
+
+    if not os.environ.get("QT_QPA_PLATFORM"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a check, not a window: no display needed
+    import keyring
+    from PySide6.QtGui import QFontMetrics
+    from PySide6.QtWidgets import QApplication, QPushButton
+
+    from posapp.devices.escpos import encode_escpos, encode_escpos_raster
+    from posapp.devices.render import render_receipt
+    from posapp.ui.fonts import apply_ui_font
+    from posapp.ui.i18n import current_language, set_language, tr
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    assert isinstance(app, QApplication)
+    font = apply_ui_font(app)
+    if not QFontMetrics(font).inFontUcs4(ord("鮭")):
+        raise RuntimeError(f"the font {font.family()} has no Japanese glyphs")
+    app.setStyleSheet(STYLE_SHEET.read_text(encoding="utf-8"))
+    language = current_language()
+    set_language("en")
+    english = QPushButton(tr("合計")).text()
+    set_language(language)
+    if english == "合計":
+        raise RuntimeError("the English translations did not load")
+    lines = render_receipt(receipt)
+    kanji, raster = encode_escpos(lines), encode_escpos_raster(lines)
+    tokyo = datetime(2026, 1, 1, tzinfo=ZoneInfo("Asia/Tokyo")).utcoffset()
+    return [
+        f"Qt {qt_version()} {app.platformName()}, font {font.family()}",
+        f"style sheet {len(app.styleSheet())} characters, English 合計 = {english}",
+        f"printer {len(kanji):,} bytes (Kanji), {len(raster):,} bytes (raster)",
+        f"time zone Asia/Tokyo UTC+{tokyo}",
+        f"keyring {type(keyring.get_keyring()).__module__}",
+    ]
+
+
+def qt_version() -> str:
+    """The Qt library's version (not PySide6's)."""
+    from PySide6.QtCore import qVersion
+
+    return qVersion()
 
 
 def pair_with_server(terminal: Terminal, url: str, code: str) -> None:
@@ -64,20 +121,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return self_check()
 
     from PySide6.QtCore import QTimer
-    from PySide6.QtGui import QFont, QFontDatabase
     from PySide6.QtWidgets import QApplication
 
     from posapp.ui.demo import seed_demo
+    from posapp.ui.fonts import apply_ui_font
     from posapp.ui.i18n import set_language
     from posapp.ui.main_window import MainWindow
     from posapp.ui.preferences import load_preferences
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(app, QApplication)
-    families = set(QFontDatabase.families())
-    font = QFont(next((f for f in UI_FONT_FAMILIES if f in families), app.font().family()))
-    font.setPixelSize(16)
-    app.setFont(font)
+    apply_ui_font(app)
     if STYLE_SHEET.exists():
         app.setStyleSheet(STYLE_SHEET.read_text(encoding="utf-8"))
     data_dir = args.data_dir or (

@@ -61,7 +61,7 @@ def shoot() -> int:
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication, QWidget
 
-    from posapp.app import STYLE_SHEET, UI_FONT_FAMILIES
+    from posapp.app import STYLE_SHEET
     from posapp.domain.barcodes import make_member_card
     from posapp.domain.tender import TenderKind
     from posapp.services import Terminal
@@ -75,12 +75,9 @@ def shoot() -> int:
     from tests.services.conftest import CASHIER, MANAGER, MEMBER_NO, seed
 
     app = QApplication([sys.argv[0]])
-    from PySide6.QtGui import QFont, QFontDatabase
+    from posapp.ui.fonts import apply_ui_font
 
-    families = set(QFontDatabase.families())
-    font = QFont(next((f for f in UI_FONT_FAMILIES if f in families), app.font().family()))
-    font.setPixelSize(16)
-    app.setFont(font)
+    apply_ui_font(app)
     app.setStyleSheet(STYLE_SHEET.read_text(encoding="utf-8"))
     set_language(os.environ.get("POSAPP_LANG", "ja"))
     OUT.mkdir(parents=True, exist_ok=True)

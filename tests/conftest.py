@@ -1,14 +1,48 @@
-"""Fixtures shared by the whole suite: a private PostgreSQL database per test session."""
+"""Fixtures shared by the whole suite: a private PostgreSQL database per test session; no system fonts."""
 
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def _hide_system_fonts() -> Path:
+    """Make the machine's fonts invisible, so every test renders with the fonts OmniPOS ships.
+
+    A developer's machine with Debian's fonts-noto-cjk and a fresh CI box without it must draw the same
+    receipts, window and chart. Qt finds fonts through fontconfig: it gets a configuration that lists no
+    font folder. Matplotlib scans the font folders itself: its list keeps only the fonts inside matplotlib.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="omnipos-fontconfig-"))
+    config = folder / "fonts.conf"
+    config.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
+        f"<fontconfig><cachedir>{folder / 'cache'}</cachedir></fontconfig>\n",
+        encoding="utf-8",
+    )
+    os.environ["FONTCONFIG_FILE"] = str(config)
+    os.environ.pop("FONTCONFIG_PATH", None)
+    try:
+        import matplotlib
+        from matplotlib import font_manager
+    except ImportError:  # a server-only install has no matplotlib to hide fonts from
+        return config
+    own = Path(matplotlib.get_data_path()).resolve()
+    font_manager.fontManager.ttflist = [
+        entry for entry in font_manager.fontManager.ttflist if Path(entry.fname).resolve().is_relative_to(own)
+    ]
+    font_manager.fontManager._findfont_cached.cache_clear()  # type: ignore[attr-defined]
+    return config
+
+
+FONTCONFIG_FILE = _hide_system_fonts()
 
 PG_ADMIN_URL = os.environ.get("POSAPP_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 

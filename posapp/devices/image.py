@@ -10,6 +10,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from posapp.devices.barcode import code39_modules
 from posapp.devices.layout import Align, LineKind, ReceiptLine, printable, to_cp932
+from posapp.resources import font_file
 
 CELL = 12
 """Dots per half-width column: 42 columns = 504 dots, the printable width of an 80 mm TM-T88."""
@@ -18,24 +19,16 @@ BASELINE = 24
 FONT_SIZE = 24
 DPI = 180
 MARGIN = 24
-FONT_DIR = Path("/usr/share/fonts/opentype/noto")
-_MONO_JP_INDEX = 5
-"""Face 5 of the Noto Sans CJK collection is "Noto Sans Mono CJK JP": half-width ASCII, Japanese glyph forms."""
-
 Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
 
 @functools.cache
 def load_font(*, bold: bool = False, size: int = FONT_SIZE) -> Font:
-    """The Japanese monospaced Noto font, or Pillow's built-in font when it is not installed."""
-    name = "NotoSansCJK-Bold.ttc" if bold else "NotoSansCJK-Regular.ttc"
-    for index in (_MONO_JP_INDEX, 0):
-        try:
-            return ImageFont.truetype(str(FONT_DIR / name), size, index=index)
-        except OSError:
-            continue
-    # Without a CJK font the preview is still made (Japanese shows as boxes) rather than failing.
-    return ImageFont.load_default(size=size)
+    """The bundled Japanese font (never the system's: the same receipt on every machine).
+
+    It holds every character of code page 932, which is all a receipt line can contain (``printable``).
+    """
+    return ImageFont.truetype(str(font_file(bold=bold)), size)
 
 
 def _line_image(line: ReceiptLine) -> Image.Image:

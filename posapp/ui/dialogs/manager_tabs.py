@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from matplotlib import font_manager
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from PySide6.QtWidgets import (
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from posapp.resources import FONT_FAMILY, font_file
 from posapp.services import Approval, Terminal
 from posapp.services.attention import AttentionItem
 from posapp.services.day_report import SalesReport
@@ -29,7 +31,9 @@ from posapp.ui.i18n import tr
 from posapp.ui.widgets import touch_button
 
 Runner = Callable[[Callable[[], Any], Callable[[Any], None]], None]
-CHART_FONTS = ["Noto Sans CJK JP", "Hiragino Sans", "Yu Gothic", "Meiryo", "DejaVu Sans"]
+CHART_FONTS = [FONT_FAMILY, "DejaVu Sans"]
+"""The bundled font first: matplotlib's font cache may predate any system CJK font (時 drawn as a box)."""
+font_manager.fontManager.addfont(str(font_file()))
 
 
 class StockTab(QWidget):

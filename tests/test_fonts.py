@@ -1,0 +1,78 @@
+"""The bundled Japanese font: receipts, the window and the chart draw Japanese with no system font.
+
+``tests/conftest.py`` hides the machine's fonts for the whole suite; the first test proves it does, so the
+others (and ``tests/devices/test_image.py``) would fail on a machine without fonts-noto-cjk if OmniPOS
+relied on one.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import pytest
+from fontTools.ttLib import TTFont
+
+from posapp.devices.image import load_font, render_image
+from posapp.devices.layout import ReceiptLine
+from posapp.resources import FONT_DIR, FONT_FAMILY, font_file
+from scripts.subset_font import cp932_characters
+
+
+def test_the_suite_sees_no_system_font() -> None:
+    assert Path(os.environ["FONTCONFIG_FILE"]).read_text(encoding="utf-8").count("<dir") == 0
+    if shutil.which("fc-list"):
+        assert subprocess.run(["fc-list"], capture_output=True, text=True, check=True).stdout.strip() == ""
+    from matplotlib import font_manager
+
+    assert not [f.fname for f in font_manager.fontManager.ttflist if f.fname.startswith("/usr/share/fonts")]
+
+
+@pytest.mark.parametrize("bold", [False, True])
+def test_font_holds_every_character_a_receipt_can_print(bold: bool) -> None:
+    cmap = TTFont(font_file(bold=bold))["cmap"].getBestCmap()
+    assert not [c for c in cp932_characters() if ord(c) not in cmap]
+    assert (FONT_DIR / "OFL.txt").read_text(encoding="utf-8").count("SIL OPEN FONT LICENSE Version 1.1") == 1
+
+
+def test_receipt_japanese_is_drawn_not_boxed() -> None:
+    font = load_font()
+    assert Path(str(font.path)).parent == FONT_DIR
+    # A box (.notdef) is the same for every missing character; real glyphs differ from each other.
+    first, second = (render_image([ReceiptLine(text)], margin=0) for text in ("鮭おにぎり", "緑茶￥"))
+    assert first.tobytes() != second.tobytes()
+    assert font.getbbox("鮭")[2] > 12 and font.getbbox("¥")[2] <= 12  # kanji full width, yen half width
+
+
+def test_window_uses_the_bundled_font_and_self_check_loads_every_part() -> None:
+    """``posapp --self-check`` (what ``make dist`` runs on the bundle) with no system font and no display."""
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")}
+    done = subprocess.run(
+        [sys.executable, "-m", "posapp", "--self-check"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"font {FONT_FAMILY}" in done.stdout
+    assert "English 合計 = TOTAL" in done.stdout and "Asia/Tokyo UTC+9:00:00" in done.stdout
+
+
+def test_chart_draws_japanese_without_missing_glyphs() -> None:
+    from matplotlib import font_manager
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from posapp.ui.dialogs.manager_tabs import CHART_FONTS
+
+    found = font_manager.findfont(font_manager.FontProperties(family=CHART_FONTS), fallback_to_default=False)
+    assert Path(found).resolve() == font_file().resolve()
+    figure = Figure()
+    axes = figure.add_subplot(1, 1, 1)
+    axes.set_xlabel("時", fontfamily=CHART_FONTS)
+    axes.set_ylabel("¥", fontfamily=CHART_FONTS)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        FigureCanvasAgg(figure).draw()
+    assert not [w for w in caught if "missing" in str(w.message).lower()]
