@@ -170,5 +170,13 @@ def _add_problem_schema(app: FastAPI) -> None:
 
 
 def create_app_from_env() -> FastAPI:
-    """Factory for ``uvicorn --factory`` (multi-worker runs read settings from the environment)."""
-    return create_app(load_settings())
+    """Factory for ``uvicorn --factory`` (multi-worker runs read settings from the environment).
+
+    Worker processes are spawned afresh: without this they would log with Python's defaults, which
+    print an exception's full text (SQL parameters, the failing row) instead of ``logs.JsonFormatter``'s.
+    """
+    from sync.server.logs import configure_logging
+
+    settings = load_settings()
+    configure_logging(settings.log_level)
+    return create_app(settings)

@@ -1,14 +1,72 @@
-"""Structured logging: one JSON object per line."""
+"""Structured logging: one JSON object per line, never with personal data from a failed statement.
+
+A failed SQL statement's exception carries everything needed to leak a member: SQLAlchemy's message
+lists the statement's parameters (names, e-mail addresses, phone numbers) and PostgreSQL's adds a
+``DETAIL`` line with the whole failing row. Engines are made with ``hide_parameters=True``
+(``db.session``), and every exception that reaches a log is written by ``redacted_traceback``: the
+frames, the exception types, the SQL text without parameters, and the first line of each message
+with quoted values, e-mail addresses and phone-shaped numbers cut out.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
+import traceback
 from datetime import UTC, datetime
+from types import TracebackType
 from typing import Any
 
 _STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+SQL_KEPT = 400
+"""Characters of a failed statement's SQL text kept in the log (a bulk insert's can be huge)."""
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+_PHONE = re.compile(r"(?<!\d)\+?\d[\d\- ]{8,}\d(?!\d)")
+_QUOTED_VALUE = re.compile(r"""(:\s*|=\s*)("[^"]*"|'[^']*'|\([^)]*\))""")
+
+
+def scrub(text: str) -> str:
+    """One line of an error message without the values it quotes, e-mail addresses or phone numbers."""
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    line = _QUOTED_VALUE.sub(r"\1…", line)
+    line = _EMAIL.sub("<email>", line)
+    return _PHONE.sub("<number>", line)
+
+
+def safe_message(error: BaseException) -> str:
+    """What an exception says, fit for a log: a database error by its driver message and SQL text only."""
+    from pydantic import ValidationError
+    from sqlalchemy.exc import StatementError
+
+    if isinstance(error, StatementError):
+        original = error.orig
+        said = f"({type(original).__module__}.{type(original).__name__}) {scrub(str(original))}"
+        statement = " ".join(str(error.statement or "").split())
+        if len(statement) > SQL_KEPT:
+            statement = statement[:SQL_KEPT] + "…"
+        return f"{said} [SQL: {statement}]"
+    if isinstance(error, ValidationError):  # its text repeats the input values
+        places = ", ".join(".".join(str(p) for p in e["loc"]) + f" ({e['type']})" for e in error.errors())
+        return f"{error.error_count()} validation errors: {places}"
+    return scrub(str(error))
+
+
+def redacted_traceback(error: BaseException) -> str:
+    """A traceback like Python's (causes first), each exception's message passed through ``safe_message``."""
+    chain: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and current not in chain and len(chain) < 10:
+        chain.append(current)
+        current = current.__cause__ or (None if current.__suppress_context__ else current.__context__)
+    blocks = []
+    for link in reversed(chain):
+        frames = "".join(traceback.format_tb(link.__traceback__))
+        name = f"{type(link).__module__}.{type(link).__qualname__}".removeprefix("builtins.")
+        blocks.append(f"Traceback (most recent call last):\n{frames}{name}: {safe_message(link)}")
+    return "\n\nThe above exception was followed by:\n\n".join(blocks)
 
 
 class JsonFormatter(logging.Formatter):
@@ -25,6 +83,13 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False, default=str)
+
+    def formatException(
+        self, ei: tuple[type[BaseException], BaseException, TracebackType | None] | tuple[None, None, None]
+    ) -> str:
+        """Every logged exception (ours, uvicorn's, SQLAlchemy's pool's) without parameters or values."""
+        error = ei[1]
+        return redacted_traceback(error) if error is not None else ""
 
 
 def configure_logging(level: str = "info") -> None:
