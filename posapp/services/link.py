@@ -100,13 +100,24 @@ def data_dir_of(terminal: Terminal) -> Path:
 
 
 def pair(
-    terminal: Terminal, *, server_url: str, pairing_code: str, device_name: str, terminal_code: str | None
+    terminal: Terminal,
+    *,
+    server_url: str,
+    pairing_code: str,
+    device_name: str,
+    terminal_code: str | None = None,
 ) -> ServerLink:
-    """Trade a pairing code for a device token (kept in the keyring), then download the store's data."""
+    """Trade a pairing code for a device token (kept in the keyring), then download the store's data.
+
+    The register number is the server's (01, 02, … per store) unless ``terminal_code`` is given. The
+    keyring is checked before the one-use code is spent: a code redeemed by a terminal that cannot keep
+    the token would leave an orphan device on the server and the store without a code.
+    """
     from sync.client import credentials
     from sync.client.http import SyncClient  # the HTTP stack loads when the link is first made
 
     url = check_server_url(server_url)
+    credentials.require_keyring(data_dir_of(terminal))
     client = SyncClient(url)
     try:
         pairing = client.pair(pairing_code=pairing_code.strip(), device_name=device_name)
@@ -121,9 +132,8 @@ def pair(
         server_url=url,
         device_id=pairing.device_id,
         store_code=pairing.store_code,
-        terminal_code=terminal_code,
+        terminal_code=(terminal_code or "").strip() or pairing.terminal_code,
     )
-    client.close()
     return connect(terminal)
 
 

@@ -51,6 +51,12 @@ def uses_file_keyring() -> bool:
     return os.environ.get(FILE_KEYRING_ENV, "").lower() == "file"
 
 
+def require_keyring(data_dir: Path | None = None) -> None:
+    """Raise ``NoKeyring`` now when the token could not be kept: pairing checks this before it spends
+    the one-use code, so a terminal without a keyring never leaves an orphan device on the server."""
+    _backend(data_dir)
+
+
 def save_token(*, server_url: str, device_id: str, token: str, data_dir: Path | None = None) -> None:
     """Keep the device token for ``server_url`` in the keyring."""
     _backend(data_dir).set_password(SERVICE, f"{server_url}|{device_id}", token)
