@@ -84,6 +84,9 @@ def admission_limit(pool_size: int) -> int:
 
 def _routers() -> list:  # type: ignore[type-arg]
     from sync.server.channel.router import router as channel_router
+    from sync.server.contacts.router import admin_router as contacts_admin_router
+    from sync.server.contacts.router import channel_router as contacts_channel_router
+    from sync.server.contacts.router import device_router as contacts_device_router
     from sync.server.customers.router import admin_router as customers_admin_router
     from sync.server.customers.router import router as customers_router
     from sync.server.omni.router import router as omni_router
@@ -105,6 +108,9 @@ def _routers() -> list:  # type: ignore[type-arg]
         stock_router,
         stock_admin_router,
         channel_router,
+        contacts_channel_router,
+        contacts_device_router,
+        contacts_admin_router,
         omni_router,
         sync_router,
         reports_router,

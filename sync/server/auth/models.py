@@ -48,6 +48,8 @@ class Channel(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
+    # What kind of desk the key belongs to: online orders and contacts it sends say "web" or "call_centre".
+    kind: Mapped[str] = mapped_column(String(12), default="web", server_default="web")
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

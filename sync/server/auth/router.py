@@ -83,14 +83,18 @@ def revoke_device(
 @admin_router.post("/channels", response_model=ChannelOut, status_code=201)
 def create_channel(body: ChannelIn, session: SessionDep, admin: AdminDep) -> ChannelOut:
     """Register an online-shop integration; its API key is shown only in this answer."""
-    channel, key = service.issue_channel(session, name=body.name)
+    channel, key = service.issue_channel(session, name=body.name, kind=body.kind)
     session.commit()
-    return ChannelOut(id=channel.id, name=channel.name, api_key=key)
+    return ChannelOut(id=channel.id, name=channel.name, kind=channel.kind, api_key=key)
 
 
 def _channel_info(channel: Channel) -> ChannelInfo:
     return ChannelInfo(
-        id=channel.id, name=channel.name, created_at=channel.created_at, revoked_at=channel.revoked_at
+        id=channel.id,
+        name=channel.name,
+        kind=channel.kind,
+        created_at=channel.created_at,
+        revoked_at=channel.revoked_at,
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
@@ -37,9 +37,10 @@ class DeviceOut(BaseModel):
 
 
 class ChannelIn(BaseModel):
-    """A new online-shop integration."""
+    """A new channel: a web shop or a call centre, named as HQ reports and the counter show it."""
 
     name: Name
+    kind: Literal["web", "call_centre"] = "web"
 
 
 class ChannelOut(BaseModel):
@@ -47,6 +48,7 @@ class ChannelOut(BaseModel):
 
     id: int
     name: str
+    kind: str
     api_key: str
 
 
@@ -55,6 +57,7 @@ class ChannelInfo(BaseModel):
 
     id: int
     name: str
+    kind: str
     created_at: datetime
     revoked_at: datetime | None
 

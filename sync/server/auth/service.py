@@ -91,15 +91,15 @@ def revoke_admin_token(session: Session, token_id: int, *, acting_token_id: int 
     return row
 
 
-def create_channel(session: Session, *, name: str) -> str:
+def create_channel(session: Session, *, name: str, kind: str = "web") -> str:
     """Register an online-shop integration and return its API key (shown once)."""
-    return issue_channel(session, name=name)[1]
+    return issue_channel(session, name=name, kind=kind)[1]
 
 
-def issue_channel(session: Session, *, name: str) -> tuple[Channel, str]:
-    """Register an online-shop integration; return its row (for the id) and its API key (shown once)."""
+def issue_channel(session: Session, *, name: str, kind: str = "web") -> tuple[Channel, str]:
+    """Register a channel (a web shop or a call centre); return its row (for the id) and its API key (shown once)."""
     key = new_token("chn")
-    row = Channel(name=name, key_hash=hash_token(key))
+    row = Channel(name=name, kind=kind, key_hash=hash_token(key))
     session.add(row)
     session.flush()
     return row, key

@@ -18,7 +18,7 @@ from sync.server.db.base import Base, BigId, UTCDateTime, utcnow
 if TYPE_CHECKING:
     from sync.server.auth.service import Caller
 
-AccessAction = Literal["search", "profile", "history", "interests", "export", "erase"]
+AccessAction = Literal["search", "profile", "history", "interests", "export", "erase", "contacts"]
 QUERY_KEPT = 64
 """Characters of a search text kept in the log: enough to see what was looked for, no more."""
 

@@ -7,7 +7,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sync.server.auth.models import Channel
 from sync.server.channel.models import OnlineOrder
+from sync.server.contacts.models import Contact
 from sync.server.customers.models import CustomerNote
 from sync.server.customers.schemas import HistoryEntry, HistoryLine
 from sync.server.points.models import PointsEntry
@@ -30,6 +32,7 @@ def _lines(items: list[dict[str, Any]]) -> list[HistoryLine]:
 def customer_history(session: Session, *, customer_id: int, limit: int) -> list[HistoryEntry]:
     """The newest ``limit`` events of every kind for the customer."""
     codes = dict(session.execute(select(Store.id, Store.code)).all())
+    channels = {row.id: row for row in session.scalars(select(Channel))}
     entries: list[HistoryEntry] = []
     sales = session.scalars(
         select(StoreSale)
@@ -68,6 +71,7 @@ def customer_history(session: Session, *, customer_id: int, limit: int) -> list[
                 amount=order.total,
                 points=order.points_earned - order.points_used,
                 detail=order.fulfilment_type,
+                taken_by=channels[order.channel_id].name if order.channel_id in channels else None,
             )
         )
         if order.cancelled_at is not None:
@@ -120,5 +124,41 @@ def customer_history(session: Session, *, customer_id: int, limit: int) -> list[
                 detail=note.body,
             )
         )
+    entries.extend(_contact_entries(session, customer_id, limit, codes, channels))
     entries.sort(key=lambda entry: entry.occurred_at, reverse=True)
     return entries[:limit]
+
+
+def _contact_entries(
+    session: Session, customer_id: int, limit: int, codes: dict[int, str], channels: dict[int, Channel]
+) -> list[HistoryEntry]:
+    contacts = session.scalars(
+        select(Contact)
+        .where(Contact.customer_id == customer_id)
+        .order_by(Contact.opened_at.desc(), Contact.id.desc())
+        .limit(limit)
+    )
+    return [
+        HistoryEntry(
+            kind="contact",
+            channel="store"
+            if contact.channel == "store"
+            else "online"
+            if contact.channel == "web"
+            else "call_centre",
+            location=codes.get(contact.store_id) if contact.store_id is not None else None,
+            occurred_at=contact.opened_at,
+            reference=str(contact.id),
+            detail=contact.subject,
+            taken_by=(
+                codes.get(contact.store_id)
+                if contact.store_id is not None
+                else channels[contact.channel_id].name
+                if contact.channel_id in channels
+                else "HQ"
+            ),
+            contact_kind=contact.kind,
+            status=contact.status,
+        )
+        for contact in contacts
+    ]

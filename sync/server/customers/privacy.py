@@ -5,7 +5,7 @@ Erasure anonymises rather than deletes: store sales and the points ledger are ta
 seven years, and a customer's balance must keep equalling the sum of their ledger. So the row stays
 with its member number (which is what sales, orders and points point at, and what stops a replayed
 registration from creating the person again), and everything that names the person goes: name,
-kana, email, phone, notes, browsing events, the search texts in the access log, and the earlier
+kana, email, phone, notes, contacts (complaints, inquiries…) with their notes, browsing events, the search texts in the access log, and the earlier
 profiles on the change feed. Terminals receive the anonymised profile through the feed.
 """
 
@@ -36,6 +36,7 @@ PURPOSE_OF_USE = (
 """The purpose of use (利用目的) told to members; the export answer carries it."""
 
 MEMBER_REGISTERED = "member.registered"
+CONTACT_RECORDED = "contact.recorded"
 MERGE_DEPTH = 10
 
 
@@ -94,6 +95,7 @@ class Erasure:
     erased_at: datetime
     notes_deleted: int
     browsing_events_deleted: int
+    contacts_deleted: int = 0
 
 
 def erase_customer(session: Session, customer_id: int) -> Erasure:
@@ -110,6 +112,9 @@ def erase_customer(session: Session, customer_id: int) -> Erasure:
         if record.erased_at is None:
             record.erased_at = now
     notes = session.execute(delete(CustomerNote).where(CustomerNote.customer_id.in_(ids)))
+    from sync.server.contacts import service as contacts_service  # contacts depend on customers, not back
+
+    contacts = contacts_service.erase_for(session, ids)
     events = session.execute(delete(BrowsingEvent).where(BrowsingEvent.customer_id.in_(ids)))
     # The web shop may keep sending events for the member number: drop them on arrival from now on.
     excluded = set(
@@ -131,6 +136,7 @@ def erase_customer(session: Session, customer_id: int) -> Erasure:
     for record in records:
         _scrub_feed(session, record)
     _scrub_registrations(session, [record.member_no for record in records])
+    _scrub_contact_events(session, [record.member_no for record in records])
     for record in records:
         publish_customer(session, record)
     session.flush()
@@ -139,6 +145,7 @@ def erase_customer(session: Session, customer_id: int) -> Erasure:
         erased_at=survivor.erased_at or now,
         notes_deleted=int(getattr(notes, "rowcount", 0) or 0),
         browsing_events_deleted=int(getattr(events, "rowcount", 0) or 0),
+        contacts_deleted=contacts,
     )
 
 
@@ -164,3 +171,17 @@ def _scrub_registrations(session: Session, member_nos: list[str]) -> None:
     )
     for event in events:
         event.payload = {**event.payload, "name": ERASED_NAME, "name_kana": "", "phone": "", "email": ""}
+
+
+def _scrub_contact_events(session: Session, member_nos: list[str]) -> None:
+    """Blank what the terminals' contact events said about these members (the hash stays, as above)."""
+    from sync.server.contacts.service import erased_payload
+
+    events = session.scalars(
+        select(ReceivedEvent).where(
+            ReceivedEvent.kind == CONTACT_RECORDED,
+            ReceivedEvent.payload["member_no"].as_string().in_(member_nos),
+        )
+    )
+    for event in events:
+        event.payload = erased_payload(event.payload)

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from sqlalchemy import select
 
+from sync.protocol.contacts import ContactOut
 from sync.server.customers import privacy, service
 from sync.server.customers.access import CustomerAccess, accesses_of, record_access
 from sync.server.customers.history import customer_history
@@ -234,6 +235,7 @@ def export_customer(customer_id: CustomerId, session: SessionDep, admin: AdminDe
         browsing_events=[
             ExportBrowsingEvent(sku=event.sku, kind=event.kind, at=event.at) for event in held.browsing
         ],
+        contacts=_contacts_export(session, [customer.id, *held.merged_ids]),
         access_log=[access_out(access) for access in held.accesses],
     )
     session.commit()
@@ -252,4 +254,12 @@ def erase_customer(customer_id: CustomerId, session: SessionDep, admin: AdminDep
         erased_at=erasure.erased_at,
         notes_deleted=erasure.notes_deleted,
         browsing_events_deleted=erasure.browsing_events_deleted,
+        contacts_deleted=erasure.contacts_deleted,
     )
+
+
+def _contacts_export(session: SessionDep, customer_ids: list[int]) -> list[ContactOut]:
+    from sync.server.contacts import service as contacts_service  # contacts depend on customers, not back
+
+    contacts = list(reversed(contacts_service.contacts_of(session, customer_ids)))
+    return contacts_service.answers(session, contacts, reader=contacts_service.Author("hq", "export", "HQ"))

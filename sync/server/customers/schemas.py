@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
+from sync.protocol.contacts import ContactOut
 from sync.server.validation import Code, Name, _no_control_characters
 
 MemberNo = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9]{4,20}$")]
@@ -57,8 +58,8 @@ class HistoryLine(BaseModel):
 class HistoryEntry(BaseModel):
     """One event of a customer's timeline, whatever the channel."""
 
-    kind: Literal["store_sale", "store_return", "online_order", "online_cancel", "points", "note"]
-    channel: Literal["store", "online", "hq"]
+    kind: Literal["store_sale", "store_return", "online_order", "online_cancel", "points", "note", "contact"]
+    channel: Literal["store", "online", "hq", "call_centre"]
     location: str | None
     occurred_at: datetime
     reference: str
@@ -66,6 +67,11 @@ class HistoryEntry(BaseModel):
     amount: int | None = None
     points: int | None = None
     detail: str = ""
+    taken_by: str | None = Field(
+        default=None, description="the store or channel (web shop, call centre) that took it"
+    )
+    contact_kind: str | None = Field(default=None, description="for a contact: complaint, inquiry, …")
+    status: str | None = Field(default=None, description="for a contact: open, in_progress, resolved")
 
 
 class NoteIn(BaseModel):
@@ -178,6 +184,9 @@ class CustomerExport(BaseModel):
     store_sales: list[ExportSale]
     online_orders: list[ExportOrder]
     browsing_events: list[ExportBrowsingEvent]
+    contacts: list[ContactOut] = Field(
+        default_factory=list, description="complaints, inquiries… with every note"
+    )
     access_log: list[AccessOut]
 
 
@@ -188,3 +197,4 @@ class ErasureOut(BaseModel):
     erased_at: datetime
     notes_deleted: int
     browsing_events_deleted: int
+    contacts_deleted: int = 0

@@ -3,6 +3,7 @@
 from sync.server.auth.models import AdminToken, Channel, Device, PairingCode
 from sync.server.changes.models import ChangeLog, ServerEpoch
 from sync.server.channel.models import OnlineOrder
+from sync.server.contacts.models import Contact, ContactNote
 from sync.server.customers.models import Customer, CustomerNote
 from sync.server.db.base import Base
 from sync.server.hq.models import HqAuditEntry, HqSession, HqUser, HqUserStore
@@ -30,6 +31,8 @@ __all__ = [
     "ChangeLog",
     "Channel",
     "Clerk",
+    "Contact",
+    "ContactNote",
     "Coupon",
     "CouponCampaign",
     "CouponRedemption",

@@ -20,6 +20,7 @@ from posapp.domain.errors import DomainError
 from posapp.domain.tax import TaxPolicy
 from sync.protocol.events import (
     CashMoved,
+    ContactRecorded,
     DayClosed,
     Event,
     MemberRegistered,
@@ -187,6 +188,10 @@ def _apply_effects(session: Session, caller: Caller, event: Event, flags: list[s
             session, location=store, sku=payload.sku, delta=payload.delta, reason=payload.reason,
             source_id=payload.adjustment_id,
         )  # fmt: skip
+    elif isinstance(payload, ContactRecorded):
+        from sync.server.contacts.service import record_from_counter  # keeps ingest's imports lean
+
+        record_from_counter(session, store_id=caller.store_id or 0, payload=payload)
     elif not isinstance(payload, CashMoved | DayClosed):  # cash and closings are kept as the event itself
         raise EventRefused(f"unknown event kind {event.kind}")
 

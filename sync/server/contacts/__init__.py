@@ -1,0 +1,1 @@
+"""Customer contacts: complaints, inquiries, return requests and compliments from every channel."""
