@@ -7,17 +7,18 @@ PYTEST_ARGS ?=
 # Only the source folders that exist are linted, so an empty checkout of a folder never fails CI.
 LINT_PATHS := $(wildcard posapp sync tests bench scripts)
 
-.PHONY: help setup test lint typecheck pytest demo demo-terminal screenshots dist bench clean
+.PHONY: help setup test lint typecheck pytest demo demo-terminal screenshots dist bench clean constraints
 
 help:
 	@echo "make demo       - set up, start the demo server and open a POS window paired to it"
 	@echo "make test       - set up, then ruff, mypy and the whole pytest suite"
 	@echo "make bench      - run the benchmarks in bench/ and print their tables"
 
-$(STAMP): pyproject.toml
+# constraints.txt pins every package to the versions the suite last passed with (reproducible installs).
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -45,7 +46,7 @@ screenshots: $(STAMP)
 	$(BIN)/python -m scripts.hq_screenshots
 
 dist: $(STAMP)
-	$(BIN)/python -m pip install --quiet '.[dist]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,dist]'
 	$(BIN)/pyinstaller --noconfirm --clean build.spec
 	./dist/posapp/posapp --self-check
 
@@ -54,6 +55,12 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_footprint.py --products 1000000
 	$(BIN)/python bench/bench_sync.py
 	$(BIN)/python bench/load_test.py
+
+# After a deliberate upgrade (pip install -U ... in the venv, suite green): write the new pins.
+constraints: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,dist]'
+	{ head -n 2 constraints.txt; $(BIN)/python -m pip freeze --exclude-editable | grep -iv '^omnipos'; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
 
 clean:
 	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache

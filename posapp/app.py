@@ -11,13 +11,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from posapp.resources import RESOURCES
 from posapp.services import Terminal
 from posapp.services.terminal import default_data_dir
 
 if TYPE_CHECKING:
     from posapp.domain.receipt import ReceiptDocument
 
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 STYLE_SHEET = RESOURCES / "styles" / "pos.qss"
 
 

@@ -1,4 +1,5 @@
-"""Files the terminal ships with, found beside this module in a checkout, a wheel and the desktop bundle.
+"""Files the terminal ships with, found beside this module in a checkout, a wheel and the desktop bundle:
+the style sheet (``styles``), the English catalogue (``translations``) and the Japanese font (``fonts``).
 
 The Japanese font is BIZ UDGothic (SIL Open Font License, ``fonts/OFL.txt``), cut to the characters a
 receipt printer can print (``scripts/subset_font.py``). Receipts, PDFs and raster printing always use it,

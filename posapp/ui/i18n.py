@@ -1,4 +1,4 @@
-"""Language: Japanese source strings, English from ``resources/translations/posapp_en.ts``.
+"""Language: Japanese source strings, English from ``posapp/resources/translations/posapp_en.ts``.
 
 The ``.ts`` file is the one catalogue. A compiled ``.qm`` next to it is used when present (the
 packaged build makes one with ``pyside6-lrelease``); otherwise the ``.ts`` XML is read directly, so
@@ -12,9 +12,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QTranslator
 
+from posapp.resources import RESOURCES
+
 CONTEXT = "posapp"
 LANGUAGES = ("ja", "en")
-TRANSLATIONS_DIR = Path(__file__).resolve().parents[2] / "resources" / "translations"
+TRANSLATIONS_DIR = RESOURCES / "translations"
 
 
 def tr(text: str) -> str:
