@@ -17,14 +17,18 @@ def _hide_system_fonts() -> Path:
     """Make the machine's fonts invisible, so every test renders with the fonts OmniPOS ships.
 
     A developer's machine with Debian's fonts-noto-cjk and a fresh CI box without it must draw the same
-    receipts, window and chart. Qt finds fonts through fontconfig: it gets a configuration that lists no
-    font folder. Matplotlib scans the font folders itself: its list keeps only the fonts inside matplotlib.
+    receipts, window and chart. Qt and Chromium (the HQ browser tests) find fonts through fontconfig: they
+    get a configuration whose only folder is OmniPOS's own font folder (a browser with no font at all lays
+    buttons out with no width). Matplotlib scans the font folders itself: its list keeps only the fonts
+    inside matplotlib. ``tests/test_fonts.py`` also runs the terminal with no font folder at all.
     """
+    from posapp.resources import FONT_DIR
+
     folder = Path(tempfile.mkdtemp(prefix="omnipos-fontconfig-"))
     config = folder / "fonts.conf"
     config.write_text(
         '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
-        f"<fontconfig><cachedir>{folder / 'cache'}</cachedir></fontconfig>\n",
+        f"<fontconfig><dir>{FONT_DIR}</dir><cachedir>{folder / 'cache'}</cachedir></fontconfig>\n",
         encoding="utf-8",
     )
     os.environ["FONTCONFIG_FILE"] = str(config)

@@ -24,9 +24,13 @@ from scripts.subset_font import cp932_characters
 
 
 def test_the_suite_sees_no_system_font() -> None:
-    assert Path(os.environ["FONTCONFIG_FILE"]).read_text(encoding="utf-8").count("<dir") == 0
+    config = Path(os.environ["FONTCONFIG_FILE"]).read_text(encoding="utf-8")
+    assert config.count("<dir") == 1 and f"<dir>{FONT_DIR}</dir>" in config
     if shutil.which("fc-list"):
-        assert subprocess.run(["fc-list"], capture_output=True, text=True, check=True).stdout.strip() == ""
+        listed = subprocess.run(
+            ["fc-list", "--format", "%{file}\\n"], capture_output=True, text=True, check=True
+        )
+        assert {Path(line).parent for line in listed.stdout.split()} == {FONT_DIR}
     from matplotlib import font_manager
 
     assert not [f.fname for f in font_manager.fontManager.ttflist if f.fname.startswith("/usr/share/fonts")]
@@ -48,9 +52,13 @@ def test_receipt_japanese_is_drawn_not_boxed() -> None:
     assert font.getbbox("鮭")[2] > 12 and font.getbbox("¥")[2] <= 12  # kanji full width, yen half width
 
 
-def test_window_uses_the_bundled_font_and_self_check_loads_every_part() -> None:
-    """``posapp --self-check`` (what ``make dist`` runs on the bundle) with no system font and no display."""
+def test_window_uses_the_bundled_font_and_self_check_loads_every_part(tmp_path: Path) -> None:
+    """``posapp --self-check`` (what ``make dist`` runs on the bundle) with no font at all and no display:
+    the terminal registers its own font with Qt."""
     env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")}
+    no_fonts = tmp_path / "fonts.conf"
+    no_fonts.write_text(f"<fontconfig><cachedir>{tmp_path}</cachedir></fontconfig>", encoding="utf-8")
+    env["FONTCONFIG_FILE"] = str(no_fonts)
     done = subprocess.run(
         [sys.executable, "-m", "posapp", "--self-check"], env=env, capture_output=True, text=True, timeout=120
     )
