@@ -85,6 +85,8 @@ def closing_report(page: Page, doc: ReceiptDocument, language: str) -> None:
     page.pair(f" {t['cash_refunds']}", yen(-rec.cash_refunds))
     page.pair(f" {t['cash_in']}", yen(rec.paid_in))
     page.pair(f" {t['cash_out']}", yen(-rec.paid_out))
+    if rec.pickup_cash:
+        page.pair(f" {t['pickup_cash']}", yen(rec.pickup_cash))
     page.pair(t["expected"], yen(rec.expected), bold=True)
     if doc.reconciliation is not None:
         page.pair(t["counted"], yen(rec.counted), bold=True)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from posapp.domain.errors import DomainError
 from posapp.domain.money import Yen
+from posapp.domain.period import PeriodFigures
 from posapp.domain.tax import RateTotal
 
 DENOMINATIONS: tuple[Yen, ...] = (10_000, 5_000, 2_000, 1_000, 500, 100, 50, 10, 5, 1)
@@ -56,11 +57,20 @@ class CashReconciliation:
     paid_in: Yen
     paid_out: Yen
     counted: Yen
+    pickup_cash: Yen = 0
+    """Cash taken for pay-at-store online orders handed over at this register."""
 
     @property
     def expected(self) -> Yen:
-        """float + cash sales − cash refunds + paid in − paid out."""
-        return self.opening_float + self.cash_sales - self.cash_refunds + self.paid_in - self.paid_out
+        """float + cash sales − cash refunds + paid in − paid out + pickup cash."""
+        return (
+            self.opening_float
+            + self.cash_sales
+            - self.cash_refunds
+            + self.paid_in
+            - self.paid_out
+            + self.pickup_cash
+        )
 
     @property
     def over_short(self) -> Yen:
@@ -90,6 +100,32 @@ class ClosingFigures:
     opening_float: Yen
     cash_sales: Yen
     cash_refunds: Yen
+    pickup_cash: Yen = 0
+
+    @classmethod
+    def of(cls, period: PeriodFigures, *, opening_float: Yen) -> ClosingFigures:
+        """The report of a folded period (:func:`posapp.domain.period.fold_period`)."""
+        return cls(
+            gross_sales=period.gross_sales,
+            net_sales=period.net_sales,
+            by_rate=period.by_rate,
+            by_tender=dict(period.by_tender),
+            customers=period.customers,
+            items=period.items,
+            discounts=period.discounts,
+            points_used=period.points_used,
+            points_earned=period.points_earned,
+            voids_count=period.voids_count,
+            voids_amount=period.voids_amount,
+            returns_count=period.returns_count,
+            returns_amount=period.returns_amount,
+            cash_in=period.cash_in,
+            cash_out=period.cash_out,
+            opening_float=opening_float,
+            cash_sales=period.cash_sales,
+            cash_refunds=period.cash_refunds,
+            pickup_cash=period.pickup_cash,
+        )
 
     @property
     def expected_cash(self) -> Yen:
@@ -105,4 +141,5 @@ class ClosingFigures:
             paid_in=self.cash_in,
             paid_out=self.cash_out,
             counted=counted,
+            pickup_cash=self.pickup_cash,
         )

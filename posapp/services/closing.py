@@ -7,16 +7,16 @@ a crash during closing leaves either the open period or a closed one, never half
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
 
 from posapp.domain.closing import CashCount, CashReconciliation, ClosingFigures
+from posapp.domain.period import CashFact, CashKind, FactKind, SaleFact, fold_period
 from posapp.domain.tax import RateTotal
-from posapp.services.errors import ApprovalRequired, InvalidCashMovement
+from posapp.services.errors import ApprovalRequired, InvalidCashMovement, PeriodAlreadyClosed
 from posapp.services.records import CLOSING_COUNTER, append_event, audit, new_id, next_number
 from posapp.store.models import CashMovement, Closing, Sale
 from sync.protocol.events import CashMoved, DayClosed, EventKind
@@ -113,73 +113,71 @@ def record_no_sale(terminal: Terminal, *, approval: Approval) -> None:
 
 
 def _opening_float(session: Session) -> int:
-    last = session.scalar(select(Closing).order_by(Closing.closing_no.desc()).limit(1))
+    last = _last_closing(session)
     return last.next_float if last else 0
 
 
-def period_figures(session: Session) -> ClosingFigures:
-    """The open period's figures, from the stored facts."""
-    sales = list(session.scalars(select(Sale).where(Sale.closing_no.is_(None))))
-    movements = list(session.scalars(select(CashMovement).where(CashMovement.closing_no.is_(None))))
-    by_rate: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
-    by_tender: dict[str, int] = defaultdict(int)
-    gross = discounts = points_used = points_earned = customers = items = 0
-    voids_count = voids_amount = returns_count = returns_amount = cash_sales = cash_refunds = 0
-    for sale in sales:
-        sign = 1 if sale.kind == "sale" else -1
-        for r in sale.by_rate:
-            bucket = by_rate[r["rate"]]
-            bucket[0] += sign * r["taxable"]
-            bucket[1] += sign * r["tax"]
-            bucket[2] += sign * r["gross"]
-        for payment in sale.payments:
-            amount = payment.amount - (sale.change if payment.kind == "cash" and sale.kind == "sale" else 0)
-            by_tender[payment.kind] += sign * amount
-            if payment.kind == "cash":
-                if sign > 0:
-                    cash_sales += amount
-                else:
-                    cash_refunds += amount
-        if sale.kind == "sale":
-            gross += sale.subtotal
-            discounts += sale.discount + sale.points_discount
-            points_used += sale.points_used
-            points_earned += sale.points_earned
-            customers += 1
-            items += sale.item_count
-        elif sale.kind == "void":
-            voids_count += 1
-            voids_amount += sale.total
-            points_used -= sale.points_used
-            points_earned -= sale.points_earned
-            customers -= 1
-            items -= sale.item_count
-        else:
-            returns_count += 1
-            returns_amount += sale.total
-            points_used -= sale.points_used
-            points_earned -= sale.points_earned
-    net = sum(bucket[2] for bucket in by_rate.values())
-    return ClosingFigures(
-        gross_sales=gross,
-        net_sales=net,
-        by_rate=tuple(RateTotal(rate, b[0], b[1], b[2]) for rate, b in sorted(by_rate.items(), reverse=True)),
-        by_tender=dict(by_tender),
-        customers=customers,
-        items=items,
-        discounts=discounts,
-        points_used=points_used,
-        points_earned=points_earned,
-        voids_count=voids_count,
-        voids_amount=voids_amount,
-        returns_count=returns_count,
-        returns_amount=returns_amount,
-        cash_in=sum(m.amount for m in movements if m.kind == "in"),
-        cash_out=sum(m.amount for m in movements if m.kind == "out"),
-        opening_float=_opening_float(session),
-        cash_sales=cash_sales,
-        cash_refunds=cash_refunds,
+def _last_closing(session: Session) -> Closing | None:
+    return session.scalar(select(Closing).order_by(Closing.closing_no.desc()).limit(1))
+
+
+def sale_fact(sale: Sale) -> SaleFact:
+    """What a stored sale, void or return contributes to the period's figures."""
+    return SaleFact(
+        kind=FactKind(sale.kind),
+        subtotal=sale.subtotal,
+        total=sale.total,
+        by_rate=tuple(RateTotal(r["rate"], r["taxable"], r["tax"], r["gross"]) for r in sale.by_rate),
+        payments=tuple((p.kind, p.amount) for p in sale.payments),
+        change=sale.change,
+        item_count=sale.item_count,
+        discount=sale.discount,
+        points_discount=sale.points_discount,
+        points_used=sale.points_used,
+        points_earned=sale.points_earned,
+        member=bool(sale.member_no),
     )
+
+
+def cash_fact(movement: CashMovement) -> CashFact:
+    """What a stored cash movement contributes to the drawer."""
+    return CashFact(CashKind(movement.kind), movement.amount)
+
+
+def period_figures(session: Session) -> ClosingFigures:
+    """The open period's figures, from the stored facts (the same fold as the day report's)."""
+    sales = session.scalars(select(Sale).where(Sale.closing_no.is_(None)))
+    movements = session.scalars(select(CashMovement).where(CashMovement.closing_no.is_(None)))
+    period = fold_period(map(sale_fact, sales), map(cash_fact, movements))
+    return ClosingFigures.of(period, opening_float=_opening_float(session))
+
+
+def record_pickup_cash(terminal: Terminal, *, order_id: str, amount: int) -> None:
+    """Put the cash taken for a pay-at-store online order into this drawer's figures.
+
+    The server records the payment itself (no outbox event: it would count it twice); the drawer
+    only needs to expect the cash. Handing the same order over again adds nothing.
+    """
+    clerk = terminal.require_clerk()
+    if amount <= 0:
+        return
+    now = terminal.now()
+    movement_id = f"pickup:{order_id}"[:36]
+    with terminal.db.write() as session:
+        if session.get(CashMovement, movement_id) is not None:
+            return
+        session.add(
+            CashMovement(
+                id=movement_id,
+                kind=CashKind.PICKUP.value,
+                amount=amount,
+                reason=order_id[:200],
+                clerk_code=clerk.code,
+                at=now,
+                business_day=terminal.business_day(now),
+            )
+        )
+        audit(session, now=now, clerk_code=clerk.code, action="pickup_cash", order_id=order_id, amount=amount)
 
 
 def x_report(terminal: Terminal) -> ClosingReport:
@@ -189,10 +187,49 @@ def x_report(terminal: Terminal) -> ClosingReport:
         return ClosingReport(figures=period_figures(session), at=terminal.now())
 
 
+def _refuse_repeat(session: Session, day: date) -> None:
+    """A second Z of the same business day, or one with nothing since the last, is refused.
+
+    A double press of 精算 must not close an empty period against the same count (it would record
+    the whole drawer as missing); a deliberate second Z passes ``repeat=True``.
+    """
+    last = _last_closing(session)
+    if last is None:
+        return
+    empty = (
+        session.scalar(select(Sale.id).where(Sale.closing_no.is_(None)).limit(1)) is None
+        and session.scalar(select(CashMovement.id).where(CashMovement.closing_no.is_(None)).limit(1)) is None
+    )
+    if last.business_day == day or empty:
+        raise PeriodAlreadyClosed(
+            f"Z No.{last.closing_no} already closed this period",
+            value=last.closing_no,
+            closed_at=last.at,
+            nothing_since=empty,
+        )
+
+
+def check_z_allowed(terminal: Terminal, *, repeat: bool = False) -> None:
+    """Raise ``PeriodAlreadyClosed`` when a Z now would be a second one (unless ``repeat``)."""
+    if repeat:
+        return
+    with terminal.db.read() as session:
+        _refuse_repeat(session, terminal.business_day())
+
+
 def z_report(
-    terminal: Terminal, *, counts: dict[int, int], next_float: int, approval: Approval
+    terminal: Terminal,
+    *,
+    counts: dict[int, int],
+    next_float: int,
+    approval: Approval,
+    repeat: bool = False,
 ) -> ClosingReport:
-    """Close the period: count, reconcile, number it, stamp its facts, queue ``day.closed``."""
+    """Close the period: count, reconcile, number it, stamp its facts, queue ``day.closed``.
+
+    Refused with ``PeriodAlreadyClosed`` when a Z already closed this business day or nothing
+    happened since the last one, unless ``repeat`` says the second Z is meant.
+    """
     clerk = terminal.require_clerk()
     settings = terminal.require_configured()
     count = CashCount(counts)
@@ -201,6 +238,9 @@ def z_report(
     now = terminal.now()
     day = terminal.business_day(now)
     with terminal.db.write() as session:
+        # Checked inside the write transaction: two presses queued back to back see each other.
+        if not repeat:
+            _refuse_repeat(session, day)
         figures = period_figures(session)
         reconciliation = figures.reconcile(counted=count.total)
         closing_no = next_number(session, CLOSING_COUNTER)
@@ -219,6 +259,7 @@ def z_report(
                     "net_sales": figures.net_sales,
                     "by_tender": dict(figures.by_tender),
                     "customers": figures.customers,
+                    "pickup_cash": figures.pickup_cash,
                 },
                 counts={str(face): n for face, n in count.pieces.items()},
                 counted=count.total,
@@ -255,5 +296,6 @@ def z_report(
             approved_by=approval.manager_code,
             closing_no=closing_no,
             over_short=reconciliation.over_short,
+            repeat=repeat,
         )
     return ClosingReport(figures, now, closing_no, reconciliation, count, next_float)

@@ -1,8 +1,8 @@
 """Today's numbers and the week's: what the manager's day-report screen shows, from the stored sales.
 
-Figures are net, the way the X and Z reports count them: a sale adds, a void or a return takes
-away, each at the hour and on the business day it happened. So the hours, the tenders, the rates
-and the products each add up to the same net sales.
+Figures are net, folded by the same :func:`posapp.domain.period.fold_period` as the X and Z reports:
+a sale adds, a void or a return takes away, each at the hour and on the business day it happened.
+So the hours, the tenders, the rates and the products each add up to the same net sales.
 """
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from posapp.domain.period import PeriodFigures, fold_period
 from posapp.domain.tax import RateTotal
-from posapp.store.models import Sale, SaleLine
+from posapp.services.closing import cash_fact, sale_fact
+from posapp.store.models import CashMovement, Sale, SaleLine
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -83,6 +85,17 @@ class SalesReport:
     member_sales: int
     points_used: int
     points_earned: int
+    cash_sales: int = 0
+    cash_refunds: int = 0
+    pickup_cash: int = 0
+    """Cash taken at this register for pay-at-store online orders (in the drawer, not in sales)."""
+    cash_in: int = 0
+    cash_out: int = 0
+
+    @property
+    def drawer_cash(self) -> int:
+        """What the days put into the drawer: cash sales − refunds + pickups + paid in − paid out."""
+        return self.cash_sales - self.cash_refunds + self.pickup_cash + self.cash_in - self.cash_out
 
     @property
     def average_basket(self) -> int:
@@ -122,10 +135,14 @@ def _report(terminal: Terminal, first: date, last: date) -> SalesReport:
                 select(Sale).where(Sale.business_day >= first, Sale.business_day <= last).order_by(Sale.at)
             )
         )
+        movements = session.scalars(
+            select(CashMovement).where(CashMovement.business_day >= first, CashMovement.business_day <= last)
+        )
+        period = fold_period(map(sale_fact, facts), map(cash_fact, movements))
         tally = _Tally(first, last)
         for sale in facts:
             tally.add(sale, zone, _lines_of(session, sale))
-    return tally.report()
+    return tally.report(period)
 
 
 def _lines_of(session: Session, sale: Sale) -> list[SaleLine]:
@@ -137,60 +154,30 @@ def _lines_of(session: Session, sale: Sale) -> list[SaleLine]:
 
 
 class _Tally:
-    """Running sums over the facts of the period."""
+    """What only the day report breaks down: hours, days and products (the totals come from the fold)."""
 
     def __init__(self, first: date, last: date) -> None:
         self.first, self.last = first, last
         self.hours: dict[int, list[int]] = defaultdict(lambda: [0, 0])
         self.days: dict[date, list[int]] = defaultdict(lambda: [0, 0])
-        self.payments: dict[str, int] = defaultdict(int)
-        self.rates: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
         self.products: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         self.names: dict[str, str] = {}
-        self.customers = self.items = self.member_customers = self.member_sales = 0
-        self.points_used = self.points_earned = 0
-        self.voids = [0, 0]
-        self.returns = [0, 0]
 
     def add(self, sale: Sale, zone: ZoneInfo, lines: list[SaleLine]) -> None:
-        sign = 1 if sale.kind == "sale" else -1
-        # A return is not a lost customer (they still bought); a void cancels the visit itself.
-        visit = {"sale": 1, "void": -1}.get(sale.kind, 0)
-        net = sign * sum(r["gross"] for r in sale.by_rate)
+        fact = sale_fact(sale)
         hour = self.hours[sale.at.astimezone(zone).hour]
-        hour[0] += visit
-        hour[1] += net
+        hour[0] += fact.visit
+        hour[1] += fact.net
         day = self.days[sale.business_day]
-        day[0] += visit
-        day[1] += net
-        self.customers += visit
-        self.items += sign * sale.item_count
-        self.points_used += sign * sale.points_used
-        self.points_earned += sign * sale.points_earned
-        if sale.member_no:
-            self.member_customers += visit
-            self.member_sales += net
-        for r in sale.by_rate:
-            bucket = self.rates[r["rate"]]
-            bucket[0] += sign * r["taxable"]
-            bucket[1] += sign * r["tax"]
-            bucket[2] += sign * r["gross"]
-        for payment in sale.payments:
-            change = sale.change if payment.kind == "cash" and sale.kind == "sale" else 0
-            self.payments[payment.kind] += sign * (payment.amount - change)
+        day[0] += fact.visit
+        day[1] += fact.net
         for line in lines:
             product = self.products[line.sku]
-            product[0] += sign * line.quantity
-            product[1] += sign * line.net_amount
+            product[0] += fact.sign * line.quantity
+            product[1] += fact.sign * line.net_amount
             self.names.setdefault(line.sku, line.name)
-        if sale.kind == "void":
-            self.voids[0] += 1
-            self.voids[1] += sale.total
-        elif sale.kind == "return":
-            self.returns[0] += 1
-            self.returns[1] += sale.total
 
-    def report(self) -> SalesReport:
+    def report(self, period: PeriodFigures) -> SalesReport:
         span = (self.last - self.first).days + 1
         products = [
             ProductSales(sku, self.names[sku], q, a) for sku, (q, a) in self.products.items() if q or a
@@ -199,23 +186,26 @@ class _Tally:
         return SalesReport(
             first=self.first,
             last=self.last,
-            net_sales=sum(b[2] for b in self.rates.values()),
-            customers=self.customers,
-            items=self.items,
+            net_sales=period.net_sales,
+            customers=period.customers,
+            items=period.items,
             by_hour=tuple(HourSales(h, *self.hours.get(h, (0, 0))) for h in range(24)),
             by_day=tuple(
                 DaySales(d, *self.days.get(d, (0, 0)))
                 for d in (self.first + timedelta(days=i) for i in range(span))
             ),
-            by_payment=dict(sorted(self.payments.items())),
-            by_rate=tuple(
-                RateTotal(rate, b[0], b[1], b[2]) for rate, b in sorted(self.rates.items(), reverse=True)
-            ),
+            by_payment=dict(period.by_tender),
+            by_rate=period.by_rate,
             top_products=tuple(products[:TOP_PRODUCTS]),
-            voids=CountAmount(*self.voids),
-            returns=CountAmount(*self.returns),
-            member_customers=self.member_customers,
-            member_sales=self.member_sales,
-            points_used=self.points_used,
-            points_earned=self.points_earned,
+            voids=CountAmount(period.voids_count, period.voids_amount),
+            returns=CountAmount(period.returns_count, period.returns_amount),
+            member_customers=period.member_customers,
+            member_sales=period.member_sales,
+            points_used=period.points_used,
+            points_earned=period.points_earned,
+            cash_sales=period.cash_sales,
+            cash_refunds=period.cash_refunds,
+            pickup_cash=period.pickup_cash,
+            cash_in=period.cash_in,
+            cash_out=period.cash_out,
         )

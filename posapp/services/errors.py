@@ -69,3 +69,9 @@ class InvalidCashMovement(DomainError):
     """A cash in/out amount is zero, negative or absurd."""
 
     message_key = "error.cash.invalid"
+
+
+class PeriodAlreadyClosed(DomainError):
+    """A Z report already closed this business day, or nothing happened since the last one."""
+
+    message_key = "error.closing.already_closed"

@@ -197,9 +197,14 @@ def close_day(
     next_float: int,
     approval: Approval,
     sync_timeout: float = 5.0,
+    repeat: bool = False,
 ) -> DayClose:
-    """The Z report, after trying to send what is still waiting; says what the server has not seen."""
+    """The Z report, after trying to send what is still waiting; says what the server has not seen.
+
+    A second Z of the same period is refused before anything is sent unless ``repeat``.
+    """
     terminal.require_clerk()
+    closing.check_z_allowed(terminal, repeat=repeat)
     attempted, error = False, ""
     if terminal.link is not None and _pending(terminal) > 0:
         attempted = True
@@ -207,7 +212,9 @@ def close_day(
     with terminal.db.read() as session:
         unsynced = pending_event_count(session)
         dead = dead_letter_count(session)
-    report = closing.z_report(terminal, counts=counts, next_float=next_float, approval=approval)
+    report = closing.z_report(
+        terminal, counts=counts, next_float=next_float, approval=approval, repeat=repeat
+    )
     terminal.sync_now()  # the day.closed event itself goes out with the next round
     return DayClose(report, unsynced, dead, attempted, error)
 

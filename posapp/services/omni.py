@@ -19,7 +19,8 @@ from sqlalchemy import select
 from posapp.domain.barcodes import MemberCard, parse_scan
 from posapp.domain.cart import Discount
 from posapp.domain.errors import DomainError, InvalidBarcode
-from posapp.domain.tender import Tender
+from posapp.domain.tender import Tender, TenderKind
+from posapp.services import closing
 from posapp.services.records import new_id
 from posapp.store.models import Customer, StockLevel
 from sync.client.errors import ServerRefused, ServerUnavailable
@@ -231,6 +232,11 @@ def collect_pickup(terminal: Terminal, *, order_id: str, tenders: Sequence[Tende
         if error.status == 404:
             raise PickupNotFound("no pickup order with this number here", value=order_id) from error
         raise PickupRefused(error.detail, value=order_id) from error
+    # The drawer keeps the cash less any change: what was due less what other tenders covered.
+    cash = sum(t.amount for t in tenders if t.kind is TenderKind.CASH)
+    other = sum(t.amount for t in tenders if t.kind is not TenderKind.CASH)
+    kept = min(cash, max(0, int(data["total"]) - other))
+    closing.record_pickup_cash(terminal, order_id=order_id, amount=kept)
     return _pickup(data)
 
 

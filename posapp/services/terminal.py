@@ -381,9 +381,15 @@ class Terminal:
         """点検: the current period's figures; changes nothing."""
         return closing.x_report(self)
 
-    def z_report(self, *, counts: dict[int, int], next_float: int, approval: Approval) -> ClosingReport:
-        """精算: count the drawer, close the period with a number, set the next opening float."""
-        return closing.z_report(self, counts=counts, next_float=next_float, approval=approval)
+    def z_report(
+        self, *, counts: dict[int, int], next_float: int, approval: Approval, repeat: bool = False
+    ) -> ClosingReport:
+        """精算: count the drawer, close the period with a number, set the next opening float.
+
+        A second Z of the same business day (or with nothing since the last) raises
+        ``PeriodAlreadyClosed`` unless ``repeat=True`` says it is meant.
+        """
+        return closing.z_report(self, counts=counts, next_float=next_float, approval=approval, repeat=repeat)
 
     # ---- the manager's day ------------------------------------------------------------------------
 
@@ -407,9 +413,11 @@ class Terminal:
         """This store's products at or below their reorder point."""
         return manager.low_stock(self)
 
-    def close_day(self, *, counts: dict[int, int], next_float: int, approval: Approval) -> manager.DayClose:
-        """The Z report, syncing waiting events first when the server answers."""
-        return manager.close_day(self, counts=counts, next_float=next_float, approval=approval)
+    def close_day(
+        self, *, counts: dict[int, int], next_float: int, approval: Approval, repeat: bool = False
+    ) -> manager.DayClose:
+        """The Z report, syncing waiting events first when the server answers (``repeat`` as for Z)."""
+        return manager.close_day(self, counts=counts, next_float=next_float, approval=approval, repeat=repeat)
 
     def day_report(self, *, day: date | None = None) -> sales_reports.SalesReport:
         """Today's numbers (or ``day``'s): by hour, payment, rate, product; members, points, returns."""

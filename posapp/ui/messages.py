@@ -35,6 +35,7 @@ MESSAGES: dict[str, str] = {
     "error.terminal.not_configured": "このレジはまだ店舗に登録されていません。ペアリングしてください。",
     "error.cash.invalid": "金額は¥1〜¥10,000,000で入力してください。",
     "error.cash_count.invalid": "金種の枚数が正しくありません。",
+    "error.closing.already_closed": "この期間の精算はすでに実行済みです。もう一度精算するときは確認してから実行してください。",
     "error.member.invalid": "お名前は必須です。電話番号・メールアドレスを確認してください。",
     "error.registration_number.invalid": "登録番号はTと13桁の数字です。",
     "error.database": "データベースを使用できません。管理者に連絡してください。",

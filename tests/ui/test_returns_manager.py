@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from posapp.domain.tender import TenderKind
@@ -68,6 +69,9 @@ def test_manager_screen_runs_the_z_report(qtbot: QtBot, page: SalePage, terminal
     manager.grid.counts[1].setValue(3)
     assert manager.grid.over_short.text().startswith("¥0")
     manager.run_z()
+    confirm = manager.z_tab.confirm
+    assert confirm is not None  # a Z is confirmed before it runs
+    qtbot.keyClick(confirm.yes, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "No.1" in manager.z_result.toPlainText())
     assert terminal.x_report().figures.customers == 0
 

@@ -140,6 +140,14 @@
         <translation>This payment cannot be accepted. Only cash may exceed the total.</translation>
     </message>
     <message>
+        <source>この期間の精算はすでに実行済みです。もう一度精算するときは確認してから実行してください。</source>
+        <translation>This period has already been closed. To close it again, confirm that you mean it.</translation>
+    </message>
+    <message>
+        <source>この期間はすでに精算済みです</source>
+        <translation>This period has already been closed</translation>
+    </message>
+    <message>
         <source>この画像はロゴに使えません。PNG・JPEG・BMPの画像(5MBまで)を選んでください。</source>
         <translation>This file cannot be used as a logo. Choose a PNG, JPEG or BMP picture (up to 5 MB).</translation>
     </message>
@@ -154,6 +162,18 @@
     <message>
         <source>なし(画面のプレビューのみ)</source>
         <translation>None (on-screen preview only)</translation>
+    </message>
+    <message>
+        <source>もう一度精算する</source>
+        <translation>Close again</translation>
+    </message>
+    <message>
+        <source>もう一度精算すると、新しい精算番号で記録されます。二度押しでなければ選んでください。</source>
+        <translation>Closing again records a new Z number. Choose it only if this was not a double press.</translation>
+    </message>
+    <message>
+        <source>やめる</source>
+        <translation>Cancel</translation>
     </message>
     <message>
         <source>オフライン</source>
@@ -428,6 +448,10 @@
         <translation>Browse…</translation>
     </message>
     <message>
+        <source>実在高</source>
+        <translation>Counted</translation>
+    </message>
+    <message>
         <source>客面表示</source>
         <translation>Customer display</translation>
     </message>
@@ -436,12 +460,20 @@
         <translation>Show the customer display window</translation>
     </message>
     <message>
+        <source>店舗受取 代金</source>
+        <translation>Pickup orders paid</translation>
+    </message>
+    <message>
         <source>待機中のメッセージ</source>
         <translation>Message while idle</translation>
     </message>
     <message>
         <source>待機中のメッセージは1行・40文字までで入力してください。</source>
         <translation>Enter the idle message as one line of up to 40 characters.</translation>
+    </message>
+    <message>
+        <source>戻る</source>
+        <translation>Back</translation>
     </message>
     <message>
         <source>探す範囲</source>
@@ -618,6 +650,26 @@
     <message>
         <source>確認が必要な項目はありません</source>
         <translation>Nothing needs attention</translation>
+    </message>
+    <message>
+        <source>精算する</source>
+        <translation>Close the period</translation>
+    </message>
+    <message>
+        <source>精算の確認</source>
+        <translation>Confirm the Z report</translation>
+    </message>
+    <message>
+        <source>精算は実行されませんでした(精算済み)。</source>
+        <translation>The Z report was not run (already closed).</translation>
+    </message>
+    <message>
+        <source>精算を実行しますか? 実行すると、この期間は締められます。</source>
+        <translation>Run the Z report? The period will be closed.</translation>
+    </message>
+    <message>
+        <source>精算済み</source>
+        <translation>Already closed</translation>
     </message>
     <message>
         <source>紛失</source>

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -17,100 +16,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from posapp.domain.closing import DENOMINATIONS
 from posapp.services import Approval, Terminal
 from posapp.services.closing import ClosingReport
-from posapp.services.manager import DayClose
 from posapp.ui.dialogs.base import PosDialog
+from posapp.ui.dialogs.closing_tab import ZTab, report_text
 from posapp.ui.dialogs.manager_tabs import AttentionTab, NumbersTab, StockTab
-from posapp.ui.formatting import TENDER_NAMES, parse_amount, yen
+from posapp.ui.formatting import parse_amount, yen
 from posapp.ui.i18n import current_language, tr
 from posapp.ui.widgets import touch_button
 from posapp.ui.worker import DbWorker
-
-RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-
-
-def report_text(report: ClosingReport) -> str:
-    """The figures of an X or Z report, one per line."""
-    f = report.figures
-    lines = [
-        f"{tr('総売上')}  {yen(f.gross_sales)}",
-        f"{tr('純売上')}  {yen(f.net_sales)}",
-        f"{tr('客数')}  {f.customers}   {tr('点数')}  {f.items}",
-        f"{tr('値引')}  {yen(f.discounts)}   {tr('ポイント使用')}  {f.points_used:,} pt",
-        f"{tr('取消')}  {f.voids_count}{tr('件')} {yen(f.voids_amount)}",
-        f"{tr('返品')}  {f.returns_count}{tr('件')} {yen(f.returns_amount)}",
-        f"{tr('入金')}  {yen(f.cash_in)}   {tr('出金')}  {yen(f.cash_out)}",
-        "",
-    ]
-    for rate in sorted(f.by_rate, key=lambda r: -r.rate):
-        lines.append(f"{rate.rate}%{tr('対象')}  {yen(rate.gross)}  ({tr('内税')} {yen(rate.tax)})")
-    for kind, amount in f.by_tender.items():
-        lines.append(f"{tr(TENDER_NAMES.get(kind, kind))}  {yen(amount)}")
-    lines += ["", f"{tr('理論現金')}  {yen(f.expected_cash)}"]
-    if report.closing_no is not None and report.reconciliation is not None:
-        lines.insert(0, f"{tr('精算')} No.{report.closing_no}")
-        lines.append(f"{tr('過不足')}  {yen(report.reconciliation.over_short)}")
-    return "\n".join(lines)
-
-
-class DenominationGrid(QWidget):
-    """One row per note and coin: count × face = amount; total, expected, over/short."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.expected = 0
-        self.counts: dict[int, QSpinBox] = {}
-        self.amounts: dict[int, QLabel] = {}
-        grid = QGridLayout(self)
-        grid.setVerticalSpacing(2)
-        for column, title in enumerate((tr("金種"), tr("枚数"), tr("金額"))):
-            header = QLabel(title)
-            header.setObjectName("sectionTitle")
-            grid.addWidget(header, 0, column)
-        for row, face in enumerate(DENOMINATIONS, start=1):
-            grid.addWidget(QLabel(yen(face)), row, 0)
-            spin = QSpinBox()
-            spin.setRange(0, 99_999)
-            spin.setAlignment(RIGHT)
-            spin.setButtonSymbols(QSpinBox.ButtonSymbols.NoButtons)
-            spin.valueChanged.connect(lambda _v: self.refresh())
-            amount = QLabel(yen(0))
-            amount.setAlignment(RIGHT)
-            grid.addWidget(spin, row, 1)
-            grid.addWidget(amount, row, 2)
-            self.counts[face], self.amounts[face] = spin, amount
-        self.total = QLabel()
-        self.total.setObjectName("gridTotal")
-        self.expected_label = QLabel()
-        self.over_short = QLabel()
-        self.over_short.setObjectName("overShort")
-        last = len(DENOMINATIONS) + 1
-        for offset, (title, label) in enumerate(
-            ((tr("合計"), self.total), (tr("理論現金"), self.expected_label), (tr("過不足"), self.over_short))
-        ):
-            grid.addWidget(QLabel(title), last + offset, 0)
-            label.setAlignment(RIGHT)
-            grid.addWidget(label, last + offset, 1, 1, 2)
-        self.refresh()
-
-    def count_map(self) -> dict[int, int]:
-        """{face: pieces} counted."""
-        return {face: spin.value() for face, spin in self.counts.items() if spin.value()}
-
-    def refresh(self) -> None:
-        """Recompute amounts, total and over/short."""
-        total = 0
-        for face, spin in self.counts.items():
-            amount = face * spin.value()
-            total += amount
-            self.amounts[face].setText(yen(amount))
-        self.total.setText(yen(total))
-        self.expected_label.setText(yen(self.expected))
-        difference = total - self.expected
-        mark = "▲ " + tr("過剰") if difference > 0 else "▼ " + tr("不足") if difference < 0 else "✔"
-        self.over_short.setText(f"{yen(difference)}  {mark}")
 
 
 class ManagerDialog(PosDialog):
@@ -159,24 +73,11 @@ class ManagerDialog(PosDialog):
         self.attention.load()
 
     def _z_tab(self) -> QWidget:
-        tab = QWidget()
-        self.grid = DenominationGrid()
-        self.next_float = QLineEdit("30000")
-        self.z_result = QPlainTextEdit()
-        self.z_result.setReadOnly(True)
-        self.z_result.setObjectName("reportText")
-        run = touch_button(tr("精算を実行"), name="primary", focus=True)
-        run.clicked.connect(self.run_z)
-        side = QVBoxLayout()
-        form = QFormLayout()
-        form.addRow(tr("次回釣銭準備金"), self.next_float)
-        side.addLayout(form)
-        side.addWidget(run)
-        side.addWidget(self.z_result, 1)
-        layout = QHBoxLayout(tab)
-        layout.addWidget(self.grid, 3)
-        layout.addLayout(side, 2)
-        return tab
+        self.z_tab = ZTab(self.terminal, self.approval, self.worker, self.show_error, self.clear_error)
+        self.grid = self.z_tab.grid
+        self.next_float = self.z_tab.next_float
+        self.z_result = self.z_tab.result
+        return self.z_tab
 
     def _cash_tab(self) -> QWidget:
         tab = QWidget()
@@ -238,26 +139,8 @@ class ManagerDialog(PosDialog):
         self.grid.refresh()
 
     def run_z(self) -> None:
-        """Close the period with the counted drawer."""
-        counts, next_float, approval = (
-            self.grid.count_map(),
-            parse_amount(self.next_float.text()) or 0,
-            self.approval,
-        )
-        self.run(
-            lambda: self.terminal.close_day(counts=counts, next_float=next_float, approval=approval),
-            self._closed,
-        )
-
-    def _closed(self, closed: DayClose) -> None:
-        text = report_text(closed.report)
-        if closed.needs_warning:
-            text = (
-                tr("未送信の記録があります。サーバーにつながったら自動で送信されます。")
-                + f" ({closed.unsynced_events})\n\n"
-                + text
-            )
-        self.z_result.setPlainText(text)
+        """Ask, then close the period with the counted drawer (see ``ZTab``)."""
+        self.z_tab.ask()
 
     def move_cash(self, direction: str) -> None:
         """Cash in or out of the drawer."""
