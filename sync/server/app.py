@@ -18,6 +18,7 @@ from sync.server.admission import AdmissionLimit
 from sync.server.auth.router import admin_router as auth_admin_router
 from sync.server.auth.router import device_router
 from sync.server.auth.throttle import PairingThrottle
+from sync.server.bodies import BodyLimits, BodyRules
 from sync.server.config import Settings, load_settings
 from sync.server.db.migrate import upgrade
 from sync.server.db.session import make_engine, make_session_factory
@@ -73,6 +74,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _install_health(app)
     # Outermost: requests beyond the limit wait on the event loop, holding no thread and no connection.
     app.add_middleware(AdmissionLimit, limit=admission_limit(settings.pool_size))
+    # Outside admission: a request is admitted only once its body is in, bounded and inflated, so a
+    # slow or hostile body never holds a slot (bodies.py).
+    app.add_middleware(BodyLimits, rules=body_rules(settings))
     _add_problem_schema(app)
     return app
 
@@ -80,6 +84,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 def admission_limit(pool_size: int) -> int:
     """Requests a worker lets in at once: fewer than its 2 × ``pool_size`` connections, with a margin."""
     return max(1, pool_size + pool_size // 2)
+
+
+def body_rules(settings: Settings) -> BodyRules:
+    """The request-body limits of ``settings``."""
+    return BodyRules(
+        max_bytes=settings.max_body_bytes,
+        max_inflated_bytes=settings.max_inflated_bytes,
+        max_json_values=settings.max_json_values,
+        timeout=settings.body_timeout_seconds,
+    )
 
 
 def _routers() -> list:  # type: ignore[type-arg]

@@ -54,6 +54,18 @@ class Settings(BaseSettings):
         default=72, ge=1, le=24 * 60, description="hours before an uncollected pickup is overdue"
     )
     migrate_on_start: bool = Field(default=True, description="upgrade an SQLite database when the app starts")
+    max_body_bytes: int = Field(
+        default=32 * 1024 * 1024,
+        ge=1024,
+        description="largest request body as sent (a product CSV is ≤ 20 MB)",
+    )
+    max_inflated_bytes: int = Field(
+        default=16 * 1024 * 1024, ge=1024, description="largest request body after gzip is undone"
+    )
+    max_json_values: int = Field(default=1_000_000, ge=1000, description="most values in a JSON request body")
+    body_timeout_seconds: float = Field(
+        default=30.0, gt=0, le=600, description="time to send a body (plus 1 s per 16 KiB received)"
+    )
 
     @classmethod
     def settings_customise_sources(
