@@ -18,6 +18,7 @@ from posapp.domain.errors import DomainError
 from posapp.services.errors import NotConfigured
 from posapp.store.models import Customer, Sale, StockLevel, SyncState
 from sync.client.errors import ServerRefused, ServerUnavailable, check_server_url
+from sync.protocol.live import HISTORY, HistoryEntry, LiveItem, StockLevels
 
 if TYPE_CHECKING:
     from posapp.services.terminal import Terminal
@@ -34,23 +35,11 @@ class PairingFailed(DomainError):
 
 
 @dataclass(frozen=True, slots=True)
-class HistoryEntry:
-    """One event of a customer's life with the chain: a store sale, an online order, points, a note."""
-
-    kind: str
-    channel: str
-    location: str | None
-    occurred_at: datetime
-    reference: str
-    items: tuple[tuple[str, int, int], ...]
-    amount: int | None
-    points: int | None
-    detail: str = ""
-
-
-@dataclass(frozen=True, slots=True)
 class CustomerHistory:
-    """The timeline, newest first; ``live`` is False when it comes from this terminal's cache."""
+    """The timeline, newest first; ``live`` is False when it comes from this terminal's cache.
+
+    ``as_of`` is when the server said so (for the cache: when it was last seen live here).
+    """
 
     entries: tuple[HistoryEntry, ...]
     as_of: datetime | None
@@ -163,6 +152,9 @@ def connect(terminal: Terminal, *, on_progress: Any = None) -> ServerLink:
     return ServerLink(terminal, client, agent)
 
 
+LOCAL_KINDS = {"sale": "store_sale", "return": "store_return", "void": "store_void"}
+
+
 def customer_history(terminal: Terminal, link: ServerLink | None, member_no: str) -> CustomerHistory:
     """The customer's whole history from the server, or this terminal's own sales when offline."""
     with terminal.db.read() as session:
@@ -171,7 +163,7 @@ def customer_history(terminal: Terminal, link: ServerLink | None, member_no: str
     if link is not None and server_id is not None:
         try:
             rows = link.client.get_json(f"/v1/customers/{server_id}/history", timeout=LIVE_TIMEOUT)
-            return CustomerHistory(tuple(_history_entry(row) for row in rows), terminal.now(), live=True)
+            return CustomerHistory(tuple(HISTORY.validate_python(rows)), terminal.now(), live=True)
         except (ServerUnavailable, ServerRefused):
             pass
     with terminal.db.read() as session:
@@ -180,14 +172,19 @@ def customer_history(terminal: Terminal, link: ServerLink | None, member_no: str
         )
         entries = tuple(
             HistoryEntry(
-                kind={"sale": "store_sale", "return": "store_return", "void": "store_void"}[sale.kind],
+                kind=LOCAL_KINDS[sale.kind],  # type: ignore[arg-type]
                 channel="store",
                 location=terminal.settings.store_code,
+                location_name=terminal.settings.store_name or None,
                 occurred_at=sale.at,
                 reference=sale.receipt_no,
-                items=tuple((line.name, line.quantity, line.amount) for line in sale.lines),
-                amount=sale.total,
-                points=sale.points_earned - sale.points_used,
+                items=tuple(
+                    LiveItem(sku=line.sku, name=line.name, quantity=line.quantity, amount=line.amount)
+                    for line in sale.lines
+                ),
+                # Signed as the server signs them: a void or a return takes money and points back.
+                amount=sale.total if sale.kind == "sale" else -sale.total,
+                points=(sale.points_earned - sale.points_used) * (1 if sale.kind == "sale" else -1),
             )
             for sale in sales
         )
@@ -195,33 +192,12 @@ def customer_history(terminal: Terminal, link: ServerLink | None, member_no: str
     return CustomerHistory(entries, as_of, live=False)
 
 
-def _history_entry(row: dict[str, Any]) -> HistoryEntry:
-    return HistoryEntry(
-        kind=row["kind"],
-        channel=row["channel"],
-        location=row.get("location"),
-        occurred_at=datetime.fromisoformat(row["occurred_at"]),
-        reference=row.get("reference", ""),
-        items=tuple((item["name"], item["qty"], item["amount"]) for item in row.get("items", [])),
-        amount=row.get("amount"),
-        points=row.get("points"),
-        detail=row.get("detail", ""),
-    )
-
-
 def stock_everywhere(terminal: Terminal, link: ServerLink | None, sku: str) -> StockView:
     """Stock of ``sku`` in every store and the online warehouse: live, or cached and labelled."""
     if link is not None:
         try:
-            data = link.client.get_json(f"/v1/stock/{sku}", timeout=LIVE_TIMEOUT)
-            levels = tuple(
-                StockAt(
-                    level["location"],
-                    level["quantity"],
-                    datetime.fromisoformat(level["updated_at"]) if level.get("updated_at") else None,
-                )
-                for level in data["levels"]
-            )
+            data = StockLevels.model_validate(link.client.get_json(f"/v1/stock/{sku}", timeout=LIVE_TIMEOUT))
+            levels = tuple(StockAt(level.location, level.quantity, level.updated_at) for level in data.levels)
             return StockView(sku, levels, terminal.now(), live=True)
         except (ServerUnavailable, ServerRefused):
             pass

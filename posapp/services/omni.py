@@ -24,6 +24,7 @@ from posapp.services import closing
 from posapp.services.records import new_id
 from posapp.store.models import Customer, StockLevel
 from sync.client.errors import ServerRefused, ServerUnavailable
+from sync.protocol import live
 
 if TYPE_CHECKING:
     from posapp.services.sale import CompletedSale, SaleSession
@@ -165,32 +166,32 @@ def get_json(terminal: Terminal, path: str, *, offline: type[DomainError], **par
 
 
 def post_json(terminal: Terminal, path: str, body: dict[str, Any], *, offline: type[DomainError]) -> Any:
-    """A live POST (the sync client has GET only); an unreachable server raises ``offline``."""
+    """A live POST; an unreachable server raises ``offline``."""
     client = _client(terminal, offline)
     try:
-        response = client._request("POST", path, json=body, timeout=LIVE_TIMEOUT)
+        return client.post_json(path, body, timeout=LIVE_TIMEOUT)
     except ServerUnavailable as error:
         raise offline(str(error)) from error
-    return response.json() if response.content else None
 
 
 # ---- click & collect --------------------------------------------------------------------------------
 
 
-def _pickup(data: dict[str, Any]) -> Pickup:
+def _pickup(data: Any) -> Pickup:
+    reply = live.Pickup.model_validate(data)
     return Pickup(
-        order_id=data["order_id"],
-        member_no=data["member_no"],
-        customer_name=data["customer_name"],
-        lines=tuple(PickupLine(i["sku"], i["name"], i["qty"], i["amount"]) for i in data["items"]),
-        total=data["total"],
-        amount_due=data["amount_due"],
-        status=data["status"],
-        ordered_at=datetime.fromisoformat(data["ordered_at"]),
-        waiting_since=datetime.fromisoformat(data["waiting_since"]),
-        overdue=data["overdue"],
-        collected_at=datetime.fromisoformat(data["collected_at"]) if data.get("collected_at") else None,
-        collected_by=data.get("collected_by"),
+        order_id=reply.order_id,
+        member_no=reply.member_no,
+        customer_name=reply.customer_name,
+        lines=tuple(PickupLine(i.sku, i.name, i.quantity, i.amount) for i in reply.items),
+        total=reply.total,
+        amount_due=reply.amount_due,
+        status=reply.status,
+        ordered_at=reply.ordered_at,
+        waiting_since=reply.waiting_since,
+        overdue=reply.overdue,
+        collected_at=reply.collected_at,
+        collected_by=reply.collected_by,
     )
 
 
@@ -292,15 +293,16 @@ def validate_coupon(terminal: Terminal, code: str, *, member_no: str | None = No
         data = get_json(terminal, f"/v1/coupons/{code}", offline=CouponOffline, member_no=member_no)
     except ServerRefused as error:
         raise CouponRefused("unknown coupon", value=code, reason="coupon-unknown") from error
+    reply = live.CouponCheck.model_validate(data)
     return CouponCheck(
-        code=data["code"],
-        valid=data["valid"],
-        reason=data["reason"],
-        kind=data["kind"],
-        value=data["value"],
-        min_spend=data["min_spend"],
-        categories=tuple(data["categories"]),
-        member_no=data["member_no"],
+        code=reply.code,
+        valid=reply.valid,
+        reason=reply.reason,
+        kind=reply.kind,
+        value=reply.value,
+        min_spend=reply.min_spend,
+        categories=reply.categories,
+        member_no=reply.member_no,
     )
 
 

@@ -33,7 +33,9 @@ def panel_entries(history: CustomerHistory) -> list[HistoryEntry]:
         HistoryEntry(
             at=entry.occurred_at,
             channel=entry.channel,
-            place=tr("オンライン") if entry.channel == "online" else (entry.location or ""),
+            place=tr("オンライン")
+            if entry.channel == "online"
+            else (entry.location_name or entry.location or ""),
             amount=entry.amount or 0,
             note="" if history.live else tr("このレジの記録"),
         )

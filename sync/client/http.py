@@ -145,6 +145,12 @@ class SyncClient:
         """A live look-up with a short timeout (customer search, history, other stores' stock)."""
         return self._request("GET", path, timeout=timeout, params=params).json()
 
+    def post_json(self, path: str, body: dict[str, Any], *, timeout: float) -> Any:
+        """A live call that changes something on the server (pickup hand-over, coupon redeem or release),
+        with a short timeout; the answer's JSON, or ``None`` for an empty answer."""
+        response = self._request("POST", path, json=body, timeout=timeout)
+        return response.json() if response.content else None
+
     def close(self) -> None:
         """Close the connection pool."""
         self.http.close()

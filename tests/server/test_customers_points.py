@@ -62,7 +62,7 @@ def test_history_is_one_timeline_newest_first(api: Api) -> None:
     assert times == sorted(times, reverse=True)
     online = next(entry for entry in history if entry["kind"] == "online_order")
     assert online["channel"] == "online" and online["location"] == "ONLINE" and online["amount"] == 276
-    assert online["items"] == [{"sku": "F1", "name": "商品F1", "qty": 2, "amount": 276}]
+    assert online["items"] == [{"sku": "F1", "name": "商品F1", "quantity": 2, "amount": 276}]
     assert api.client.get("/v1/customers/424242/history", headers=api.device()).status_code == 404
 
 

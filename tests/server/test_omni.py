@@ -53,7 +53,7 @@ def test_pickup_waits_at_its_store_and_is_collected_once(api: Api) -> None:
     waiting = api.client.get("/v1/pickups", headers=api.device("S001")).json()
     assert [p["order_id"] for p in waiting] == ["C-1"]
     assert waiting[0]["member_no"] == "000000000042"
-    assert waiting[0]["items"] == [{"sku": "TEA", "name": "商品TEA", "qty": 2, "amount": 302}]
+    assert waiting[0]["items"] == [{"sku": "TEA", "name": "商品TEA", "quantity": 2, "amount": 302}]
     assert (waiting[0]["status"], waiting[0]["amount_due"], waiting[0]["overdue"]) == ("placed", 0, False)
     assert _tea_level(api, "S001") == 8  # reserved when the order was placed
     assert api.client.get("/v1/pickups/C-2", headers=api.device("S001")).status_code == 404

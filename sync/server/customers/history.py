@@ -1,4 +1,8 @@
-"""One timeline per customer across store sales, online orders, points and notes, newest first."""
+"""One timeline per customer across store sales, returns, voids, online orders, points and notes, newest first.
+
+Entries are ``sync.protocol.live.HistoryEntry``: the terminal reads them with the same model. Stores
+are given by code and name (the counter shows 新宿店, not S002).
+"""
 
 from __future__ import annotations
 
@@ -7,32 +11,38 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sync.protocol.live import HistoryEntry, HistoryKind, LiveItem
 from sync.server.auth.models import Channel
 from sync.server.channel.models import OnlineOrder
 from sync.server.contacts.models import Contact
 from sync.server.customers.models import CustomerNote
-from sync.server.customers.schemas import HistoryEntry, HistoryLine
 from sync.server.points.models import PointsEntry
 from sync.server.sales.models import StoreSale
 from sync.server.stores.models import Store
 
+STORE_KINDS: dict[str, HistoryKind] = {"sale": "store_sale", "return": "store_return", "void": "store_void"}
 
-def _lines(items: list[dict[str, Any]]) -> list[HistoryLine]:
-    return [
-        HistoryLine(
-            sku=str(item.get("sku", "")),
-            name=str(item.get("name", "")),
-            qty=int(item.get("qty", 0)),
-            amount=int(item.get("amount", 0)),
-        )
-        for item in items
-    ]
+
+def _lines(items: list[dict[str, Any]]) -> tuple[LiveItem, ...]:
+    """Stored items as the one item shape (store sales keep ``quantity``, online orders ``qty``)."""
+    return tuple(LiveItem.model_validate(item) for item in items)
 
 
 def customer_history(session: Session, *, customer_id: int, limit: int) -> list[HistoryEntry]:
     """The newest ``limit`` events of every kind for the customer."""
-    codes = dict(session.execute(select(Store.id, Store.code)).all())
     channels = {row.id: row for row in session.scalars(select(Channel))}
+    stores = {
+        row.id: (row.code, row.name) for row in session.execute(select(Store.id, Store.code, Store.name))
+    }
+    names = dict(stores.values())
+
+    def code(store_id: int | None) -> str | None:
+        return stores[store_id][0] if store_id in stores else None
+
+    def name(store_id: int | None) -> str | None:
+        return stores[store_id][1] if store_id in stores else None
+
+    codes = {store_id: store_code for store_id, (store_code, _name) in stores.items()}
     entries: list[HistoryEntry] = []
     sales = session.scalars(
         select(StoreSale)
@@ -43,9 +53,10 @@ def customer_history(session: Session, *, customer_id: int, limit: int) -> list[
     for sale in sales:
         entries.append(
             HistoryEntry(
-                kind="store_return" if sale.kind == "return" else "store_sale",
+                kind=STORE_KINDS.get(sale.kind, "store_sale"),
                 channel="store",
-                location=codes.get(sale.store_id),
+                location=code(sale.store_id),
+                location_name=name(sale.store_id),
                 occurred_at=sale.sold_at,
                 reference=sale.receipt_no,
                 items=_lines(sale.items),
@@ -64,7 +75,8 @@ def customer_history(session: Session, *, customer_id: int, limit: int) -> list[
             HistoryEntry(
                 kind="online_order",
                 channel="online",
-                location=codes.get(order.location_id),
+                location=code(order.location_id),
+                location_name=name(order.location_id),
                 occurred_at=order.ordered_at,
                 reference=order.order_id,
                 items=_lines(order.items),
@@ -79,7 +91,8 @@ def customer_history(session: Session, *, customer_id: int, limit: int) -> list[
                 HistoryEntry(
                     kind="online_cancel",
                     channel="online",
-                    location=codes.get(order.location_id),
+                    location=code(order.location_id),
+                    location_name=name(order.location_id),
                     occurred_at=order.cancelled_at,
                     reference=order.order_id,
                     amount=-order.total,
@@ -101,6 +114,7 @@ def customer_history(session: Session, *, customer_id: int, limit: int) -> list[
                 if entry.location
                 else "hq",
                 location=entry.location,
+                location_name=names.get(entry.location) if entry.location else None,
                 occurred_at=entry.created_at,
                 reference=entry.source or entry.idempotency_key or str(entry.id),
                 points=entry.points,
@@ -119,18 +133,24 @@ def customer_history(session: Session, *, customer_id: int, limit: int) -> list[
                 kind="note",
                 channel="store" if note.store_code else "hq",
                 location=note.store_code,
+                location_name=names.get(note.store_code) if note.store_code else None,
                 occurred_at=note.created_at,
                 reference=str(note.id),
                 detail=note.body,
             )
         )
-    entries.extend(_contact_entries(session, customer_id, limit, codes, channels))
+    entries.extend(_contact_entries(session, customer_id, limit, codes, channels, names))
     entries.sort(key=lambda entry: entry.occurred_at, reverse=True)
     return entries[:limit]
 
 
 def _contact_entries(
-    session: Session, customer_id: int, limit: int, codes: dict[int, str], channels: dict[int, Channel]
+    session: Session,
+    customer_id: int,
+    limit: int,
+    codes: dict[int, str],
+    channels: dict[int, Channel],
+    names: dict[str, str],
 ) -> list[HistoryEntry]:
     contacts = session.scalars(
         select(Contact)
@@ -147,6 +167,9 @@ def _contact_entries(
             if contact.channel == "web"
             else "call_centre",
             location=codes.get(contact.store_id) if contact.store_id is not None else None,
+            location_name=names.get(codes.get(contact.store_id, ""))
+            if contact.store_id is not None
+            else None,
             occurred_at=contact.opened_at,
             reference=str(contact.id),
             detail=contact.subject,

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
 from sync.protocol.contacts import ContactOut
+from sync.protocol.live import HistoryEntry as HistoryEntry
+from sync.protocol.live import LiveItem
 from sync.server.validation import Code, Name, _no_control_characters
+
+HistoryLine = LiveItem
+"""One item of a sale or order: the live contract's item (``quantity``, store and online alike)."""
 
 MemberNo = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9]{4,20}$")]
 Email = Annotated[
@@ -44,34 +49,6 @@ class CustomerOut(BaseModel):
     home_store: str | None
     points_balance: int
     created_at: datetime
-
-
-class HistoryLine(BaseModel):
-    """One item of a sale or order."""
-
-    sku: str
-    name: str
-    qty: int
-    amount: int
-
-
-class HistoryEntry(BaseModel):
-    """One event of a customer's timeline, whatever the channel."""
-
-    kind: Literal["store_sale", "store_return", "online_order", "online_cancel", "points", "note", "contact"]
-    channel: Literal["store", "online", "hq", "call_centre"]
-    location: str | None
-    occurred_at: datetime
-    reference: str
-    items: list[HistoryLine] = Field(default_factory=list)
-    amount: int | None = None
-    points: int | None = None
-    detail: str = ""
-    taken_by: str | None = Field(
-        default=None, description="the store or channel (web shop, call centre) that took it"
-    )
-    contact_kind: str | None = Field(default=None, description="for a contact: complaint, inquiry, …")
-    status: str | None = Field(default=None, description="for a contact: open, in_progress, resolved")
 
 
 class NoteIn(BaseModel):

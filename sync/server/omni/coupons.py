@@ -144,7 +144,7 @@ def check(session: Session, *, code: str, member_no: str | None, subtotal: int |
         kind=campaign.kind,
         value=campaign.value,
         min_spend=campaign.min_spend,
-        categories=list(campaign.categories),
+        categories=tuple(campaign.categories),
         single_use=campaign.single_use,
         member_no=view.member_no,
         valid_to=campaign.valid_to,

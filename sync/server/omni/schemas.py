@@ -8,10 +8,11 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, model_validator
 
 from posapp.domain.money import MAX_AMOUNT
+from sync.protocol.live import CouponCheck, LiveItem, Pickup
+from sync.protocol.live import PickupStatus as PickupStatus
 from sync.server.customers.schemas import MemberNo
 from sync.server.validation import Code, Key, Name, OptionalText, Yen
 
-PickupStatus = Literal["placed", "ready", "collected", "cancelled"]
 BrowsingKind = Literal["viewed", "added_to_cart", "wishlist", "cart_abandoned"]
 CouponCode = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=4, max_length=32, pattern=r"^[A-Za-z0-9-]+$")
@@ -20,35 +21,10 @@ Amount = Annotated[int, Field(ge=1, le=MAX_AMOUNT)]
 MAX_EVENTS_PER_BATCH = 1_000
 
 
-class PickupItem(BaseModel):
-    """One line of a pickup order."""
-
-    sku: str
-    name: str
-    qty: int
-    amount: int
-
-
-class PickupOut(BaseModel):
-    """A pickup order as the counter sees it; ``amount_due`` is what the customer pays at the store."""
-
-    order_id: str
-    store: str
-    customer_id: int
-    member_no: str
-    customer_name: str
-    items: list[PickupItem]
-    total: int
-    pay_at_store: bool
-    amount_due: int
-    status: PickupStatus
-    ordered_at: datetime
-    waiting_since: datetime
-    overdue: bool
-    ready_at: datetime | None
-    collected_at: datetime | None
-    collected_by: str | None
-    cancelled_at: datetime | None
+PickupItem = LiveItem
+"""One line of a pickup order (the live contract's item)."""
+PickupOut = Pickup
+"""A pickup order as the counter sees it (``sync.protocol.live.Pickup``)."""
 
 
 class PaymentIn(BaseModel):
@@ -198,20 +174,8 @@ class CampaignOut(BaseModel):
     codes: int
 
 
-class CouponCheckOut(BaseModel):
-    """Whether a code can be used now, why not, and the discount it gives on ``subtotal``."""
-
-    code: str
-    valid: bool
-    reason: str | None
-    discount: int
-    kind: str
-    value: int
-    min_spend: int
-    categories: list[str]
-    single_use: bool
-    member_no: str | None
-    valid_to: datetime
+CouponCheckOut = CouponCheck
+"""Whether a code can be used now (``sync.protocol.live.CouponCheck``)."""
 
 
 class RedeemIn(BaseModel):

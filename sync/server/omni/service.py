@@ -62,7 +62,7 @@ def pickup_out(row: PickupRow, *, limit_hours: int, now: datetime) -> PickupOut:
         customer_id=row.customer.id,
         member_no=row.customer.member_no,
         customer_name=row.customer.name,
-        items=[PickupItem.model_validate(item) for item in order.items],
+        items=tuple(PickupItem.model_validate(item) for item in order.items),
         total=order.total,
         pay_at_store=pay_at_store,
         amount_due=order.total if pay_at_store and status in WAITING else 0,

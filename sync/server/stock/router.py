@@ -35,8 +35,8 @@ def get_stock(
     levels = service.levels(session, sku=sku)
     return StockOut(
         sku=sku,
-        levels=[
+        levels=tuple(
             LevelOut(location=level.location, quantity=level.quantity, updated_at=level.updated_at)
             for level in levels
-        ],
+        ),
     )

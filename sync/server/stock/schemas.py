@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, StringConstraints
 
+from sync.protocol.live import StockLevel, StockLevels
 from sync.server.validation import Code, Delta, Key, _no_control_characters
 
 
@@ -32,16 +32,7 @@ class MoveOut(BaseModel):
     negative: bool
 
 
-class LevelOut(BaseModel):
-    """A location's level of a product."""
-
-    location: str
-    quantity: int
-    updated_at: datetime | None
-
-
-class StockOut(BaseModel):
-    """A product's level at every location."""
-
-    sku: str
-    levels: list[LevelOut]
+LevelOut = StockLevel
+"""A location's level of a product (the live contract in ``sync.protocol.live``)."""
+StockOut = StockLevels
+"""A product's level at every location."""
