@@ -10,7 +10,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from sync.server.config import Settings, load_settings
+from sync.server.config import Settings, default_config_file, load_settings
 
 ADMIN_TOKEN_FILE = "admin-token"
 
@@ -21,6 +21,8 @@ def _settings(args: argparse.Namespace) -> Settings:
         host=getattr(args, "host", None),
         port=getattr(args, "port", None),
         workers=getattr(args, "workers", None),
+        log_level=getattr(args, "log_level", None),
+        data_dir=getattr(args, "data_dir", None),
     )
 
 
@@ -37,12 +39,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Serve the API with uvicorn (SQLite is migrated on start)."""
     import uvicorn
 
-    from sync.server.logs import configure_logging
+    from sync.server.logs import configure_logging, log_config
 
     settings = _settings(args)
     configure_logging(settings.log_level)
     # Workers are separate processes: they read the settings from the environment.
     os.environ["POSAPP_DATABASE_URL"] = settings.resolved_database_url
+    os.environ["POSAPP_LOG_LEVEL"] = settings.log_level
+    os.environ["POSAPP_DATA_DIR"] = str(settings.data_dir)
     if settings.is_sqlite:
         _session_factory(settings)
     uvicorn.run(
@@ -51,8 +55,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         host=settings.host,
         port=settings.port,
         workers=settings.workers,
-        log_config=None,
-        access_log=False,
+        # Applied by uvicorn in every worker process as it starts (JSON lines, no colours).
+        log_config=log_config(settings.log_level),
+        access_log=False,  # the app logs each request itself, with its request id and duration
         # Terminals call every few seconds; a 5 s default makes requests race the server's close.
         timeout_keep_alive=75,
     )
@@ -207,23 +212,94 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
+def _setting_default(name: str) -> str:
+    if name == "database_url":
+        return "an SQLite file in the data directory"
+    return str(Settings.model_fields[name].get_default(call_default_factory=True))
+
+
+def _setting_help(name: str) -> str:
+    """A flag's help from its setting: what it is, its environment variable and its default."""
+    field = Settings.model_fields[name]
+    return f"{field.description} (env POSAPP_{name.upper()}; default: {_setting_default(name)})"
+
+
+def settings_epilog() -> str:
+    """Where settings come from, and every environment variable with its default."""
+    lines = [
+        "Settings: a flag beats the environment, which beats the TOML file",
+        f"  {default_config_file()}",
+        "  (POSAPP_CONFIG names another file; a service uses /etc/omnipos/server.toml, docs/deploy.md).",
+        "  The TOML keys are the variable names without POSAPP_, in lower case (port = 8765).",
+        "",
+        "Environment variables:",
+    ]
+    lines += [
+        f"  POSAPP_{name.upper():<26} {field.description} (default: {_setting_default(name)})"
+        for name, field in Settings.model_fields.items()
+    ]
+    lines.append("  POSAPP_CONFIG                     the TOML settings file")
+    lines.append(
+        "  FORWARDED_ALLOW_IPS               proxies trusted for X-Forwarded-For (uvicorn; default 127.0.0.1)"
+    )
+    return "\n".join(lines)
+
+
+def import_products_epilog() -> str:
+    """The CSV the command reads, column by column."""
+    from sync.server.products.csv_import import MAX_ROWS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+
+    return "\n".join(
+        [
+            "The file: CSV with a header row, UTF-8 (a BOM is fine) or cp932 as Excel saves it.",
+            f"Required columns: {', '.join(REQUIRED_COLUMNS)}",
+            f"Optional columns: {', '.join(OPTIONAL_COLUMNS)}",
+            "  sku        your product code, unique in the file",
+            "  name       the name on the receipt",
+            '  price      tax-inclusive yen: 150, or "¥1,280" in quotes',
+            "  tax_class  standard (10%) or reduced (8%, food and drink)",
+            "  jan        the JAN barcode (13 or 8 digits, check digit included)",
+            "  name_kana  the reading in katakana (search)",
+            "  category   free text",
+            "  active     true/false, yes/no, 1/0, 有効/無効 (default: true)",
+            f"Up to {MAX_ROWS:,} rows; one bad row and nothing is imported (every error is printed).",
+            "Example:",
+            "  sku,jan,name,name_kana,price,tax_class",
+            "  A001,4901234567894,鮭おにぎり,サケオニギリ,150,reduced",
+        ]
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command-line grammar."""
-    parser = argparse.ArgumentParser(prog="posapp-server", description="OmniPOS central server")
+    parser = argparse.ArgumentParser(
+        prog="posapp-server",
+        description="OmniPOS central server",
+        epilog=settings_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
-    def command(name: str, handler, help_text: str) -> argparse.ArgumentParser:  # type: ignore[no-untyped-def]
-        sub = commands.add_parser(name, help=help_text)
-        sub.add_argument(
-            "--database", help="SQLAlchemy URL (default: POSAPP_DATABASE_URL or embedded SQLite)"
+    def command(name: str, handler, help_text: str, epilog: str | None = None) -> argparse.ArgumentParser:  # type: ignore[no-untyped-def]
+        sub = commands.add_parser(
+            name,
+            help=help_text,
+            description=help_text,
+            epilog=epilog if epilog is not None else settings_epilog(),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
         )
+        sub.add_argument("--database", metavar="URL", help=_setting_help("database_url"))
         sub.set_defaults(handler=handler)
         return sub
 
     run = command("run", cmd_run, "serve the HTTP API")
-    run.add_argument("--host")
-    run.add_argument("--port", type=int)
-    run.add_argument("--workers", type=int)
+    run.add_argument("--host", help=_setting_help("host"))
+    run.add_argument("--port", type=int, help=_setting_help("port"))
+    run.add_argument("--workers", type=int, help=_setting_help("workers"))
+    run.add_argument(
+        "--log-level", choices=["debug", "info", "warning", "error"], help=_setting_help("log_level")
+    )
+    run.add_argument("--data-dir", type=Path, metavar="DIR", help=_setting_help("data_dir"))
     command("migrate", cmd_migrate, "upgrade the database schema")
     token = command("admin-token", cmd_admin_token, "create a new HQ token (only its hash is stored)")
     token.add_argument("--label", default="cli")
@@ -249,8 +325,13 @@ def build_parser() -> argparse.ArgumentParser:
     user.add_argument(
         "--password-from-env", action="store_true", help="read the password from POSAPP_HQ_PASSWORD (scripts)"
     )
-    imports = command("import-products", cmd_import_products, "import a product CSV")
-    imports.add_argument("file")
+    imports = command(
+        "import-products",
+        cmd_import_products,
+        "import a product CSV (creates new SKUs, updates existing ones)",
+        epilog=import_products_epilog(),
+    )
+    imports.add_argument("file", help="the CSV file (columns below)")
     return parser
 
 

@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
-import sys
 import traceback
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
 
-_STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+_STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "color_message"}
+"""Record attributes that are not ``extra`` fields; uvicorn's ``color_message`` repeats the message with
+ANSI colour codes, which have no place in a JSON line."""
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 SQL_KEPT = 400
 """Characters of a failed statement's SQL text kept in the log (a bulk insert's can be huge)."""
 
@@ -77,7 +80,8 @@ class JsonFormatter(logging.Formatter):
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
             "level": record.levelname.lower(),
             "logger": record.name,
-            "message": record.getMessage(),
+            "pid": record.process or os.getpid(),
+            "message": _ANSI.sub("", record.getMessage()),
         }
         entry.update({key: value for key, value in record.__dict__.items() if key not in _STANDARD})
         if record.exc_info:
@@ -92,13 +96,31 @@ class JsonFormatter(logging.Formatter):
         return redacted_traceback(error) if error is not None else ""
 
 
+def log_config(level: str = "info") -> dict[str, Any]:
+    """Every record to stderr as one JSON line, as a ``logging.config.dictConfig`` dictionary.
+
+    Given to uvicorn as ``log_config``, so each worker process applies it when it starts: with
+    ``--workers 2`` the workers are fresh interpreters that know nothing of the parent's handlers.
+    uvicorn's own loggers hand their records to the root (no second, coloured handler).
+    """
+    level = level.upper()
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": f"{__name__}.JsonFormatter"}},
+        "handlers": {
+            "stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}
+        },
+        "root": {"handlers": ["stderr"], "level": level},
+        "loggers": {
+            name: {"handlers": [], "propagate": True, "level": level}
+            for name in ("uvicorn", "uvicorn.error", "uvicorn.access")
+        },
+    }
+
+
 def configure_logging(level: str = "info") -> None:
-    """Send every log record to stderr as JSON."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter())
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level.upper())
-    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
-        logging.getLogger(name).handlers[:] = []
-        logging.getLogger(name).propagate = True
+    """Send every log record of this process to stderr as JSON."""
+    import logging.config
+
+    logging.config.dictConfig(log_config(level))
