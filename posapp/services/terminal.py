@@ -25,6 +25,7 @@ from posapp.services import (
     attention,
     catalog,
     closing,
+    contacts,
     customers,
     link,
     manager,
@@ -308,6 +309,22 @@ class Terminal:
     ) -> CustomerInfo:
         """Sign a customer up as a member, offline too; the server learns of it through the outbox."""
         return members.register_member(self, name=name, name_kana=name_kana, phone=phone, email=email)
+
+    def record_contact(
+        self, *, member_no: str, kind: str, subject: str, body: str = "", receipt_no: str = ""
+    ) -> contacts.ContactInfo:
+        """Record a complaint, inquiry, return request or compliment, offline too (it syncs as an event)."""
+        return contacts.record_contact(
+            self, member_no=member_no, kind=kind, subject=subject, body=body, receipt_no=receipt_no
+        )
+
+    def customer_contacts(self, member_no: str) -> contacts.MemberContacts:
+        """The member's contacts from every channel: live, else the open ones kept here."""
+        return contacts.member_contacts(self, self.link, member_no)
+
+    def add_contact_note(self, *, server_id: int | None, body: str) -> contacts.ContactInfo:
+        """Add a note to a contact on the server (needs the connection)."""
+        return contacts.add_note(self, self.link, server_id=server_id, body=body)
 
     # ---- selling ----------------------------------------------------------------------------------
 

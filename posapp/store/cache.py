@@ -18,7 +18,7 @@ from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.orm import Session
 
 from posapp.store import catalog_load
-from posapp.store.models import Clerk, Customer, Product, StockLevel, SyncState
+from posapp.store.models import Clerk, Contact, Customer, Product, StockLevel, SyncState
 from posapp.store.settings import save_settings
 from sync.protocol.catalog import PRODUCT_COLUMNS, BadChange, ProductRow, StockRow, product_row, stock_row
 
@@ -81,6 +81,8 @@ def apply_changes(
             _apply_balance(session, p, change.version)
         elif change.entity == "clerk":
             _apply_clerk(session, p, change.version)
+        elif change.entity == "contact":
+            _apply_contact(session, change)
         elif change.entity == "store" and p.get("code") == store_code:
             save_settings(
                 session,
@@ -144,6 +146,43 @@ def _apply_customer(session: Session, p: dict[str, Any], version: int) -> None:
     row.note = "" if p.get("erased") else p.get("note") or row.note
     row.rank = p.get("rank") or row.rank
     row.version = version
+    session.flush()
+
+
+def _apply_contact(session: Session, change: CacheChange) -> None:
+    """Keep the open contacts of this store's members; a resolved or erased one leaves the cache."""
+    from sync.protocol.contacts import ContactStatus, ContactSummary
+
+    p = change.payload
+    row = session.scalar(select(Contact).where(Contact.server_id == p.get("id")))
+    if row is None and p.get("channel") == "store":  # one taken here, coming back with its server id
+        row = session.scalar(
+            select(Contact).where(Contact.contact_id == p.get("contact_id"), Contact.server_id.is_(None))
+        )
+    if row is not None and row.version >= change.version:
+        return
+    if p.get("deleted"):
+        if row is not None:
+            session.delete(row)
+        return
+    summary = _checked(lambda payload, _version: ContactSummary.model_validate(payload), change)
+    if summary.status is ContactStatus.RESOLVED:
+        if row is not None:
+            session.delete(row)
+        return
+    if row is None:
+        row = Contact(contact_id=summary.contact_id, body="")
+        session.add(row)
+    row.server_id = summary.id
+    row.contact_id = summary.contact_id
+    row.member_no = summary.member_no
+    row.kind = summary.kind.value
+    row.channel = summary.channel.value
+    row.taken_by = summary.taken_by
+    row.subject = summary.subject
+    row.status = summary.status.value
+    row.opened_at = summary.opened_at
+    row.version = change.version
     session.flush()
 
 

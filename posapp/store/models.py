@@ -94,6 +94,29 @@ class Customer(Base):
     version: Mapped[int] = mapped_column(default=0)
 
 
+class Contact(Base):
+    """A member's complaint, inquiry, return request or compliment that is not resolved yet.
+
+    Either taken here (``server_id`` empty until the feed brings it back) or cached from the feed
+    for this store's members; resolved ones leave the cache.
+    """
+
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    server_id: Mapped[int | None] = mapped_column(unique=True)
+    contact_id: Mapped[str] = mapped_column(String(64), index=True)
+    member_no: Mapped[str] = mapped_column(String(20), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    channel: Mapped[str] = mapped_column(String(12))
+    taken_by: Mapped[str] = mapped_column(String(100), default="")
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(String(4000), default="")
+    status: Mapped[str] = mapped_column(String(12), default="open")
+    opened_at: Mapped[datetime]
+    version: Mapped[int] = mapped_column(default=0)
+
+
 class StockLevel(Base):
     """Stock of one SKU at one location (this store, another store, or the online warehouse)."""
 

@@ -6,14 +6,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
+from posapp.services.contacts import MemberContacts
 from posapp.services.customers import CustomerInfo
 from posapp.services.link import CustomerHistory
 from posapp.services.omni import OnlineInterests
+from posapp.ui.dialogs.contact import channel_text, contact_line, status_text
 from posapp.ui.formatting import local_time, points, rank_text, yen
 from posapp.ui.i18n import tr
-from posapp.ui.widgets import Retranslating, caption
+from posapp.ui.widgets import Retranslating, caption, touch_button
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +56,28 @@ def history_lines(entries: Sequence[HistoryEntry], zone: str, limit: int = 3) ->
     return lines
 
 
+def complaint_text(contacts: MemberContacts) -> str:
+    """``⚠ 未解決のクレーム 1件: 破損していた (Web)``: words, so it reads without the colour."""
+    complaints = contacts.open_complaints
+    if not complaints:
+        return ""
+    newest = complaints[0]
+    return (
+        f"⚠ {tr('未解決のクレーム')} {len(complaints)}{tr('件')}: {newest.subject}"
+        f"  ({channel_text(newest.channel)}・{status_text(newest.status)})"
+    )
+
+
+def contact_lines(contacts: MemberContacts, zone: str, limit: int = 3) -> list[str]:
+    """The newest contacts with their kind and status, for the panel."""
+    return [contact_line(contact, zone) for contact in contacts.contacts[:limit]]
+
+
 class CustomerPanel(Retranslating, QFrame):
-    """Name, member no, shared and available points, rank, last visit, note, recent purchases."""
+    """Name, member no, shared and available points, rank, last visit, note, an open complaint,
+    recent purchases and contacts; ``contact_requested`` when the cashier wants to record one."""
+
+    contact_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,6 +85,17 @@ class CustomerPanel(Retranslating, QFrame):
         self.zone = "Asia/Tokyo"
         self.customer: CustomerInfo | None = None
         self.history: list[HistoryEntry] | None = None
+        self.contacts: MemberContacts | None = None
+        self.complaint = QLabel()
+        self.complaint.setObjectName("openComplaint")
+        self.complaint.setWordWrap(True)
+        self.complaint.hide()
+        self.contacts_title = caption(name="sectionTitle")
+        self.contacts_text = QLabel()
+        self.contacts_text.setWordWrap(True)
+        self.contacts_text.setObjectName("historyText")
+        self.contact_button = touch_button(name="contactButton")
+        self.contact_button.clicked.connect(self.contact_requested)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 12, 14, 12)
         layout.setSpacing(6)
@@ -92,9 +126,13 @@ class CustomerPanel(Retranslating, QFrame):
             self.points,
             self.available,
             self.rank,
+            self.complaint,
             self.note,
             self.history_title,
             self.history_text,
+            self.contacts_title,
+            self.contacts_text,
+            self.contact_button,
             self.interests_text,
         ):
             layout.addWidget(widget)
@@ -103,8 +141,15 @@ class CustomerPanel(Retranslating, QFrame):
 
     def show_customer(self, customer: CustomerInfo | None, history: list[HistoryEntry] | None = None) -> None:
         """Fill the panel (``None`` empties it); ``history`` is ``None`` when not available yet."""
+        if customer is None or (self.customer is not None and self.customer.member_no != customer.member_no):
+            self.contacts = None
         self.customer = customer
         self.history = history
+        self.retranslate()
+
+    def show_contacts(self, contacts: MemberContacts | None) -> None:
+        """The member's contacts (``None``: not looked up yet); an open complaint is marked in words."""
+        self.contacts = contacts
         self.retranslate()
 
     def show_interests(self, interests: OnlineInterests | None) -> None:
@@ -131,7 +176,10 @@ class CustomerPanel(Retranslating, QFrame):
         filled = customer is not None
         for widget in (self.member_no, self.points, self.available, self.rank, self.history_title):
             widget.setVisible(filled)
-        self.history_text.setVisible(filled)
+        for shown in (self.history_text, self.contacts_title, self.contacts_text, self.contact_button):
+            shown.setVisible(filled)
+        self.contact_button.setText(tr("問い合わせ・クレーム記録") + " (Shift+F2)")
+        self._show_contacts()
         if customer is None:
             self.name.setText(tr("会員カードをスキャン"))
             self.note.hide()
@@ -152,3 +200,19 @@ class CustomerPanel(Retranslating, QFrame):
             self.history_text.setText(tr("購入履歴はありません"))
         else:
             self.history_text.setText("\n".join(history_lines(self.history, self.zone)))
+
+    def _show_contacts(self) -> None:
+        contacts = self.contacts if self.customer is not None else None
+        warning = complaint_text(contacts) if contacts is not None else ""
+        self.complaint.setText(warning)
+        self.complaint.setVisible(bool(warning))
+        self.contacts_title.setText("─ " + tr("お問い合わせ・クレーム") + " ─")
+        if contacts is None:
+            self.contacts_text.setText(tr("確認中…"))
+        elif not contacts.contacts:
+            self.contacts_text.setText(tr("お問い合わせの記録はありません"))
+        else:
+            lines = contact_lines(contacts, self.zone)
+            if not contacts.live:
+                lines.append(tr("このレジの記録(未解決のみ)"))
+            self.contacts_text.setText("\n".join(lines))

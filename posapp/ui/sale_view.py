@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -22,12 +23,14 @@ from posapp.devices.display import CounterView, Phase
 from posapp.domain.barcodes import normalise_scan_text
 from posapp.domain.cart import Discount
 from posapp.services import Approval, Terminal, omni
+from posapp.services.contacts import MemberContacts
 from posapp.services.link import CustomerHistory
 from posapp.services.printing import print_receipt
 from posapp.services.sale import CompletedSale, SaleSession
 from posapp.ui.cart_model import CartTableModel
 from posapp.ui.customer_panel import CustomerPanel, HistoryEntry, panel_entries
 from posapp.ui.dialogs.approval import ApprovalDialog
+from posapp.ui.dialogs.contact import ContactDialog
 from posapp.ui.dialogs.customer import CustomerDialog
 from posapp.ui.dialogs.pay import PayDialog
 from posapp.ui.dialogs.pickups import PickupsDialog
@@ -94,6 +97,10 @@ class SalePage(Retranslating, QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self._size_number_columns()
         self.customer_panel = CustomerPanel()
+        self.customer_panel.contact_requested.connect(self.open_contact)
+        contact_key = QShortcut(QKeySequence("Shift+F2"), self)
+        contact_key.setContext(Qt.ShortcutContext.WindowShortcut)
+        contact_key.activated.connect(self.open_contact)
         self.receipt_preview = QPlainTextEdit()
         self.receipt_preview.setObjectName("receiptPreview")
         self.receipt_preview.setReadOnly(True)
@@ -190,25 +197,50 @@ class SalePage(Retranslating, QWidget):
         # attached member; the panel says "not yet" until it arrives.
         customer = self.sale.customer if self.sale else None
         if customer is None:
+            self._history_member = None  # the next member attached is looked up afresh
             return None
         if self._history_member != customer.member_no:
             member_no = customer.member_no
             self._history_member, self._history_entries = member_no, None
             self.customer_panel.show_interests(None)
+            self.customer_panel.show_contacts(None)
             terminal = self.terminal
             self.worker.run(
-                lambda: (terminal.customer_history(member_no), omni.online_interests(terminal, member_no)),
+                lambda: (
+                    terminal.customer_history(member_no),
+                    omni.online_interests(terminal, member_no),
+                    terminal.customer_contacts(member_no),
+                ),
                 success=lambda found: self._history_arrived(member_no, *found),
             )
         return self._history_entries
 
     def _history_arrived(
-        self, member_no: str, history: CustomerHistory, interests: omni.OnlineInterests
+        self,
+        member_no: str,
+        history: CustomerHistory,
+        interests: omni.OnlineInterests,
+        contacts: MemberContacts,
     ) -> None:
         if member_no == self._history_member:
             self._history_entries = panel_entries(history)
             self.customer_panel.show_interests(interests)
+            self.customer_panel.show_contacts(contacts)
             self.refresh()
+
+    def _reload_contacts(self) -> None:
+        customer = self.sale.customer if self.sale else None
+        if customer is None:
+            return
+        member_no, terminal = customer.member_no, self.terminal
+        self.worker.run(
+            lambda: terminal.customer_contacts(member_no),
+            success=lambda found: self._contacts_arrived(member_no, found),
+        )
+
+    def _contacts_arrived(self, member_no: str, contacts: MemberContacts) -> None:
+        if member_no == self._history_member:
+            self.customer_panel.show_contacts(contacts)
 
     def selected_row(self) -> int | None:
         """The chosen line, or the last one."""
@@ -418,6 +450,18 @@ class SalePage(Retranslating, QWidget):
             sale = self.sale
             self._leave_after_sale()
             self._attempt(lambda: sale.attach_customer(member_no))
+
+    def open_contact(self) -> None:
+        """Shift+F2 (or the panel's button): record a complaint or inquiry of the member on the sale."""
+        customer = self.sale.customer if self.sale else None
+        if customer is None:
+            self.banner.show_info(tr("先に会員を選んでください(F2)。"))
+            return
+        if self.active_dialog is not None:
+            return
+        dialog = ContactDialog(self.terminal, self.worker, customer.member_no, customer.name, self)
+        dialog.recorded.connect(self._reload_contacts)
+        self.open_dialog(dialog)
 
     def open_resume(self) -> None:
         """F6: take back a suspended cart."""

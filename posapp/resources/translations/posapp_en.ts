@@ -1391,5 +1391,133 @@
         <source>電話番号</source>
         <translation>Phone</translation>
     </message>
+    <message>
+        <source>問い合わせ・クレーム</source>
+        <translation>Contacts and complaints</translation>
+    </message>
+    <message>
+        <source>クレーム</source>
+        <translation>Complaint</translation>
+    </message>
+    <message>
+        <source>問い合わせ</source>
+        <translation>Inquiry</translation>
+    </message>
+    <message>
+        <source>返品依頼</source>
+        <translation>Return request</translation>
+    </message>
+    <message>
+        <source>お褒め</source>
+        <translation>Compliment</translation>
+    </message>
+    <message>
+        <source>未対応</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <source>対応中</source>
+        <translation>In progress</translation>
+    </message>
+    <message>
+        <source>解決済み</source>
+        <translation>Resolved</translation>
+    </message>
+    <message>
+        <source>店舗</source>
+        <translation>Store</translation>
+    </message>
+    <message>
+        <source>Web</source>
+        <translation>Web</translation>
+    </message>
+    <message>
+        <source>コールセンター</source>
+        <translation>Call centre</translation>
+    </message>
+    <message>
+        <source>件名(例: 商品の破損)</source>
+        <translation>Subject (e.g. damaged item)</translation>
+    </message>
+    <message>
+        <source>内容</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>レシート番号(任意)</source>
+        <translation>Receipt number (optional)</translation>
+    </message>
+    <message>
+        <source>記録する (Ctrl+Enter)</source>
+        <translation>Record (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>種類</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <source>件名</source>
+        <translation>Subject</translation>
+    </message>
+    <message>
+        <source>レシート</source>
+        <translation>Receipt</translation>
+    </message>
+    <message>
+        <source>オフラインでも記録できます。サーバーには後で送信されます。</source>
+        <translation>Works offline too; it is sent to the server later.</translation>
+    </message>
+    <message>
+        <source>選んだ件にメモを追加(Enter)</source>
+        <translation>Add a note to the chosen contact (Enter)</translation>
+    </message>
+    <message>
+        <source>メモ追加</source>
+        <translation>Add note</translation>
+    </message>
+    <message>
+        <source>全チャネルのお問い合わせ(サーバー)</source>
+        <translation>Contacts from every channel (server)</translation>
+    </message>
+    <message>
+        <source>このレジの記録(未解決のみ)</source>
+        <translation>Kept on this register (open ones only)</translation>
+    </message>
+    <message>
+        <source>お問い合わせの記録はありません</source>
+        <translation>No contacts on record</translation>
+    </message>
+    <message>
+        <source>メモを追加する件を一覧から選んでください。</source>
+        <translation>Choose a contact in the list to add the note to.</translation>
+    </message>
+    <message>
+        <source>未解決のクレーム</source>
+        <translation>Open complaint</translation>
+    </message>
+    <message>
+        <source>お問い合わせ・クレーム</source>
+        <translation>Contacts and complaints</translation>
+    </message>
+    <message>
+        <source>確認中…</source>
+        <translation>Checking…</translation>
+    </message>
+    <message>
+        <source>問い合わせ・クレーム記録</source>
+        <translation>Record a contact</translation>
+    </message>
+    <message>
+        <source>先に会員を選んでください(F2)。</source>
+        <translation>Choose a member first (F2).</translation>
+    </message>
+    <message>
+        <source>種類と件名(200文字まで)を入力してください。内容は4000文字までです。</source>
+        <translation>Choose a kind and enter a subject (up to 200 characters); details up to 4,000 characters.</translation>
+    </message>
+    <message>
+        <source>サーバーにつながらないため、メモを追加できません。接続が戻ってから追加してください。</source>
+        <translation>The server cannot be reached, so the note cannot be added. Add it when the connection is back.</translation>
+    </message>
 </context>
 </TS>
