@@ -3,22 +3,45 @@
 An event is an envelope (client-made UUIDv7 id, gapless per-terminal sequence, kind, time) around a
 typed payload. Sales are append-only: a void or a return is a new event that names the original.
 The server keeps the id with what it applied, so a resent event is recognised and changes nothing.
+
+Bounds: every field fits the server column it is stored in (lengths, integer ranges), and no text
+carries a NUL (PostgreSQL cannot store one), so an event that passes validation can always be
+stored; docs/sync.md lists them.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date, datetime
+import math
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+INT32_MAX = 2**31 - 1
+JSON_INT_LIMIT = 2**63
+"""Numbers anywhere in a payload stay within a signed 64-bit integer (what every column and JSON reader takes)."""
+
+
+def _no_nul(text: str) -> str:
+    if "\x00" in text:
+        raise ValueError("text must not contain NUL characters")
+    return text
+
 
 Yen = Annotated[int, Field(ge=-(10**10), le=10**10)]
+"""Money: far beyond any till, and within the ``bigint`` columns that store it."""
 Count = Annotated[int, Field(ge=0, le=10**9)]
-Code = Annotated[str, StringConstraints(min_length=1, max_length=40)]
-Text = Annotated[str, StringConstraints(max_length=200)]
+Code = Annotated[str, StringConstraints(min_length=1, max_length=40), AfterValidator(_no_nul)]
+Text = Annotated[str, StringConstraints(max_length=200), AfterValidator(_no_nul)]
+RecordId = Annotated[str, StringConstraints(min_length=1, max_length=36), AfterValidator(_no_nul)]
+"""The id of a sale, return or void: the server's ``store_sales.id`` holds 36 characters (a UUID)."""
+MemberNo = Annotated[str, StringConstraints(min_length=1, max_length=20), AfterValidator(_no_nul)]
+"""A member number as ``customers.member_no`` holds it."""
+StoreCode = Annotated[str, StringConstraints(min_length=1, max_length=16), AfterValidator(_no_nul)]
+TerminalCode = Annotated[str, StringConstraints(min_length=1, max_length=10), AfterValidator(_no_nul)]
 
 
 class EventKind(StrEnum):
@@ -72,12 +95,12 @@ class Payment(_Payload):
 class SaleCompleted(_Payload):
     """A completed sale: what the customer bought and paid."""
 
-    sale_id: Code
+    sale_id: RecordId
     receipt_no: Code
     business_day: date
     sold_at: AwareDatetime
     clerk_code: Code
-    member_no: Code | None = None
+    member_no: MemberNo | None = None
     eat_in: bool = False
     lines: list[SoldLine] = Field(min_length=1, max_length=1_000)
     by_rate: list[RateLine]
@@ -95,8 +118,8 @@ class SaleCompleted(_Payload):
 class SaleVoided(_Payload):
     """A completed sale cancelled as a whole, approved by a manager."""
 
-    void_id: Code
-    original_sale_id: Code
+    void_id: RecordId
+    original_sale_id: RecordId
     original_receipt_no: Code
     receipt_no: Code
     voided_at: AwareDatetime
@@ -110,14 +133,14 @@ class SaleVoided(_Payload):
 class ReturnCompleted(_Payload):
     """Goods brought back against a receipt; amounts are positive refunds."""
 
-    return_id: Code
-    original_sale_id: Code
+    return_id: RecordId
+    original_sale_id: RecordId
     original_receipt_no: Code
     receipt_no: Code
     returned_at: AwareDatetime
     clerk_code: Code
     approved_by: Code
-    member_no: Code | None = None
+    member_no: MemberNo | None = None
     lines: list[SoldLine] = Field(min_length=1, max_length=1_000)
     by_rate: list[RateLine]
     total: Yen
@@ -140,7 +163,7 @@ class CashMoved(_Payload):
 class DayClosed(_Payload):
     """A Z report: the period's figures and the counted cash."""
 
-    closing_no: Annotated[int, Field(ge=1)]
+    closing_no: Annotated[int, Field(ge=1, le=INT32_MAX)]
     closed_at: AwareDatetime
     business_day: date
     clerk_code: Code
@@ -155,11 +178,11 @@ class DayClosed(_Payload):
 class MemberRegistered(_Payload):
     """A member signed up at the counter (possibly offline); the server gives them their final id."""
 
-    member_no: Code
-    name: Text
-    name_kana: Text = ""
-    phone: Text = ""
-    email: Text = ""
+    member_no: MemberNo
+    name: Annotated[str, StringConstraints(max_length=100), AfterValidator(_no_nul)]
+    name_kana: Annotated[str, StringConstraints(max_length=100), AfterValidator(_no_nul)] = ""
+    phone: Annotated[str, StringConstraints(max_length=20), AfterValidator(_no_nul)] = ""
+    email: Annotated[str, StringConstraints(max_length=254), AfterValidator(_no_nul)] = ""
     registered_at: AwareDatetime
 
 
@@ -199,18 +222,39 @@ PAYLOAD_TYPES: dict[EventKind, type[_Payload]] = {
 }
 
 
+def _plain_json(payload: dict[str, Any]) -> dict[str, Any]:
+    """Refuse what a database cannot keep even as JSON: NUL in any text or key, NaN and infinities,
+    integers beyond 64 bits (the payload is stored as it came, also when its kind's schema refuses it)."""
+    pending: list[Any] = [payload]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            _no_nul(value)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                _no_nul(key)
+                pending.append(item)
+        elif isinstance(value, list):
+            pending.extend(value)
+        elif isinstance(value, float) and not math.isfinite(value):
+            raise ValueError("numbers must be finite")
+        elif isinstance(value, int) and not -JSON_INT_LIMIT < value < JSON_INT_LIMIT:
+            raise ValueError("numbers must fit in 64 bits")
+    return payload
+
+
 class Event(BaseModel):
     """The envelope the outbox stores and the push request carries."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    id: Annotated[str, StringConstraints(min_length=36, max_length=36)]
-    seq: Annotated[int, Field(ge=1)]
+    id: Annotated[str, StringConstraints(min_length=36, max_length=36), AfterValidator(_no_nul)]
+    seq: Annotated[int, Field(ge=1, le=INT32_MAX)]
     kind: EventKind
-    terminal_code: Code
-    store_code: Code
-    created_at: datetime
-    payload: dict[str, Any]
+    terminal_code: TerminalCode
+    store_code: StoreCode
+    created_at: AwareDatetime
+    payload: Annotated[dict[str, Any], AfterValidator(_plain_json)]
 
     def typed_payload(self) -> _Payload:
         """The payload validated against its kind's schema (raises ``pydantic.ValidationError``)."""

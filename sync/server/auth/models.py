@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, String
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sync.server.db.base import Base, UTCDateTime, utcnow
@@ -26,10 +26,14 @@ class Device(Base):
     """A paired terminal, scoped to one store."""
 
     __tablename__ = "devices"
+    __table_args__ = (Index("uq_devices_store_register_no", "store_id", "register_no", unique=True),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
     name: Mapped[str] = mapped_column(String(100))
+    # The register number in its store (01, 02, … 100, …): receipt numbers carry it, so no two
+    # devices of a store share one, revoked ones included.
+    register_no: Mapped[int] = mapped_column(Integer)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -49,7 +49,7 @@ def pair(
     except service.PairingCodeRejected:
         throttle.failed(address)
         raise
-    terminal_code = service.terminal_number(session, device)
+    terminal_code = service.terminal_number(device)
     session.commit()
     return PairOut(device_id=device.id, token=token, store_code=store_code, terminal_code=terminal_code)
 

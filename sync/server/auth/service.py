@@ -132,18 +132,17 @@ def create_pairing_code(session: Session, *, store: Store, minutes: int) -> tupl
     return code, row
 
 
-def terminal_number(session: Session, device: Device) -> str:
-    """The device's register number in its store: the count of devices paired there so far (01, 02, …)."""
-    paired = session.scalar(
-        select(func.count())
-        .select_from(Device)
-        .where(Device.store_id == device.store_id, Device.created_at <= device.created_at)
-    )
-    return f"{min(int(paired or 1), 99):02d}"
+def terminal_number(device: Device) -> str:
+    """The device's register number as receipts show it: two digits at least (01, 02, … 99, 100, …)."""
+    return f"{device.register_no:02d}"
 
 
 def pair_device(session: Session, *, pairing_code: str, device_name: str) -> tuple[Device, str, str]:
-    """Trade a pairing code for a device token; the code is spent atomically, so it works once."""
+    """Trade a pairing code for a device token; the code is spent atomically, so it works once.
+
+    The device gets the store's next register number; pairings of one store take turns (the store
+    row is locked), and a unique index makes a shared number impossible even so.
+    """
     now = utcnow()
     spent = session.execute(
         update(PairingCode)
@@ -157,9 +156,13 @@ def pair_device(session: Session, *, pairing_code: str, device_name: str) -> tup
     ).first()
     if spent is None:
         raise PairingCodeRejected()
-    store = session.get_one(Store, spent[0])
+    store = session.scalars(select(Store).where(Store.id == spent[0]).with_for_update()).one()
+    highest = session.scalar(select(func.max(Device.register_no)).where(Device.store_id == store.id))
     token = new_token("dev")
-    device = Device(id=uuid7(), store_id=store.id, name=device_name, token_hash=hash_token(token))
+    device = Device(
+        id=uuid7(), store_id=store.id, name=device_name, token_hash=hash_token(token),
+        register_no=(highest or 0) + 1,
+    )  # fmt: skip
     session.add(device)
     session.flush()
     return device, token, store.code

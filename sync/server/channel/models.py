@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import BigInteger, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sync.server.db.base import Base, JsonDoc, UTCDateTime, utcnow
@@ -24,9 +24,9 @@ class OnlineOrder(Base):
     fulfilment_type: Mapped[str] = mapped_column(String(10))
     ordered_at: Mapped[datetime] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(12), default="placed")
-    total: Mapped[int] = mapped_column(Integer)
-    points_used: Mapped[int] = mapped_column(Integer, default=0)
-    points_earned: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(BigInteger)
+    points_used: Mapped[int] = mapped_column(BigInteger, default=0)
+    points_earned: Mapped[int] = mapped_column(BigInteger, default=0)
     items: Mapped[list[dict[str, Any]]] = mapped_column(JsonDoc)
     request_hash: Mapped[str] = mapped_column(String(64))
     response: Mapped[dict[str, Any]] = mapped_column(JsonDoc)

@@ -16,6 +16,7 @@ from sync.server.channel.models import OnlineOrder
 from sync.server.channel.schemas import CancelOut, OrderIn, OrderOut, OrderTotals, RateTotalOut
 from sync.server.customers import service as customers_service
 from sync.server.customers.models import Customer
+from sync.server.db import locks
 from sync.server.db.base import utcnow
 from sync.server.points import service as points_service
 from sync.server.problems import Conflict, Invalid, NotFound
@@ -46,7 +47,12 @@ def replayed_answer(session: Session, *, order: OrderIn, channel_id: int) -> Ord
 
 
 def place_order(session: Session, *, order: OrderIn, channel_id: int) -> OrderOut:
-    """Record an online order with its points and stock moves; the caller commits."""
+    """Record an online order with its points and stock moves; the caller commits.
+
+    Sends of one order id take turns (a lock until the transaction ends), so ten resends at once all
+    get the first one's stored answer instead of racing to store it.
+    """
+    locks.hold(session, f"order:{order.order_id}")
     previous = replayed_answer(session, order=order, channel_id=channel_id)
     if previous is not None:
         return previous
@@ -154,12 +160,7 @@ def place_order(session: Session, *, order: OrderIn, channel_id: int) -> OrderOu
 
 def _customer_for(session: Session, order: OrderIn) -> Customer:
     who = order.customer
-    customer = customers_service.find_match(
-        session, member_no=who.member_no, email=who.email, phone=who.phone
-    )
-    if customer is not None:
-        return customer
-    return customers_service.register(
+    return customers_service.find_or_register(
         session, name=who.name or "オンライン会員", email=who.email, phone=who.phone, member_no=who.member_no
     )
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from sync.server.changes.service import record_change
 from sync.server.customers.models import Customer
+from sync.server.db import locks
 from sync.server.points import service as points_service
 from sync.server.points.models import PointsAccount
 from sync.server.problems import Conflict, NotFound
@@ -54,6 +55,26 @@ def find_match(
             if found is not None:
                 return get_customer(session, found.id)
     return None
+
+
+def find_or_register(
+    session: Session, *, name: str, email: str | None, phone: str | None, member_no: str | None
+) -> Customer:
+    """The customer these identifiers belong to, registered if there is none: one record per member
+    number, e-mail and phone even when ten first orders of a new customer arrive at once (each key is
+    locked until the transaction ends, so the second request finds the first one's record)."""
+    keys = [
+        f"customer:{kind}:{value}"
+        for kind, value in (
+            ("member_no", member_no), ("email", email.lower() if email else None), ("phone", normalise_phone(phone))
+        )
+        if value
+    ]  # fmt: skip
+    locks.hold(session, *keys)
+    found = find_match(session, member_no=member_no, email=email, phone=phone)
+    if found is not None:
+        return found
+    return register(session, name=name, email=email, phone=phone, member_no=member_no)
 
 
 def register(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import BigInteger, Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sync.server.db.base import Base, BigId, UTCDateTime, utcnow
@@ -16,7 +16,7 @@ class PointsAccount(Base):
     __tablename__ = "points_accounts"
 
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), primary_key=True)
-    balance: Mapped[int] = mapped_column(Integer, default=0)
+    balance: Mapped[int] = mapped_column(BigInteger, default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
@@ -28,8 +28,8 @@ class PointsEntry(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
-    points: Mapped[int] = mapped_column(Integer)
-    balance_after: Mapped[int] = mapped_column(Integer)
+    points: Mapped[int] = mapped_column(BigInteger)
+    balance_after: Mapped[int] = mapped_column(BigInteger)
     idempotency_key: Mapped[str | None] = mapped_column(String(128), unique=True)
     source: Mapped[str | None] = mapped_column(String(128), index=True)
     reason: Mapped[str] = mapped_column(String(200), default="")
@@ -45,7 +45,7 @@ class PointsHold(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
-    points: Mapped[int] = mapped_column(Integer)
+    points: Mapped[int] = mapped_column(BigInteger)
     status: Mapped[str] = mapped_column(String(10), default="held")
     store_code: Mapped[str | None] = mapped_column(String(16))
     idempotency_key: Mapped[str] = mapped_column(String(128), unique=True)

@@ -26,10 +26,10 @@ class StoreSale(Base):
     receipt_no: Mapped[str] = mapped_column(String(40))
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
     sold_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    total: Mapped[int] = mapped_column(Integer)
+    total: Mapped[int] = mapped_column(BigInteger)
     items: Mapped[list[dict[str, Any]]] = mapped_column(JsonDoc)
-    points_used: Mapped[int] = mapped_column(Integer, default=0)
-    points_earned: Mapped[int] = mapped_column(Integer, default=0)
+    points_used: Mapped[int] = mapped_column(BigInteger, default=0)
+    points_earned: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sync.server.db.base import Base, BigId, UTCDateTime, utcnow
@@ -19,7 +19,7 @@ class StockLevel(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     location_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
-    quantity: Mapped[int] = mapped_column(Integer, default=0)
+    quantity: Mapped[int] = mapped_column(BigInteger, default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -31,8 +31,8 @@ class StockMovement(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     location_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
-    delta: Mapped[int] = mapped_column(Integer)
-    quantity_after: Mapped[int] = mapped_column(Integer)
+    delta: Mapped[int] = mapped_column(BigInteger)
+    quantity_after: Mapped[int] = mapped_column(BigInteger)
     reason: Mapped[str] = mapped_column(String(100))
     source_id: Mapped[str | None] = mapped_column(String(128), index=True)
     negative: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from posapp.domain.errors import DomainError
@@ -69,16 +69,25 @@ def apply_batch(
         except SQLAlchemyError:
             fast = {}  # its savepoint (and the changes it queued) rolled back; the careful path decides
     results = []
+    answered: set[str] = set()
     for index, event in enumerate(events):
         if index in fast:
             results.append(fast[index])
-            continue
-        previous = seen.get(event.id)
-        if previous is not None:
+        elif (previous := seen.get(event.id)) is not None:
             results.append(_replay_answer(session, caller, event, previous))
-            continue
-        results.append(_apply_one(session, caller, terminal_code, event))
+        elif event.id in answered and (previous := _stored(session, event.id)) is not None:
+            results.append(_replay_answer(session, caller, event, previous))  # the same id twice in a batch
+        else:
+            results.append(_apply_one(session, caller, terminal_code, event))
+        answered.add(event.id)
     return results
+
+
+def _stored(session: Session, event_id: str) -> ReceivedEvent | None:
+    """The event as stored now (by this batch, or by another request that committed meanwhile)."""
+    return session.scalar(
+        select(ReceivedEvent).where(ReceivedEvent.id == event_id).execution_options(populate_existing=True)
+    )
 
 
 def _replay_answer(session: Session, caller: Caller, event: Event, previous: ReceivedEvent) -> EventResult:
@@ -105,10 +114,31 @@ def _apply_one(session: Session, caller: Caller, terminal_code: str, event: Even
         return EventResult(id=event.id, status=EventStatus.RETRY, detail=str(deferred))
     except (EventRefused, ValidationError, DomainError, ProblemError, LookupError) as error:
         detail = _describe(error)
-    with session.begin_nested():
-        session.add(_received(caller, event, EventStatus.REJECTED, detail, []))
-        _dead_letter(session, caller, event, "rejected", detail)
-        session.flush()
+    except OperationalError:
+        # A deadlock or a lock timeout: nothing was kept (the savepoint rolled back); sent again, it applies.
+        return EventResult(id=event.id, status=EventStatus.RETRY, detail="the server was busy; send it again")
+    except Exception as error:  # whatever else one event's content causes, it never fails the whole push
+        detail = f"the server could not store this event ({type(error).__name__})"
+    return _refuse(session, caller, event, detail)
+
+
+def _refuse(session: Session, caller: Caller, event: Event, detail: str) -> EventResult:
+    """Keep the event as rejected with its reason, unless another request stored it meanwhile."""
+    if (stored := _stored(session, event.id)) is not None:
+        return _replay_answer(session, caller, event, stored)
+    try:
+        with session.begin_nested():
+            session.add(_received(caller, event, EventStatus.REJECTED, detail, []))
+            _dead_letter(session, caller, event, "rejected", detail)
+            session.flush()
+    except IntegrityError:
+        if (stored := _stored(session, event.id)) is None:
+            raise
+        return _replay_answer(session, caller, event, stored)
+    except SQLAlchemyError:
+        with session.begin_nested():  # not even its record fits: the dead letter alone keeps it for people
+            _dead_letter(session, caller, event, "rejected", detail)
+            session.flush()
     return EventResult(id=event.id, status=EventStatus.REJECTED, detail=detail)
 
 

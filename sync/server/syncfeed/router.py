@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from sync.protocol import PROTOCOL_VERSION
 from sync.protocol.messages import MAX_PULL_LIMIT, PullReply, PushReply, PushRequest
 from sync.server.deps import DeviceDep, DeviceOrAdminDep, SessionDep
-from sync.server.problems import Invalid, ProblemError
-from sync.server.syncfeed import feed, ingest
+from sync.server.problems import ProblemError
+from sync.server.syncfeed import feed, ingest, screen
 from sync.server.syncfeed.models import DeadLetter
 
 router = APIRouter(prefix="/v1/sync", tags=["sync"])
@@ -39,18 +39,14 @@ async def push(request: Request, session: SessionDep, caller: DeviceDep) -> Push
     """Apply a batch in one transaction with a savepoint per event; resends answer "duplicate"."""
     # The body arrives inflated and bounded (bodies.py); parsing a large batch is CPU work, so it
     # runs on a thread, not on the event loop that every other request of this worker needs.
+    # An invalid event is refused alone (screen.py), not the whole batch.
     raw = await request.body()
-    try:
-        batch = await run_in_threadpool(PushRequest.model_validate_json, raw)
-    except ValidationError as error:
-        raise Invalid(f"invalid push request: {error.error_count()} problems") from error
-    if batch.protocol_version != PROTOCOL_VERSION:
-        raise UnsupportedProtocol(batch.protocol_version)
+    pushed = await run_in_threadpool(screen.screen, raw)
+    if pushed.request.protocol_version != PROTOCOL_VERSION:
+        raise UnsupportedProtocol(pushed.request.protocol_version)
 
     def apply() -> PushReply:
-        results = ingest.apply_batch(
-            session, caller=caller, terminal_code=batch.terminal_code, events=batch.events
-        )
+        results = screen.apply(session, caller=caller, pushed=pushed)
         session.commit()
         return PushReply(results=results, server_time=ingest.server_time())
 
