@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from posapp.resources import RESOURCES
 from posapp.services import Terminal
 from posapp.services.terminal import default_data_dir
+from posapp.version import software_version
 
 if TYPE_CHECKING:
     from posapp.domain.receipt import ReceiptDocument
@@ -30,7 +31,36 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--lang", choices=("ja", "en"), default=None, help="screen language")
     parser.add_argument("--self-check", action="store_true", help="sell one item in a temp folder and exit")
     parser.add_argument("--screenshot", type=Path, default=None, help="save the first screen as PNG and exit")
+    parser.add_argument("--version", action="version", version=f"OmniPOS {software_version()}")
+    parser.add_argument(
+        "--backup", type=Path, metavar="FILE", help="copy the database to FILE (safe while the terminal runs)"
+    )
+    parser.add_argument(
+        "--restore", type=Path, metavar="FILE", help="replace the database with a backup (terminal closed)"
+    )
+    parser.add_argument("--log-dir", type=Path, default=None, help="where the log file goes")
     return parser.parse_args(list(argv))
+
+
+def backup_or_restore(args: argparse.Namespace) -> int:
+    """``--backup FILE`` / ``--restore FILE``: one line saying what was done, or why not (exit 1)."""
+    from posapp.services.backup import BackupError, backup_database, check_backup, restore_database
+
+    data_dir = args.data_dir or default_data_dir()
+    try:
+        if args.backup is not None:
+            target = backup_database(data_dir, args.backup)
+            print(f"backup written: {target} ({check_backup(target)} sales)")
+        else:
+            kept = restore_database(data_dir, args.restore)
+            print(
+                f"restored {args.restore} into {data_dir}"
+                + (f"; the previous database is {kept}" if kept else "")
+            )
+    except BackupError as error:
+        print(f"posapp: {error}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def self_check() -> int:
@@ -119,6 +149,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.self_check:
         return self_check()
+    if args.backup is not None or args.restore is not None:
+        return backup_or_restore(args)
+
+    import logging
+
+    from posapp.logfile import start_log_file
+
+    log_file = start_log_file(args.log_dir)
+    logging.getLogger("posapp").info("OmniPOS %s starting, log %s", software_version(), log_file)
 
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication

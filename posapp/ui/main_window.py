@@ -24,6 +24,7 @@ from posapp.ui.printer_watch import PrinterWatch
 from posapp.ui.sale_view import SalePage
 from posapp.ui.widgets import Retranslating
 from posapp.ui.worker import DbWorker
+from posapp.version import software_version
 
 PairFunction = Callable[[Terminal, str, str], None]
 DemoFunction = Callable[[Terminal], None]
@@ -100,7 +101,7 @@ class MainWindow(Retranslating, QMainWindow):
 
     def retranslate(self) -> None:
         """The title in the current language."""
-        self.setWindowTitle(tr("OmniPOS レジ"))
+        self.setWindowTitle(f"{tr('OmniPOS レジ')} {software_version()}")
 
     # ---- pages ----------------------------------------------------------------------------------
 

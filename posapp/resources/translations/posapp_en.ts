@@ -220,6 +220,10 @@
         <translation>Sign out</translation>
     </message>
     <message>
+        <source>サポート用</source>
+        <translation>For support</translation>
+    </message>
+    <message>
         <source>シリアル (RS-232C)</source>
         <translation>Serial (RS-232C)</translation>
     </message>
@@ -248,6 +252,10 @@
         <translation>The server address contains characters it cannot have (such as \ or @). Enter it as https://host:port.</translation>
     </message>
     <message>
+        <source>データベースをバックアップ</source>
+        <translation>Back up the database</translation>
+    </message>
+    <message>
         <source>ドロアー</source>
         <translation>Cash drawer</translation>
     </message>
@@ -274,6 +282,14 @@
     <message>
         <source>ネットワークを探しています…</source>
         <translation>Searching the network…</translation>
+    </message>
+    <message>
+        <source>バックアップ</source>
+        <translation>Backup</translation>
+    </message>
+    <message>
+        <source>バージョン</source>
+        <translation>Version</translation>
     </message>
     <message>
         <source>パス</source>
@@ -424,12 +440,20 @@
         <translation>Saving…</translation>
     </message>
     <message>
+        <source>保存しました: </source>
+        <translation>Saved: </translation>
+    </message>
+    <message>
         <source>保存しました。</source>
         <translation>Saved.</translation>
     </message>
     <message>
         <source>保存するとプリンターに登録します(登録までは画像として印刷します)</source>
         <translation>Stored in the printer when you save (printed as a picture until then)</translation>
+    </message>
+    <message>
+        <source>保守</source>
+        <translation>Maintenance</translation>
     </message>
     <message>
         <source>印刷しています…</source>
@@ -694,6 +718,10 @@
     <message>
         <source>見つかりませんでした</source>
         <translation>None found</translation>
+    </message>
+    <message>
+        <source>診断情報を書き出す</source>
+        <translation>Export diagnostics</translation>
     </message>
     <message>
         <source>該当する商品がありません</source>

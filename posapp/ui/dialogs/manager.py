@@ -20,6 +20,7 @@ from posapp.services import Approval, Terminal
 from posapp.services.closing import ClosingReport
 from posapp.ui.dialogs.base import PosDialog
 from posapp.ui.dialogs.closing_tab import ZTab, report_text
+from posapp.ui.dialogs.maintenance_tab import MaintenanceTab
 from posapp.ui.dialogs.manager_tabs import AttentionTab, NumbersTab, StockTab
 from posapp.ui.formatting import parse_amount, yen
 from posapp.ui.i18n import current_language, tr
@@ -55,6 +56,8 @@ class ManagerDialog(PosDialog):
         self.tabs.addTab(self.numbers, tr("本日の数字"))
         self.tabs.addTab(self.attention, tr("要確認"))
         self.tabs.addTab(self._settings_tab(), tr("設定"))
+        self.maintenance = MaintenanceTab(terminal, self.run)
+        self.tabs.addTab(self.maintenance, tr("保守"))
         sign_out = touch_button(tr("サインアウト"), focus=True)
         sign_out.clicked.connect(self._sign_out)
         close = touch_button(tr("閉じる"), name="primary", focus=True)
