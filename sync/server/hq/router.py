@@ -18,10 +18,11 @@ from sync.server.problems import ProblemError
 
 def mount_hq(app: FastAPI) -> None:
     """Serve the console from ``app`` (same process, same database, same services)."""
+    from sync.server.contacts import pages as contacts
     from sync.server.hq.pages import auth, catalog, home, members, operations, reports, stores, users
 
     app.state.login_throttle = LoginThrottle()  # per app, so per worker process
-    for module in (auth, home, stores, catalog, reports, members, operations, users):
+    for module in (auth, home, stores, catalog, reports, members, contacts, operations, users):
         app.include_router(module.router, prefix=PREFIX, include_in_schema=False)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=HERE / "static"), name="hq-static")
 
