@@ -9,6 +9,7 @@ from posapp.services import TerminalStatus
 from posapp.ui.formatting import clock_text, local_time
 from posapp.ui.i18n import current_language, tr
 from posapp.ui.widgets import Retranslating
+from sync.client.errors import TERMINAL_TOO_NEW, TERMINAL_TOO_OLD
 
 
 class StatusHeader(Retranslating, QFrame):
@@ -104,6 +105,14 @@ class StatusHeader(Retranslating, QFrame):
             )
         if status.dead_letters:
             text += f"  ✖ {tr('送信エラー')} {status.dead_letters}"
+        if status.last_error.startswith(TERMINAL_TOO_OLD):
+            text += "  ⚠ " + tr(
+                "このレジのソフトウェアが古いため同期できません。更新してください(販売は続けられます)"
+            )
+        elif status.last_error.startswith(TERMINAL_TOO_NEW):
+            text += "  ⚠ " + tr(
+                "サーバーのソフトウェアが古いため同期できません。本部に連絡してください(販売は続けられます)"
+            )
         self.sync.setText(text)
         self.sync.setProperty("state", "online" if status.online else "offline")
         self.sync.style().unpolish(self.sync)

@@ -21,6 +21,7 @@ from filelock import FileLock, Timeout
 
 from posapp.store import Database
 from sync.client import local
+from sync.client.errors import VersionMismatch
 from sync.client.http import ServerRefused, ServerUnavailable, SyncClient
 
 log = logging.getLogger("sync.client.agent")
@@ -163,6 +164,11 @@ class SyncAgent:
                 self.backoff = next_backoff(self.backoff, retry_after=error.retry_after, rng=self._rng)
                 delay = self.backoff
                 self._record(str(error))
+            except VersionMismatch as error:
+                # Nothing to do but wait for an update; selling goes on offline, the window says why.
+                self.backoff = BACKOFF_CAP
+                delay = self.backoff
+                self._record(error.recorded)
             except ServerRefused as error:
                 self.backoff = BACKOFF_CAP
                 delay = self.backoff

@@ -40,6 +40,27 @@ class ServerRefused(Exception):
         self.detail = detail
 
 
+TERMINAL_TOO_OLD = "version: terminal too old"
+TERMINAL_TOO_NEW = "version: terminal too new"
+"""How a version mismatch is recorded as the sync state's last error (the status bar says it in words)."""
+
+
+class VersionMismatch(ServerRefused):
+    """426: the server speaks another sync protocol; ``terminal_too_old`` tells which side to update."""
+
+    def __init__(self, detail: str, *, server_protocol: int | None, terminal_protocol: int) -> None:
+        super().__init__(426, detail)
+        self.server_protocol = server_protocol
+        self.terminal_protocol = terminal_protocol
+        self.terminal_too_old = server_protocol is None or terminal_protocol < server_protocol
+
+    @property
+    def recorded(self) -> str:
+        """The sync state's last error: a fixed prefix the window reads, then the server's words."""
+        prefix = TERMINAL_TOO_OLD if self.terminal_too_old else TERMINAL_TOO_NEW
+        return f"{prefix} (server {self.server_protocol}, terminal {self.terminal_protocol}): {self.detail}"
+
+
 def check_server_url(url: str) -> str:
     """The URL without a trailing slash; refuses plain HTTP except to loopback.
 

@@ -15,11 +15,17 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from sync.client.errors import InsecureServer, ServerRefused, ServerUnavailable, check_server_url
+from sync.client.errors import (
+    InsecureServer,
+    ServerRefused,
+    ServerUnavailable,
+    VersionMismatch,
+    check_server_url,
+)
 from sync.protocol import PROTOCOL_VERSION
 from sync.protocol.catalog import PullPage, read_pull_page
 from sync.protocol.events import Event
-from sync.protocol.messages import PENDING_HEADER, PushReply, PushRequest
+from sync.protocol.messages import PENDING_HEADER, PROTOCOL_HEADER, PushReply, PushRequest
 
 __all__ = [
     "InsecureServer",
@@ -64,6 +70,14 @@ def _check(response: requests.Response) -> requests.Response:
             detail = str(response.json().get("detail", ""))
         except ValueError:
             detail = response.text[:200]
+        if response.status_code == 426:
+            theirs = response.headers.get(PROTOCOL_HEADER, "")
+            ours = str(response.request.headers.get(PROTOCOL_HEADER, PROTOCOL_VERSION))
+            raise VersionMismatch(
+                detail,
+                server_protocol=int(theirs) if theirs.isdigit() else None,
+                terminal_protocol=int(ours) if ours.isdigit() else PROTOCOL_VERSION,
+            )
         raise ServerRefused(response.status_code, detail)
     return response
 
@@ -84,6 +98,7 @@ class SyncClient:
         self.http.mount("http://", HTTPAdapter(max_retries=retry))
         self.http.mount("https://", HTTPAdapter(max_retries=retry))
         self.http.headers["User-Agent"] = f"OmniPOS-terminal/{PROTOCOL_VERSION} omnipos/{_software_version()}"
+        self.http.headers[PROTOCOL_HEADER] = str(PROTOCOL_VERSION)
         if token:
             # Set on the session, not logged: requests never logs headers.
             self.http.headers["Authorization"] = f"Bearer {token}"

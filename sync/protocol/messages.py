@@ -15,6 +15,9 @@ MAX_PUSH_EVENTS = 1_000
 MAX_PULL_LIMIT = 50_000
 PENDING_HEADER = "X-Outbox-Pending"
 """A terminal's requests say how many events its outbox holds; HQ's device list shows it."""
+PROTOCOL_HEADER = "X-OmniPOS-Protocol"
+"""The protocol version a terminal's request speaks, and the one the server's answers speak: a terminal
+the server cannot serve gets 426 and knows from the answer's header whether it is older or newer."""
 
 
 class PushRequest(BaseModel):

@@ -29,6 +29,7 @@ from sync.server.products.router import router as products_router
 from sync.server.products.schedule import apply_due as apply_due_prices
 from sync.server.reports.days import refresh as refresh_sales_days
 from sync.server.stores.router import router as stores_router
+from sync.server.versions import install_protocol_check
 
 log = logging.getLogger("sync.server.access")
 API_VERSION = "1.0.0"
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     mount_hq(app)
     install_minutely(app, apply_due_prices, refresh_sales_days)
+    install_protocol_check(app)
     _install_access_log(app)
     _install_health(app)
     # Outermost: requests beyond the limit wait on the event loop, holding no thread and no connection.

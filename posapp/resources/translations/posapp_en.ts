@@ -112,6 +112,10 @@
         <translation>Registered at this register (not yet sent to the server)</translation>
     </message>
     <message>
+        <source>このレジのソフトウェアが古いため同期できません。更新してください(販売は続けられます)</source>
+        <translation>This terminal's software is too old to sync: please update it (selling goes on offline)</translation>
+    </message>
+    <message>
         <source>このレジはまだ店舗に登録されていません。ペアリングしてください。</source>
         <translation>This register is not set up for a store yet. Please pair it.</translation>
     </message>
@@ -222,6 +226,10 @@
     <message>
         <source>サポート用</source>
         <translation>For support</translation>
+    </message>
+    <message>
+        <source>サーバーのソフトウェアが古いため同期できません。本部に連絡してください(販売は続けられます)</source>
+        <translation>The server's software is older than this terminal's and cannot sync: call head office (selling goes on offline)</translation>
     </message>
     <message>
         <source>シリアル (RS-232C)</source>
