@@ -195,6 +195,9 @@ def shoot() -> int:
     terminal.close()
     set_language("ja")
     shoot_first_download(save)
+    from scripts.contact_screenshots import shoot_contacts
+
+    shoot_contacts(save)
     return 0
 
 

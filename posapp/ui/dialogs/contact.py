@@ -60,10 +60,11 @@ def contact_line(contact: ContactInfo, zone: str) -> str:
     """``11/15 [クレーム・未対応] 破損していた (Web ウェブショップ)`` with ``未送信`` while not sent yet."""
     when = local_time(contact.opened_at, zone, "%m/%d")
     sent = f"  {tr('未送信')}" if contact.unsent else ""
-    return (
-        f"{when} [{kind_text(contact.kind)}・{status_text(contact.status)}] {contact.subject}"
-        f"  ({channel_text(contact.channel)} {contact.taken_by}){sent}"
+    channel = channel_text(contact.channel)
+    source = (
+        channel if contact.taken_by in ("", channel, contact.channel) else f"{channel} {contact.taken_by}"
     )
+    return f"{when} [{kind_text(contact.kind)}・{status_text(contact.status)}] {contact.subject}  ({source}){sent}"
 
 
 class ContactDialog(PosDialog):
@@ -115,6 +116,9 @@ class ContactDialog(PosDialog):
         self.source.setObjectName("contactSource")
         self.listing = QListWidget()
         self.listing.setObjectName("contactList")
+        self.listing.setWordWrap(True)  # a long subject wraps instead of scrolling sideways
+        self.listing.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.listing.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.listing.currentRowChanged.connect(self._selected)
         self.detail = QLabel()
         self.detail.setObjectName("historyText")
