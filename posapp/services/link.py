@@ -1,6 +1,6 @@
 """The terminal's link to the central server: pairing, the sync agent, and live look-ups with a cache fallback.
 
-Live look-ups (a customer's whole history, stock in other stores) ask the server with a short
+Live look-ups (stock in other stores; a customer's history is in ``posapp.services.history``) ask the server with a short
 timeout; when it does not answer they fall back to what this terminal has cached, labelled with
 its age, so the counter never waits on the network.
 """
@@ -16,9 +16,10 @@ from sqlalchemy import select
 
 from posapp.domain.errors import DomainError
 from posapp.services.errors import NotConfigured
-from posapp.store.models import Customer, Sale, StockLevel, SyncState
+from posapp.services.history import CustomerHistory as CustomerHistory
+from posapp.store.models import StockLevel, SyncState
 from sync.client.errors import ServerRefused, ServerUnavailable, check_server_url
-from sync.protocol.live import HISTORY, HistoryEntry, LiveItem, StockLevels
+from sync.protocol.live import StockLevels
 
 if TYPE_CHECKING:
     from posapp.services.terminal import Terminal
@@ -32,18 +33,6 @@ class PairingFailed(DomainError):
     """The server could not be reached, or refused the pairing code."""
 
     message_key = "error.pairing.unavailable"
-
-
-@dataclass(frozen=True, slots=True)
-class CustomerHistory:
-    """The timeline, newest first; ``live`` is False when it comes from this terminal's cache.
-
-    ``as_of`` is when the server said so (for the cache: when it was last seen live here).
-    """
-
-    entries: tuple[HistoryEntry, ...]
-    as_of: datetime | None
-    live: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,46 +139,6 @@ def connect(terminal: Terminal, *, on_progress: Any = None) -> ServerLink:
         on_progress=on_progress,
     )
     return ServerLink(terminal, client, agent)
-
-
-LOCAL_KINDS = {"sale": "store_sale", "return": "store_return", "void": "store_void"}
-
-
-def customer_history(terminal: Terminal, link: ServerLink | None, member_no: str) -> CustomerHistory:
-    """The customer's whole history from the server, or this terminal's own sales when offline."""
-    with terminal.db.read() as session:
-        customer = session.scalar(select(Customer).where(Customer.member_no == member_no))
-        server_id = customer.server_id if customer else None
-    if link is not None and server_id is not None:
-        try:
-            rows = link.client.get_json(f"/v1/customers/{server_id}/history", timeout=LIVE_TIMEOUT)
-            return CustomerHistory(tuple(HISTORY.validate_python(rows)), terminal.now(), live=True)
-        except (ServerUnavailable, ServerRefused):
-            pass
-    with terminal.db.read() as session:
-        sales = session.scalars(
-            select(Sale).where(Sale.member_no == member_no).order_by(Sale.at.desc()).limit(50)
-        )
-        entries = tuple(
-            HistoryEntry(
-                kind=LOCAL_KINDS[sale.kind],  # type: ignore[arg-type]
-                channel="store",
-                location=terminal.settings.store_code,
-                location_name=terminal.settings.store_name or None,
-                occurred_at=sale.at,
-                reference=sale.receipt_no,
-                items=tuple(
-                    LiveItem(sku=line.sku, name=line.name, quantity=line.quantity, amount=line.amount)
-                    for line in sale.lines
-                ),
-                # Signed as the server signs them: a void or a return takes money and points back.
-                amount=sale.total if sale.kind == "sale" else -sale.total,
-                points=(sale.points_earned - sale.points_used) * (1 if sale.kind == "sale" else -1),
-            )
-            for sale in sales
-        )
-        as_of = session.scalar(select(SyncState.last_pull_at).where(SyncState.id == 1))
-    return CustomerHistory(entries, as_of, live=False)
 
 
 def stock_everywhere(terminal: Terminal, link: ServerLink | None, sku: str) -> StockView:

@@ -27,6 +27,7 @@ from posapp.services import (
     closing,
     contacts,
     customers,
+    history,
     link,
     manager,
     members,
@@ -113,6 +114,7 @@ class Terminal:
         self.clerk: ClerkInfo | None = None
         self.link: ServerLink | None = None
         self.in_store_layouts: dict[str, InStoreLayout] | None = None
+        self.history_memory = history.HistoryMemory()
         self.printer_alert: attention.PrinterAlert | None = None
         """Set by the window's printer watch while the printer needs someone; on the attention list."""
         self.settings = self.reload_settings()
@@ -170,10 +172,17 @@ class Terminal:
         if self.link is not None:
             self.link.agent.wake()
 
-    def customer_history(self, member_no: str) -> link.CustomerHistory:
-        """A member's whole history, store and online (live, or this terminal's own when offline)."""
+    def customer_history(
+        self, member_no: str, *, max_age: timedelta = history.HISTORY_TTL
+    ) -> history.CustomerHistory:
+        """A member's whole history, store and online, newest first, with this terminal's unsent sales.
+
+        Asks the server unless it answered for this member within ``max_age`` (and nothing was sold to
+        them here since); pass ``max_age=timedelta(0)`` on attach. Offline: the last history seen live
+        at this terminal with its age (``as_of``), plus this terminal's own records.
+        """
         self.require_clerk()
-        return link.customer_history(self, self.link, member_no)
+        return history.customer_history(self, self.link, member_no, max_age=max_age)
 
     def catalog_download(self) -> catalog.CatalogDownload | None:
         """The catalog download in progress (first download or resync), or ``None``: for a progress bar.

@@ -31,7 +31,7 @@ CHECKPOINT_SECONDS = 5.0
 JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024
 # The newest migration. A database already at it opens without importing Alembic (a quarter of a
 # second of the terminal's cold start); tests/store/test_database.py keeps it equal to the scripts' head.
-SCHEMA_HEAD = "0004_contacts"
+SCHEMA_HEAD = "history_cache"
 log = logging.getLogger(__name__)
 
 

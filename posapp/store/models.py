@@ -153,6 +153,17 @@ class Setting(Base):
     value: Mapped[Any] = mapped_column(JSON)
 
 
+class HistoryCacheRow(Base):
+    """The last history of a member seen live at this terminal (``sync.protocol.live.HistoryEntry``
+    documents), shown offline with its age; the oldest are dropped past a limit (personal data)."""
+
+    __tablename__ = "history_cache"
+
+    member_no: Mapped[str] = mapped_column(String(20), primary_key=True)
+    fetched_at: Mapped[datetime] = mapped_column(index=True)
+    entries: Mapped[list[Any]] = mapped_column(JSON)
+
+
 class InStoreLayoutRow(Base):
     """An in-store barcode prefix and how its digits are laid out."""
 

@@ -11,10 +11,11 @@ from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from posapp.services.contacts import MemberContacts
 from posapp.services.customers import CustomerInfo
-from posapp.services.link import CustomerHistory
+from posapp.services.history import CustomerHistory
 from posapp.services.omni import OnlineInterests
 from posapp.ui.dialogs.contact import channel_text, contact_line, status_text
 from posapp.ui.formatting import local_time, points, rank_text, yen
+from posapp.ui.history_text import kind_label, place, purchases
 from posapp.ui.i18n import tr
 from posapp.ui.widgets import Retranslating, caption, touch_button
 
@@ -31,19 +32,16 @@ class HistoryEntry:
 
 
 def panel_entries(history: CustomerHistory) -> list[HistoryEntry]:
-    """The purchases (store sales and online orders) of a customer's timeline, for the panel."""
+    """The purchases of a customer's timeline for the panel, returns and voids labelled as such."""
     return [
         HistoryEntry(
             at=entry.occurred_at,
             channel=entry.channel,
-            place=tr("オンライン")
-            if entry.channel == "online"
-            else (entry.location_name or entry.location or ""),
+            place=place(entry),
             amount=entry.amount or 0,
-            note="" if history.live else tr("このレジの記録"),
+            note="" if entry.kind in ("store_sale", "online_order") else kind_label(entry),
         )
-        for entry in history.entries
-        if entry.kind in ("store_sale", "online_order")
+        for entry in purchases(history)
     ]
 
 
@@ -52,7 +50,8 @@ def history_lines(entries: Sequence[HistoryEntry], zone: str, limit: int = 3) ->
     lines = []
     for entry in sorted(entries, key=lambda e: e.at, reverse=True)[:limit]:
         mark = "EC " if entry.channel == "online" else ""  # text, not an emoji: POS fonts have no emoji
-        lines.append(f"{local_time(entry.at, zone, '%m/%d')}  {mark}{entry.place}  {yen(entry.amount)}")
+        kind = f"{entry.note}  " if entry.note else ""
+        lines.append(f"{local_time(entry.at, zone, '%m/%d')}  {mark}{entry.place}  {kind}{yen(entry.amount)}")
     return lines
 
 
@@ -96,6 +95,7 @@ class CustomerPanel(Retranslating, QFrame):
         self.contacts_text.setObjectName("historyText")
         self.contact_button = touch_button(name="contactButton")
         self.contact_button.clicked.connect(self.contact_requested)
+        self.history_age = ""
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 12, 14, 12)
         layout.setSpacing(6)
@@ -139,12 +139,16 @@ class CustomerPanel(Retranslating, QFrame):
         layout.addStretch(1)
         self.retranslate()
 
-    def show_customer(self, customer: CustomerInfo | None, history: list[HistoryEntry] | None = None) -> None:
-        """Fill the panel (``None`` empties it); ``history`` is ``None`` when not available yet."""
+    def show_customer(
+        self, customer: CustomerInfo | None, history: list[HistoryEntry] | None = None, age: str = ""
+    ) -> None:
+        """Fill the panel (``None`` empties it); ``history`` is ``None`` when not available yet, ``age``
+        says how fresh it is."""
         if customer is None or (self.customer is not None and self.customer.member_no != customer.member_no):
             self.contacts = None
         self.customer = customer
         self.history = history
+        self.history_age = age
         self.retranslate()
 
     def show_contacts(self, contacts: MemberContacts | None) -> None:
@@ -193,9 +197,10 @@ class CustomerPanel(Retranslating, QFrame):
         self.rank.setText(f"{rank_text(customer.rank)}   {tr('最終来店')} {visit}")
         self.note.setVisible(bool(customer.note))
         self.note.setText(f"⚠ {customer.note}")
-        self.history_title.setText("─ " + tr("最近の購入") + " ─")
+        age = f"  ({self.history_age})" if self.history_age else ""
+        self.history_title.setText("─ " + tr("最近の購入") + " ─" + age)
         if self.history is None:
-            self.history_text.setText(tr("履歴はサーバー接続時に表示"))
+            self.history_text.setText(tr("履歴を読み込んでいます…"))
         elif not self.history:
             self.history_text.setText(tr("購入履歴はありません"))
         else:

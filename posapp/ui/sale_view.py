@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -24,7 +25,7 @@ from posapp.domain.barcodes import normalise_scan_text
 from posapp.domain.cart import Discount
 from posapp.services import Approval, Terminal, omni
 from posapp.services.contacts import MemberContacts
-from posapp.services.link import CustomerHistory
+from posapp.services.history import CustomerHistory
 from posapp.services.printing import print_receipt
 from posapp.services.sale import CompletedSale, SaleSession
 from posapp.ui.cart_model import CartTableModel
@@ -38,6 +39,7 @@ from posapp.ui.dialogs.resume import ResumeDialog
 from posapp.ui.dialogs.returns import ReturnsDialog
 from posapp.ui.dialogs.search import SearchDialog
 from posapp.ui.formatting import yen
+from posapp.ui.history_text import age_text
 from posapp.ui.i18n import tr
 from posapp.ui.messages import error_text, needs_approval, printer_text
 from posapp.ui.receipt_text import receipt_text
@@ -70,8 +72,8 @@ class SalePage(Retranslating, QWidget):
         super().__init__(parent)
         self.terminal = terminal
         self.worker = worker
-        self._history_member: str | None = None
-        self._history_entries: list[HistoryEntry] | None = None
+        self._history_for: tuple[SaleSession, str] | None = None
+        self._history_found: CustomerHistory | None = None
         self.sale: SaleSession | None = None
         self.active_dialog: QDialog | None = None
         self.last_sale: CompletedSale | None = None
@@ -181,7 +183,7 @@ class SalePage(Retranslating, QWidget):
             return
         self.cart_changed.emit(CounterView.for_cart(self.sale.cart, self.sale.totals, select_row))
         if self.side.currentWidget() is self.customer_panel:
-            self.customer_panel.show_customer(self.sale.customer, self._history())
+            self.customer_panel.show_customer(self.sale.customer, self._history(), self._history_age())
         if select_row is not None and 0 <= select_row < len(self.sale.cart.lines):
             self.table.selectRow(select_row)
 
@@ -193,37 +195,50 @@ class SalePage(Retranslating, QWidget):
             self.totals.show_totals(view.totals)
 
     def _history(self) -> list[HistoryEntry] | None:
-        # A live look-up (server, else this terminal's own records): fetched on the worker once per
-        # attached member; the panel says "not yet" until it arrives.
+        # Asked of the server on every attach (a sale on another register shows on the next attach),
+        # on the worker; the panel says "loading" until it arrives, then how old it is.
         customer = self.sale.customer if self.sale else None
-        if customer is None:
-            self._history_member = None  # the next member attached is looked up afresh
+        if customer is None or self.sale is None:
             return None
-        if self._history_member != customer.member_no:
+        attachment = (self.sale, customer.member_no)
+        if (
+            self._history_for is None
+            or self._history_for[0] is not self.sale
+            or self._history_for[1] != attachment[1]
+        ):
             member_no = customer.member_no
-            self._history_member, self._history_entries = member_no, None
+            self._history_for, self._history_found = attachment, None
             self.customer_panel.show_interests(None)
             self.customer_panel.show_contacts(None)
             terminal = self.terminal
             self.worker.run(
                 lambda: (
-                    terminal.customer_history(member_no),
+                    terminal.customer_history(member_no, max_age=timedelta(0)),
                     omni.online_interests(terminal, member_no),
                     terminal.customer_contacts(member_no),
                 ),
-                success=lambda found: self._history_arrived(member_no, *found),
+                success=lambda found: self._history_arrived(attachment, *found),
             )
-        return self._history_entries
+        return None if self._history_found is None else panel_entries(self._history_found)
+
+    def _history_age(self) -> str:
+        if self._history_found is None:
+            return ""
+        return age_text(self._history_found, self.terminal.now(), self.terminal.settings.timezone)
 
     def _history_arrived(
         self,
-        member_no: str,
+        attachment: tuple[SaleSession, str],
         history: CustomerHistory,
         interests: omni.OnlineInterests,
         contacts: MemberContacts,
     ) -> None:
-        if member_no == self._history_member:
-            self._history_entries = panel_entries(history)
+        if (
+            self._history_for is not None
+            and self._history_for[0] is attachment[0]
+            and self._history_for[1] == attachment[1]
+        ):
+            self._history_found = history
             self.customer_panel.show_interests(interests)
             self.customer_panel.show_contacts(contacts)
             self.refresh()
@@ -239,7 +254,7 @@ class SalePage(Retranslating, QWidget):
         )
 
     def _contacts_arrived(self, member_no: str, contacts: MemberContacts) -> None:
-        if member_no == self._history_member:
+        if self._history_for is not None and self._history_for[1] == member_no:
             self.customer_panel.show_contacts(contacts)
 
     def selected_row(self) -> int | None:

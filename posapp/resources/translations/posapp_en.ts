@@ -1555,5 +1555,57 @@
         <source>サーバーにつながらないため、メモを追加できません。接続が戻ってから追加してください。</source>
         <translation>The server cannot be reached, so the note cannot be added. Add it when the connection is back.</translation>
     </message>
+    <message>
+        <source>店舗購入</source>
+        <translation>Store purchase</translation>
+    </message>
+    <message>
+        <source>オンライン注文</source>
+        <translation>Online order</translation>
+    </message>
+    <message>
+        <source>注文キャンセル</source>
+        <translation>Order cancelled</translation>
+    </message>
+    <message>
+        <source>メモ</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>お問い合わせ</source>
+        <translation>Contact</translation>
+    </message>
+    <message>
+        <source>このレジの記録のみ(サーバー未接続)</source>
+        <translation>This register's records only (server not reached)</translation>
+    </message>
+    <message>
+        <source>最新</source>
+        <translation>Up to date</translation>
+    </message>
+    <message>
+        <source>{minutes}分前の情報</source>
+        <translation>As of {minutes} min ago</translation>
+    </message>
+    <message>
+        <source>{when} 時点の情報</source>
+        <translation>As of {when}</translation>
+    </message>
+    <message>
+        <source>(未送信)</source>
+        <translation>(not sent yet)</translation>
+    </message>
+    <message>
+        <source>他</source>
+        <translation>+</translation>
+    </message>
+    <message>
+        <source>履歴はありません</source>
+        <translation>No history</translation>
+    </message>
+    <message>
+        <source>履歴を読み込んでいます…</source>
+        <translation>Loading history…</translation>
+    </message>
 </context>
 </TS>

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -16,8 +18,10 @@ from PySide6.QtWidgets import (
 
 from posapp.services import Terminal
 from posapp.services.customers import CustomerInfo
+from posapp.services.history import CustomerHistory
 from posapp.ui.dialogs.base import PosDialog
 from posapp.ui.formatting import local_time, points, rank_text
+from posapp.ui.history_text import age_text, timeline_text
 from posapp.ui.i18n import tr
 from posapp.ui.widgets import caption, touch_button
 from posapp.ui.worker import DbWorker
@@ -35,6 +39,8 @@ class CustomerView(QWidget):
         self.points = QLabel()
         self.points.setObjectName("customerPoints")
         self.points.setWordWrap(True)
+        self.timeline_age = QLabel()
+        self.timeline_age.setObjectName("historyAge")
         self.timeline = QLabel()
         self.timeline.setObjectName("historyText")
         self.timeline.setWordWrap(True)
@@ -44,6 +50,7 @@ class CustomerView(QWidget):
         layout.addWidget(caption(tr("ポイント"), name="sectionTitle"))
         layout.addWidget(self.points)
         layout.addWidget(caption(tr("購入履歴(店舗・オンライン)"), name="sectionTitle"))
+        layout.addWidget(self.timeline_age)
         layout.addWidget(self.timeline)
         layout.addStretch(1)
 
@@ -53,6 +60,7 @@ class CustomerView(QWidget):
             self.profile.setText(tr("会員を選んでください。"))
             self.points.clear()
             self.timeline.clear()
+            self.timeline_age.clear()
             return
         lines = [
             f"{customer.name}  ({customer.name_kana})",
@@ -70,7 +78,13 @@ class CustomerView(QWidget):
             f"{tr('残高')} {points(customer.points_balance)} ({tr('店舗・EC共通')})\n"
             f"{tr('利用可能')} {points(customer.available_points)}   {tr('時点')} {as_of}"
         )
-        self.timeline.setText(tr("履歴はサーバー接続時に表示"))
+        self.timeline_age.clear()
+        self.timeline.setText(tr("履歴を読み込んでいます…"))
+
+    def show_history(self, history: CustomerHistory, now: datetime) -> None:
+        """The whole timeline (purchases, returns, voids, online orders, points, notes) and its age."""
+        self.timeline_age.setText(age_text(history, now, self.zone))
+        self.timeline.setText(timeline_text(history, self.zone))
 
 
 class CustomerDialog(PosDialog):
@@ -155,7 +169,20 @@ class CustomerDialog(PosDialog):
             self.show_error(tr("該当する会員がいません。"))
 
     def _selected(self, row: int) -> None:
-        self.view.show_customer(self.found[row] if 0 <= row < len(self.found) else None)
+        customer = self.found[row] if 0 <= row < len(self.found) else None
+        self.view.show_customer(customer)
+        if customer is None:
+            return
+        member_no, terminal = customer.member_no, self.terminal
+        self.run(
+            lambda: terminal.customer_history(member_no, max_age=timedelta(0)),
+            lambda history: self._history_arrived(member_no, history),
+        )
+
+    def _history_arrived(self, member_no: str, history: CustomerHistory) -> None:
+        row = self.results.currentRow()
+        if 0 <= row < len(self.found) and self.found[row].member_no == member_no:
+            self.view.show_history(history, self.terminal.now())
 
     def register(self) -> None:
         """Register the member from the form, then select them."""
