@@ -199,6 +199,7 @@ class SalePage(Retranslating, QWidget):
         # on the worker; the panel says "loading" until it arrives, then how old it is.
         customer = self.sale.customer if self.sale else None
         if customer is None or self.sale is None:
+            self._history_for = None  # the next member attached is looked up afresh
             return None
         attachment = (self.sale, customer.member_no)
         if (
