@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from sync.protocol.events import PAYLOADS_SCREENED, json_is_plain
 from sync.protocol.messages import EventResult, EventStatus, PushRequest
 from sync.server.auth.service import Caller
 from sync.server.db import locks
@@ -49,8 +50,10 @@ class ScreenedPush:
 
 def screen(body: bytes | str) -> ScreenedPush:
     """Validate a push body; 400 when the request itself is wrong, per-event refusals otherwise."""
+    raw_bytes = body.encode() if isinstance(body, str) else body
+    screened = {PAYLOADS_SCREENED: json_is_plain(raw_bytes)}
     try:
-        request = PushRequest.model_validate_json(body)
+        request = PushRequest.model_validate_json(body, context=screened)
         return ScreenedPush(request=request, positions=list(range(len(request.events))))
     except ValidationError as error:
         problems = error.errors()
