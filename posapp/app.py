@@ -155,6 +155,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     import logging
 
     from posapp.logfile import start_log_file
+    from posapp.services.reset import apply_pending_reset
 
     log_file = start_log_file(args.log_dir)
     logging.getLogger("posapp").info("OmniPOS %s starting, log %s", software_version(), log_file)
@@ -177,6 +178,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         Path(tempfile.gettempdir()) / "omnipos-demo" if args.demo else default_data_dir()
     )
     set_language(args.lang or load_preferences(data_dir).language)
+    moved = apply_pending_reset(data_dir)
+    if moved is not None:
+        logging.getLogger("posapp").warning("reset by a manager: the old database is in %s", moved)
     terminal = Terminal.open(data_dir)
     if args.demo and not terminal.settings.store_code:
         seed_demo(terminal)
@@ -184,7 +188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         terminal,
         data_dir=data_dir,
         pair=pair_with_server,
-        demo=seed_demo,
+        demo=seed_demo if args.demo else None,
         server_url=args.server,
         demo_hint=args.demo,
     )

@@ -12,13 +12,16 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
+from posapp.domain.errors import DomainError
 from posapp.services.terminal import DATABASE_FILE
 
 BUSY_TIMEOUT_S = 30
 
 
-class BackupError(Exception):
+class BackupError(DomainError):
     """The backup could not be made or the file is not a usable terminal database."""
+
+    message_key = "error.backup.failed"
 
 
 def backup_database(data_dir: Path, target: Path) -> Path:

@@ -59,6 +59,9 @@ class MainWindow(Retranslating, QMainWindow):
         self.first_run = FirstRunPage(server_url)
         self.first_run.pair_requested.connect(self.pair)
         self.first_run.demo_requested.connect(self.open_demo)
+        # Demo data only when the terminal was started for a demo (posapp --demo): a production
+        # terminal must never become demo store S001 by one touch on its first screen.
+        self.first_run.demo_button.setVisible(demo is not None)
         self.sign_in = SignInPage(terminal, self.worker, demo=demo_hint)
         self.sign_in.signed_in.connect(self.signed_in)
         self.sale = SalePage(terminal, self.worker)

@@ -14,6 +14,8 @@ from posapp.ui.i18n import tr
 log = logging.getLogger(__name__)
 
 MESSAGES: dict[str, str] = {
+    "error.backup.failed": "バックアップできませんでした。保存先とファイル名を確認してください。",
+    "error.reset.unsent": "未送信の売上があるためリセットできません。サーバーに接続して送信してから行ってください。",
     "error.barcode.invalid": "バーコードを読み取れませんでした。もう一度スキャンしてください。",
     "error.product.unknown": "このバーコードは登録されていません。商品名で検索してください。",
     "error.quantity.invalid": "数量は1〜999で入力してください。",

@@ -167,3 +167,77 @@ def qtbot_left():  # type: ignore[no-untyped-def]
     from PySide6.QtCore import Qt
 
     return Qt.MouseButton.LeftButton
+
+
+@pytest.mark.gui
+def test_demo_data_only_for_a_terminal_started_as_a_demo(qtbot: QtBot, tmp_path: Path) -> None:
+    from posapp.ui.demo import seed_demo
+    from posapp.ui.main_window import MainWindow
+
+    terminal = Terminal.open(tmp_path / "terminal")
+    try:
+        for demo, offered in ((None, False), (seed_demo, True)):
+            window = MainWindow(terminal, data_dir=tmp_path / "terminal", demo=demo, poll_ms=50)
+            qtbot.addWidget(window)
+            window.show()
+            qtbot.waitExposed(window)
+            assert window.stack.currentWidget() is window.first_run
+            assert window.first_run.demo_button.isVisible() is offered
+            window.close()
+    finally:
+        terminal.close()
+
+
+@pytest.mark.gui
+def test_manager_resets_the_terminal_at_the_next_start(qtbot: QtBot, tmp_path: Path) -> None:
+    from posapp.services.reset import RESET_REQUEST, apply_pending_reset
+    from posapp.ui.main_window import MainWindow
+    from tests.ui.test_manager_tabs import open_manager
+    from tests.ui.test_returns_manager import sell
+
+    data = tmp_path / "terminal"
+    terminal = Terminal.open(data)
+    closed = False
+    try:
+        seed(terminal)
+        terminal.configure(server_url="https://pos.example.co.jp", device_id="dev-1")  # paired
+        terminal.sign_in(code=CASHIER[0], pin=CASHIER[1])
+        sell(terminal, "4901234567894")  # not yet on the server
+        terminal.sign_out()
+        window = MainWindow(terminal, data_dir=data, poll_ms=50)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        qtbot.keyClicks(window.sign_in.code, CASHIER[0])
+        qtbot.keyClicks(window.sign_in.pin, CASHIER[1])
+        window.sign_in.submit()
+        qtbot.waitUntil(lambda: window.stack.currentWidget() is window.sale)
+        manager = open_manager(qtbot, window.sale)
+        tab = manager.maintenance
+        manager.tabs.setCurrentWidget(tab)
+        qtbot.mouseClick(tab.reset_button, qtbot_left())
+        assert "もう一度押すと" in tab.result.text()
+        qtbot.mouseClick(tab.reset_button, qtbot_left())
+        qtbot.waitUntil(lambda: "未送信の売上" in manager.error.text())  # refused: the sale would be stranded
+        assert not (data / RESET_REQUEST).exists()
+
+        terminal.configure(server_url="", device_id="")  # not paired (a demo): nothing waits for a server
+        qtbot.mouseClick(tab.reset_button, qtbot_left())
+        qtbot.mouseClick(tab.reset_button, qtbot_left())
+        qtbot.waitUntil(lambda: "リセットを受け付けました" in tab.result.text())
+        assert (data / RESET_REQUEST).exists()
+        manager.close()
+        window.close()
+        terminal.close()
+        closed = True
+        moved = apply_pending_reset(data)  # what posapp does at start, before opening the database
+        assert moved is not None and (moved / "terminal.db").exists()
+        fresh = Terminal.open(data)
+        try:
+            assert fresh.settings.store_code == "" and sales_in(fresh) == 0
+        finally:
+            fresh.close()
+        assert apply_pending_reset(data) is None  # once
+    finally:
+        if not closed:
+            terminal.close()

@@ -120,6 +120,10 @@
         <translation>This register is not set up for a store yet. Please pair it.</translation>
     </message>
     <message>
+        <source>このレジをリセット…</source>
+        <translation>Reset this terminal…</translation>
+    </message>
+    <message>
         <source>この会員で会計</source>
         <translation>Use this member</translation>
     </message>
@@ -166,6 +170,10 @@
     <message>
         <source>なし(画面のプレビューのみ)</source>
         <translation>None (on-screen preview only)</translation>
+    </message>
+    <message>
+        <source>もう一度押すと、次の起動時にこのレジのデータを別フォルダーに移して初期画面から始めます。</source>
+        <translation>Press again: at the next start this terminal's data is moved to a separate folder and it starts from the first screen.</translation>
     </message>
     <message>
         <source>もう一度精算する</source>
@@ -296,6 +304,10 @@
         <translation>Backup</translation>
     </message>
     <message>
+        <source>バックアップできませんでした。保存先とファイル名を確認してください。</source>
+        <translation>The backup could not be made. Check the folder and the file name.</translation>
+    </message>
+    <message>
         <source>バージョン</source>
         <translation>Version</translation>
     </message>
@@ -402,6 +414,14 @@
     <message>
         <source>ポールディスプレイの接続先が正しくありません(例 serial:/dev/ttyUSB1)。</source>
         <translation>The pole display connection is not valid (e.g. serial:/dev/ttyUSB1).</translation>
+    </message>
+    <message>
+        <source>リセット</source>
+        <translation>Reset</translation>
+    </message>
+    <message>
+        <source>リセットを受け付けました。アプリを終了して起動し直してください。</source>
+        <translation>Reset recorded. Close the app and start it again.</translation>
     </message>
     <message>
         <source>レシート用紙がありません。補充してからもう一度お試しください。</source>
@@ -526,6 +546,10 @@
     <message>
         <source>接続先が正しくありません。接続方法を選び直してください。</source>
         <translation>The connection is not valid. Choose the connection again.</translation>
+    </message>
+    <message>
+        <source>未送信の売上があるためリセットできません。サーバーに接続して送信してから行ってください。</source>
+        <translation>Sales not yet sent to the server: connect and let them go up before resetting.</translation>
     </message>
     <message>
         <source>漢字を表示できる機種(日本向けモデル)</source>

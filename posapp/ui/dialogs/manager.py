@@ -56,7 +56,7 @@ class ManagerDialog(PosDialog):
         self.tabs.addTab(self.numbers, tr("本日の数字"))
         self.tabs.addTab(self.attention, tr("要確認"))
         self.tabs.addTab(self._settings_tab(), tr("設定"))
-        self.maintenance = MaintenanceTab(terminal, self.run)
+        self.maintenance = MaintenanceTab(terminal, self.run, approval)
         self.tabs.addTab(self.maintenance, tr("保守"))
         sign_out = touch_button(tr("サインアウト"), focus=True)
         sign_out.clicked.connect(self._sign_out)
