@@ -159,3 +159,100 @@ def test_resends_racing_a_slow_first_send_wait_for_its_answer(api: Api) -> None:
     assert [a.status_code for a in answers] == [200] * 4, [a.text for a in answers]
     assert len({a.text for a in answers}) == 1
     assert (datetime.now(UTC) - started).total_seconds() >= 1.0
+
+
+@pytest.fixture(scope="module")
+def live(pg_migrated: str, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A real ``posapp-server run`` process on PostgreSQL with a store, a product and a channel key."""
+    from sqlalchemy.orm import Session
+
+    from sync.server.db.session import make_engine
+    from tests.server.conftest import truncate_all
+    from tests.sync.conftest import LiveServer
+
+    engine = make_engine(pg_migrated)
+    truncate_all(engine)
+    with Session(engine) as session:
+        token = auth_service.create_admin_token(session, label="races")
+        session.commit()
+    engine.dispose()
+    server = LiveServer(pg_migrated, tmp_path_factory.mktemp("live"), admin_token=token)
+    server.start()
+    try:
+        server.call("POST", "/v1/admin/stores", json={"code": "S001", "name": "渋谷店",
+                    "registration_number": "T7000012050002", "timezone": "Asia/Tokyo"})  # fmt: skip
+        server.call("POST", "/v1/admin/products", json=[product("A1", 138), product("TEA", 150, "reduced")])
+        yield server
+    finally:
+        server.stop()
+
+
+def _requests_at_once(count: int, send: Any) -> list[Any]:
+    import threading
+
+    start = threading.Barrier(count)
+
+    def go(n: int) -> Any:
+        start.wait()  # released together: the requests really overlap
+        return send(n)
+
+    return _at_once(count, go)
+
+
+@pytest.mark.pg
+def test_real_server_concurrent_order_sends_and_first_orders(live: Any) -> None:
+    import requests
+
+    channel = {
+        "Authorization": f"Bearer {live.call('POST', '/v1/admin/channels', json={'name': 'web'})['api_key']}"
+    }
+    same = _order("LIVE-SAME-1", "live.same@example.jp")
+    sends = _requests_at_once(
+        CONCURRENT,
+        lambda _: requests.post(live.url + "/v1/channel/orders", json=same, headers=channel, timeout=60),
+    )
+    assert [a.status_code for a in sends] == [200] * CONCURRENT, [a.text for a in sends]
+    assert len({a.text for a in sends}) == 1
+    firsts = _requests_at_once(
+        CONCURRENT,
+        lambda n: requests.post(
+            live.url + "/v1/channel/orders",
+            json=_order(f"LIVE-NEW-{n}", "live.new@example.jp"),
+            headers=channel,
+            timeout=60,
+        ),
+    )
+    assert [a.status_code for a in firsts] == [200] * CONCURRENT, [a.text for a in firsts]
+    assert len({a.json()["customer_id"] for a in firsts}) == 1
+    with live.session() as session:
+        assert (
+            session.scalar(
+                select(func.count()).select_from(Customer).where(Customer.email == "live.new@example.jp")
+            )
+            == 1
+        )
+
+
+@pytest.mark.pg
+def test_real_server_concurrent_pairings_and_identical_pushes(live: Any) -> None:
+    import requests
+
+    from tests.server.terminal_events import Line, Till
+
+    codes = [live.call("POST", "/v1/admin/stores/S001/pairing-codes")["code"] for _ in range(6)]
+    pairings = _requests_at_once(
+        6, lambda n: requests.post(live.url + "/v1/devices/pair",
+                                   json={"pairing_code": codes[n], "device_name": "レジ"}, timeout=60),
+    )  # fmt: skip
+    assert [a.status_code for a in pairings] == [201] * 6, [a.text for a in pairings]
+    assert len({a.json()["terminal_code"] for a in pairings}) == 6
+    device = {"Authorization": f"Bearer {pairings[0].json()['token']}"}
+    till = Till(terminal=pairings[0].json()["terminal_code"])
+    body = {"protocol_version": 1, "terminal_code": till.terminal,
+            "events": [till.sale(Line("A1", 138)) for _ in range(50)]}  # fmt: skip
+    pushes = _requests_at_once(
+        2, lambda _: requests.post(live.url + "/v1/sync/push", json=body, headers=device, timeout=60)
+    )
+    assert [a.status_code for a in pushes] == [200, 200], [a.text for a in pushes]
+    for first, second in zip(*[a.json()["results"] for a in pushes], strict=True):
+        assert sorted([first["status"], second["status"]]) == ["applied", "duplicate"]
