@@ -9,7 +9,7 @@ from posapp.devices.layout import ReceiptLine, display_width, truncate
 from posapp.devices.page import Page, yen
 from posapp.devices.setup import qr_url_text
 from posapp.domain.receipt import REDUCED_MARK, ReceiptDocument, ReceiptItem, ReceiptKind
-from posapp.domain.tax import REDUCED_RATE
+from posapp.domain.tax import REDUCED_RATE, STANDARD_RATE
 from posapp.domain.tender import TenderKind
 
 DEFAULT_WIDTH = 42
@@ -155,6 +155,8 @@ def _sale(page: Page, doc: ReceiptDocument, language: str) -> None:
     store_block(page, doc, language)
     banner(page, doc, language)
     when_block(page, doc, language)
+    if doc.eat_in:
+        page.center(t["eat_in"].format(rate=STANDARD_RATE), bold=True)
     page.rule()
     for item in doc.items:
         _item(page, doc, item, language)

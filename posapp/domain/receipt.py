@@ -110,6 +110,8 @@ class ReceiptDocument:
     closing_no: int | None = None
     header_messages: tuple[str, ...] = ()
     footer_messages: tuple[str, ...] = ()
+    eat_in: bool = False
+    """Food eaten in the store: taxed at the standard rate, and the receipt says so."""
 
     @property
     def barcode(self) -> str:
@@ -165,6 +167,7 @@ def build_sale_receipt(
         points=points,
         original_receipt_no=original_receipt_no,
         footer_messages=footer_messages,
+        eat_in=cart.eat_in,
     )
 
 

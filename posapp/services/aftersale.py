@@ -354,4 +354,5 @@ def _document(
         points=points,
         original_receipt_no=original_no,
         footer_messages=terminal.settings.footer_messages,
+        eat_in=sale.eat_in,
     )

@@ -26,6 +26,7 @@ from posapp.services import (
     catalog,
     closing,
     contacts,
+    counter_settings,
     customers,
     history,
     link,
@@ -55,6 +56,8 @@ DATABASE_FILE = "terminal.db"
 MAX_PIN_FAILURES = 5
 LOCKOUT = timedelta(minutes=5)
 MANAGER_ROLES = frozenset({"manager", "admin"})
+_DEFAULT_SETTINGS = TerminalSettings()
+_MISSING = object()
 
 
 def default_data_dir() -> Path:
@@ -205,10 +208,25 @@ class Terminal:
         return self.settings
 
     def configure(self, **changes: object) -> TerminalSettings:
-        """Change settings (pairing sets the store and terminal codes)."""
+        """Set up the terminal's identity and devices (pairing, demo, tests): known keys of the declared
+        type only, not audited. A manager's change goes through :meth:`change_settings`."""
+        for key, value in changes.items():
+            default = getattr(_DEFAULT_SETTINGS, key, _MISSING)
+            if default is _MISSING:
+                raise KeyError(f"unknown setting {key!r}")
+            if type(value) is not type(default):
+                raise TypeError(f"setting {key!r} is a {type(default).__name__}, not {type(value).__name__}")
         with self.db.write() as session:
             save_settings(session, **changes)
         return self.reload_settings()
+
+    def change_settings(
+        self, change: counter_settings.SettingsChange, *, approval: Approval | None = None
+    ) -> TerminalSettings:
+        """A manager's settings change (language, tax rounding, offline points cap, approval threshold,
+        receipt footer): every value checked first (``InvalidSetting`` names the one refused), then
+        stored with one audit row of old and new values and who approved it."""
+        return counter_settings.change_settings(self, change, approval=approval)
 
     def now(self) -> datetime:
         """The current time in UTC from this terminal's clock."""

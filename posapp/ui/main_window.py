@@ -23,7 +23,7 @@ from posapp.ui.preferences import UiPreferences, save_preferences
 from posapp.ui.printer_watch import PrinterWatch
 from posapp.ui.sale_view import SalePage
 from posapp.ui.widgets import Retranslating
-from posapp.ui.worker import DbWorker
+from posapp.ui.worker import DbWorker, Lane
 from posapp.version import software_version
 
 PairFunction = Callable[[Terminal, str, str], None]
@@ -56,6 +56,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.pair_function = pair
         self.demo_function = demo
         self.worker = DbWorker(self)
+        self.worker.failed.connect(self.background_failed)
         self.first_run = FirstRunPage(server_url)
         self.first_run.pair_requested.connect(self.pair)
         self.first_run.demo_requested.connect(self.open_demo)
@@ -187,7 +188,7 @@ class MainWindow(Retranslating, QMainWindow):
     def connect_in_background(self) -> None:
         """A paired terminal starts syncing; on the worker, since the keyring and the HTTP stack are slow
         to load and the counter must never wait for them (the status header shows when it is online)."""
-        self.worker.run(self.terminal.connect, success=lambda _none: None)
+        self.worker.run(self.terminal.connect, success=lambda _none: None, lane=Lane.IO)
 
     def _pair_failed(self, error: Exception) -> None:
         self.terminal.reload_settings()
@@ -198,6 +199,16 @@ class MainWindow(Retranslating, QMainWindow):
             return
         self.download_timer.stop()
         self.first_run.banner.show_error(error_text(error))
+
+    def background_failed(self, error: Exception) -> None:
+        """A background job with no handler of its own failed: the cashier is told, not only the log."""
+        page = self.stack.currentWidget()
+        if page is self.sale:
+            self.sale.show_error(error)
+        elif page is self.first_run:
+            self.first_run.banner.show_error(error_text(error))
+        else:
+            self.sign_in.banner.show_error(error_text(error))
 
     # ---- status and language --------------------------------------------------------------------
 

@@ -57,6 +57,8 @@ def plain_receipt_lines(doc: ReceiptDocument, columns: int = WIDTH) -> list[str]
     lines.append(f"No.{header.receipt_no}")
     if doc.original_receipt_no:
         lines.append(f"元取引 {doc.original_receipt_no}")
+    if doc.eat_in:
+        lines.append(centered("店内飲食(イートイン) 標準税率10%", columns))
     lines.append("-" * columns)
     for item in doc.items:
         mark = REDUCED_MARK if item.reduced else " "

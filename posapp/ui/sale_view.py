@@ -46,8 +46,8 @@ from posapp.ui.receipt_text import receipt_text
 from posapp.ui.sale_bars import FunctionKeyBar, TotalsBar
 from posapp.ui.scan_input import ScanLineEdit
 from posapp.ui.status_header import StatusHeader
-from posapp.ui.widgets import Banner, Retranslating
-from posapp.ui.worker import DbWorker
+from posapp.ui.widgets import Banner, Retranslating, touch_button
+from posapp.ui.worker import DbWorker, Lane
 
 # Coupon QR codes from the web shop and the app carry this prefix: "CPN:SPRING-1234".
 if TYPE_CHECKING:
@@ -55,6 +55,7 @@ if TYPE_CHECKING:
 
 
 COUPON_PREFIX = "CPN:"
+EAT_IN_KEY = "Ctrl+E"
 
 
 class SalePage(Retranslating, QWidget):
@@ -130,8 +131,19 @@ class SalePage(Retranslating, QWidget):
                 "pickups": lambda: self.open_dialog(PickupsDialog(self.terminal, self.worker, self)),
             }
         )
+        # Eat-in (店内飲食): food eaten here is taxed at 10 %, not 8 %. A button the cashier can touch,
+        # and Ctrl+E from the keyboard (every F key is taken); it never takes the scan line's focus.
+        self.eat_in = touch_button(name="eatIn")
+        self.eat_in.setCheckable(True)
+        self.eat_in.toggled.connect(self.set_eat_in)
+        eat_in_key = QShortcut(QKeySequence(EAT_IN_KEY), self)
+        eat_in_key.setContext(Qt.ShortcutContext.WindowShortcut)
+        eat_in_key.activated.connect(self.eat_in.toggle)
+        scan_row = QHBoxLayout()
+        scan_row.addWidget(self.input, 1)
+        scan_row.addWidget(self.eat_in)
         left = QVBoxLayout()
-        left.addWidget(self.input)
+        left.addLayout(scan_row)
         left.addWidget(self.table, 1)
         body = QHBoxLayout()
         body.addLayout(left, 1)
@@ -164,6 +176,10 @@ class SalePage(Retranslating, QWidget):
     def retranslate(self) -> None:
         """Texts in the current language."""
         self.input.setPlaceholderText(tr("スキャン・商品コード・品名で検索"))
+        eat_in = self.eat_in.isChecked()
+        self.eat_in.setText(
+            (tr("店内飲食 10%") if eat_in else tr("持ち帰り 8%")) + f"\n({EAT_IN_KEY} {tr('イートイン')})"
+        )
         self.model.retranslate()
         if self.last_sale is not None:
             self.receipt_preview.setPlainText(receipt_text(self.last_sale.receipt))
@@ -181,6 +197,11 @@ class SalePage(Retranslating, QWidget):
         """Show the sale as it is now (announced on ``cart_changed``)."""
         if self.sale is None:
             return
+        if self.eat_in.isChecked() != self.sale.cart.eat_in:
+            self.eat_in.blockSignals(True)
+            self.eat_in.setChecked(self.sale.cart.eat_in)
+            self.eat_in.blockSignals(False)
+            self.retranslate()
         self.cart_changed.emit(CounterView.for_cart(self.sale.cart, self.sale.totals, select_row))
         if self.side.currentWidget() is self.customer_panel:
             self.customer_panel.show_customer(self.sale.customer, self._history(), self._history_age())
@@ -219,6 +240,7 @@ class SalePage(Retranslating, QWidget):
                     terminal.customer_contacts(member_no),
                 ),
                 success=lambda found: self._history_arrived(attachment, *found),
+                lane=Lane.IO,
             )
         return None if self._history_found is None else panel_entries(self._history_found)
 
@@ -252,11 +274,29 @@ class SalePage(Retranslating, QWidget):
         self.worker.run(
             lambda: terminal.customer_contacts(member_no),
             success=lambda found: self._contacts_arrived(member_no, found),
+            lane=Lane.IO,
         )
 
     def _contacts_arrived(self, member_no: str, contacts: MemberContacts) -> None:
         if self._history_for is not None and self._history_for[1] == member_no:
             self.customer_panel.show_contacts(contacts)
+
+    def set_eat_in(self, eat_in: bool) -> None:
+        """The eat-in button: the sale's food lines move to 10 % (or back to 8 %) at once.
+
+        Whatever is typed in the scan line stays; the keyboard stays there.
+        """
+        self.retranslate()
+        sale = self.sale
+        if sale is None:
+            return
+        if sale.cart.eat_in != eat_in:
+            sale.set_eat_in(eat_in)
+        if self.last_sale is not None:
+            self._leave_after_sale()
+        else:
+            self.refresh()
+        self.input.setFocus()
 
     def selected_row(self) -> int | None:
         """The chosen line, or the last one."""
@@ -535,7 +575,9 @@ class SalePage(Retranslating, QWidget):
         self.side.setCurrentWidget(self.receipt_preview)
         self.banner.clear()
         self.input.setFocus()
-        self.worker.run(lambda: print_receipt(self.terminal, done.receipt), success=self._printed)
+        # The IO lane: a dead printer's timeout must not stand in front of the next sale's complete().
+        terminal = self.terminal
+        self.worker.run(lambda: print_receipt(terminal, done.receipt), success=self._printed, lane=Lane.IO)
 
     def _printed(self, result: PrintResult | None) -> None:
         if result is not None and not result.ok:

@@ -1,8 +1,13 @@
-"""The one way to run a Terminal API call off the GUI thread.
+"""The one way to run a Terminal API call off the GUI thread: two lanes, one thread each.
 
-Database work is serialised on a single worker thread (SQLite allows one writer; one queue keeps
-calls in order). The ``op`` never touches a widget: it returns a value or raises, and the result is
-delivered on the GUI thread by a queued signal to ``success`` or ``failure``.
+``Lane.DB``: SQLite work, serialised on one thread (SQLite allows one writer; one queue keeps calls
+in order): completing a sale, suspending, the status, searches, reports.
+``Lane.IO``: the network and the printer, on another thread: a live look-up on a black-holed server
+(3 × 3 s) or a dead printer (5 s) waits there and never in front of the next ``complete()``.
+
+The ``op`` never touches a widget: it returns a value or raises, and the result is delivered on
+the GUI thread by a queued signal to ``success`` or ``failure``. A job without a ``failure`` of its
+own is not only logged: ``failed`` carries the error to the window, which tells the cashier.
 
 Cart edits (a scan, a quantity, a line void) deliberately run on the GUI thread instead: each is one
 indexed SQLite read on the local file (well under a millisecond), must be applied in exactly the
@@ -18,6 +23,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
@@ -28,23 +34,38 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
+class Lane(StrEnum):
+    """Which background thread runs a job."""
+
+    DB = "db"
+    """The terminal's SQLite file: in order, never waiting on anything outside this PC."""
+    IO = "io"
+    """The server and the printer: may block for seconds."""
+
+
 @dataclass
 class _Job:
     op: Callable[[], Any]
     success: Callable[[Any], None]
-    failure: Callable[[Exception], None]
+    failure: Callable[[Exception], None] | None
+    lane: Lane
     outcome: tuple[bool, Any] | None = None
 
 
 class DbWorker(QObject):
-    """Runs ops one at a time on a background thread; results come back on the GUI thread."""
+    """Runs ops one at a time per lane on background threads; results come back on the GUI thread."""
 
     _delivered = Signal(object)
     busy_changed = Signal(bool)
+    failed = Signal(object)
+    """An op without a ``failure`` handler raised (the exception): the window shows it to the cashier."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="posapp-db")
+        self._executors = {
+            lane: ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"posapp-{lane.value}")
+            for lane in Lane
+        }
         # Jobs are owned here, on the GUI thread, so an op's closure (often holding a dialog) is
         # always released on the GUI thread: a widget freed on the worker thread crashes Qt.
         self._jobs: dict[int, _Job] = {}
@@ -58,8 +79,12 @@ class DbWorker(QObject):
 
     @property
     def idle(self) -> bool:
-        """True when no op is queued or running (tests wait for this)."""
+        """True when no op is queued or running on either lane (tests wait for this)."""
         return not self._jobs
+
+    def lane_idle(self, lane: Lane) -> bool:
+        """True when nothing is queued or running on ``lane``."""
+        return not any(job.lane is lane for job in self._jobs.values())
 
     def run(
         self,
@@ -67,15 +92,19 @@ class DbWorker(QObject):
         *,
         success: Callable[[T], None],
         failure: Callable[[Exception], None] | None = None,
+        lane: Lane = Lane.DB,
     ) -> None:
-        """Queue ``op``; call ``success(result)`` or ``failure(error)`` later on the GUI thread."""
+        """Queue ``op`` on ``lane``; call ``success(result)`` or ``failure(error)`` later on the GUI thread.
+
+        Without ``failure`` an error is logged and emitted on ``failed``.
+        """
         if not self._running:
             return
         ticket = next(self._tickets)
-        self._jobs[ticket] = _Job(op, success, failure or _log_failure)
+        self._jobs[ticket] = _Job(op, success, failure, lane)
         if len(self._jobs) == 1:
             self.busy_changed.emit(True)
-        self._executor.submit(self._work, ticket)
+        self._executors[lane].submit(self._work, ticket)
 
     def _work(self, ticket: int) -> None:
         """On the worker thread: run the op, park its outcome on the job, wake the GUI thread."""
@@ -95,8 +124,11 @@ class DbWorker(QObject):
         try:
             if ok:
                 job.success(value)
-            else:
+            elif job.failure is not None:
                 job.failure(value)
+            else:
+                log.error("background operation failed", exc_info=value)
+                self.failed.emit(value)
         finally:
             if not self._jobs:
                 self.busy_changed.emit(False)
@@ -107,10 +139,8 @@ class DbWorker(QObject):
             return
         self._running = False
         self._delivered.disconnect(self._deliver)
-        self._executor.shutdown(wait=True, cancel_futures=True)
+        for executor in self._executors.values():
+            # Waiting for the IO lane would hold the window open for a dead printer's timeout.
+            executor.shutdown(wait=executor is self._executors[Lane.DB], cancel_futures=True)
         self._jobs.clear()
         self._collector.release()
-
-
-def _log_failure(error: Exception) -> None:
-    log.error("background operation failed", exc_info=error)

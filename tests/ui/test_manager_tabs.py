@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from posapp.services import Terminal
@@ -60,6 +61,10 @@ def test_z_report_100_yen_short_warns_of_unsent_events(
     manager.grid.counts[5].setValue(1)
     manager.grid.counts[1].setValue(3)
     manager.run_z()
+    qtbot.waitUntil(lambda: manager.z_tab.confirm is not None)
+    confirm = manager.z_tab.confirm
+    assert confirm is not None and "-¥100" in confirm.text.text().replace("−", "-")  # asked first
+    qtbot.keyClick(confirm.yes, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "No.1" in manager.z_result.toPlainText())
     text = manager.z_result.toPlainText()
     assert "未送信" in text and "-¥100" in text.replace("−", "-")

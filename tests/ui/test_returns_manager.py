@@ -69,6 +69,7 @@ def test_manager_screen_runs_the_z_report(qtbot: QtBot, page: SalePage, terminal
     manager.grid.counts[1].setValue(3)
     assert manager.grid.over_short.text().startswith("¥0")
     manager.run_z()
+    qtbot.waitUntil(lambda: manager.z_tab.confirm is not None)
     confirm = manager.z_tab.confirm
     assert confirm is not None  # a Z is confirmed before it runs
     qtbot.keyClick(confirm.yes, Qt.Key.Key_Return)

@@ -87,6 +87,7 @@ def test_double_z_records_one_z_and_a_second_only_on_purpose(
     run = manager.z_tab.run_button
     run.setFocus()
     qtbot.keyClick(run, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: manager.z_tab.confirm is not None)
     confirm = manager.z_tab.confirm
     assert confirm is not None and "¥657" in confirm.text.text()
     assert closings(terminal) == []  # nothing runs before the answer
@@ -99,6 +100,7 @@ def test_double_z_records_one_z_and_a_second_only_on_purpose(
         type_count(qtbot, grid.counts[face], digits)
     run.setFocus()
     qtbot.keyClick(run, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: manager.z_tab.confirm is not None)
     first = manager.z_tab.confirm
     assert first is not None
     press_enter(qtbot, first.yes)
@@ -114,6 +116,7 @@ def test_double_z_records_one_z_and_a_second_only_on_purpose(
     # A second Z on purpose: Tab to もう一度精算する, Space.
     run.setFocus()
     qtbot.keyClick(run, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: manager.z_tab.confirm is not None)
     confirm = manager.z_tab.confirm
     assert confirm is not None
     press_enter(qtbot, confirm.yes)

@@ -188,6 +188,10 @@
         <translation>Cancel</translation>
     </message>
     <message>
+        <source>イートイン</source>
+        <translation>eat-in</translation>
+    </message>
+    <message>
         <source>オフライン</source>
         <translation>Offline</translation>
     </message>
@@ -198,6 +202,10 @@
     <message>
         <source>オフライン時のポイント利用上限</source>
         <translation>Points limit while offline</translation>
+    </message>
+    <message>
+        <source>オフライン時のポイント利用上限は0〜1,000,000 ptで入力してください。</source>
+        <translation>Enter an offline points limit from 0 to 1,000,000 pt.</translation>
     </message>
     <message>
         <source>オンライン</source>
@@ -424,6 +432,10 @@
         <translation>Reset recorded. Close the app and start it again.</translation>
     </message>
     <message>
+        <source>レシートのメッセージは5行まで、1行全角21文字(半角42文字)までで入力してください。</source>
+        <translation>Receipt messages: up to 5 lines of up to 42 columns (21 full-width characters) each.</translation>
+    </message>
+    <message>
         <source>レシート用紙がありません。補充してからもう一度お試しください。</source>
         <translation>The printer is out of paper. Load a roll and try again.</translation>
     </message>
@@ -512,6 +524,10 @@
         <translation>Show the customer display window</translation>
     </message>
     <message>
+        <source>店内飲食 10%</source>
+        <translation>Eat-in 10%</translation>
+    </message>
+    <message>
         <source>店舗受取 代金</source>
         <translation>Pickup orders paid</translation>
     </message>
@@ -526,6 +542,10 @@
     <message>
         <source>戻る</source>
         <translation>Back</translation>
+    </message>
+    <message>
+        <source>持ち帰り 8%</source>
+        <translation>Take-out 8%</translation>
     </message>
     <message>
         <source>探す範囲</source>
@@ -550,6 +570,10 @@
     <message>
         <source>未送信の売上があるためリセットできません。サーバーに接続して送信してから行ってください。</source>
         <translation>Sales not yet sent to the server: connect and let them go up before resetting.</translation>
+    </message>
+    <message>
+        <source>消費税の端数処理を一覧から選んでください。</source>
+        <translation>Choose the tax rounding from the list.</translation>
     </message>
     <message>
         <source>漢字を表示できる機種(日本向けモデル)</source>
@@ -740,6 +764,10 @@
         <translation>Choose a screen from the list.</translation>
     </message>
     <message>
+        <source>表示言語は日本語か英語を選んでください。</source>
+        <translation>Choose Japanese or English.</translation>
+    </message>
+    <message>
         <source>要確認</source>
         <translation>Attention</translation>
     </message>
@@ -754,6 +782,10 @@
     <message>
         <source>診断情報を書き出す</source>
         <translation>Export diagnostics</translation>
+    </message>
+    <message>
+        <source>設定の値が正しくありません。</source>
+        <translation>A setting has a value that cannot be used.</translation>
     </message>
     <message>
         <source>該当する商品がありません</source>
@@ -794,6 +826,10 @@
     <message>
         <source>読み込む</source>
         <translation>Load</translation>
+    </message>
+    <message>
+        <source>責任者承認が必要な値引率は0〜100%で入力してください。</source>
+        <translation>Enter the discount rate that needs a manager as 0–100 %.</translation>
     </message>
     <message>
         <source>送信できなかった記録</source>

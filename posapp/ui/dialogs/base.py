@@ -8,7 +8,7 @@ from typing import TypeVar
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
 
 from posapp.ui.messages import error_text
-from posapp.ui.worker import DbWorker
+from posapp.ui.worker import DbWorker, Lane
 
 T = TypeVar("T")
 
@@ -35,7 +35,7 @@ class PosDialog(QDialog):
         """Hide the error line."""
         self.error.hide()
 
-    def run(self, op: Callable[[], T], success: Callable[[T], None]) -> None:
-        """Run ``op`` on the worker; a failure shows in this dialog."""
+    def run(self, op: Callable[[], T], success: Callable[[T], None], *, lane: Lane = Lane.DB) -> None:
+        """Run ``op`` on the worker (``Lane.IO`` for the server or the printer); a failure shows here."""
         self.clear_error()
-        self.worker.run(op, success=success, failure=self.show_error)
+        self.worker.run(op, success=success, failure=self.show_error, lane=lane)

@@ -231,9 +231,20 @@ class ZTab(QWidget):
         layout.addLayout(side, 2)
 
     def ask(self) -> None:
-        """Show what the Z will record and ask before running it (a press while busy is ignored)."""
+        """Read the period's figures afresh, show what the Z will record and ask before running it.
+
+        A press while a question is open or a Z is running is ignored.
+        """
         if self.busy:
             return
+        self.busy = True
+        self.run_button.setEnabled(False)
+        terminal = self.terminal
+        self.worker.run(terminal.x_report, success=self._confirm, failure=self._failed)
+
+    def _confirm(self, report: ClosingReport) -> None:
+        self.grid.expected = report.figures.expected_cash
+        self.grid.refresh()
         counted, expected = self.grid.counted(), self.grid.expected
         next_float = parse_amount(self.next_float.text()) or 0
         text = "\n".join(

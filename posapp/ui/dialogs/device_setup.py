@@ -21,7 +21,7 @@ from posapp.ui.dialogs.display_page import DisplayPage
 from posapp.ui.dialogs.printer_page import PrinterPage
 from posapp.ui.i18n import tr
 from posapp.ui.widgets import touch_button
-from posapp.ui.worker import DbWorker
+from posapp.ui.worker import DbWorker, Lane
 
 
 class DeviceSetupDialog(PosDialog):
@@ -103,6 +103,7 @@ class DeviceSetupDialog(PosDialog):
         self.run(
             lambda: device_service.print_test_page(terminal, printer, open_drawer=drawer),
             lambda outcome: self.outcome.setText(test_print_text(*outcome, has_printer=has_printer)),
+            lane=Lane.IO,
         )
 
     def save(self) -> None:
@@ -141,7 +142,7 @@ class DeviceSetupDialog(PosDialog):
             self.outcome.setText(tr("見つかったプリンター") + f": {len(hosts)}")
             self.printer.show_found(hosts)
 
-        self.run(lambda: device_service.scan_subnet(subnet, port=port), found)
+        self.run(lambda: device_service.scan_subnet(subnet, port=port), found, lane=Lane.IO)
 
 
 def _logo_needs_writing(setup: PrinterSetup) -> bool:

@@ -129,7 +129,9 @@ class ManagerDialog(PosDialog):
         form.addRow(tr("消費税の端数処理"), self.rounding)
         form.addRow(tr("レシートのメッセージ"), self.footer)
         form.addRow(tr("サーバー"), QLabel(settings.server_url or tr("未接続(デモ)")))
+        self.settings_saved = QLabel()
         form.addRow("", save)
+        form.addRow("", self.settings_saved)
         return tab
 
     def load_x(self) -> None:
@@ -165,14 +167,21 @@ class ManagerDialog(PosDialog):
         self.load_x()
 
     def save_settings(self) -> None:
-        """Store the terminal settings; switch the language at once."""
-        changes = {
-            "offline_points_cap": self.points_cap.value(),
-            "tax_rounding": str(self.rounding.currentData()),
-            "footer_messages": tuple(m.strip() for m in self.footer.text().split("/") if m.strip()),
-        }
+        """Store the terminal settings (checked and audited by the Terminal API); switch the language at once."""
+        from posapp.domain.tax import Rounding
+        from posapp.services.counter_settings import SettingsChange
+
+        change = SettingsChange(
+            offline_points_cap=self.points_cap.value(),
+            tax_rounding=Rounding(str(self.rounding.currentData())),
+            footer_messages=tuple(m.strip() for m in self.footer.text().split("/") if m.strip()),
+        )
         self.language_changed.emit(str(self.language.currentData()))
-        self.run(lambda: self.terminal.configure(**changes), lambda _s: self.clear_error())
+        terminal, approval = self.terminal, self.approval
+        self.run(
+            lambda: terminal.change_settings(change, approval=approval),
+            lambda _s: self.settings_saved.setText("✔ " + tr("保存しました。")),
+        )
 
     def open_device_setup(self) -> None:
         """The printer and customer display setup, over this dialog (its setup read on the worker)."""

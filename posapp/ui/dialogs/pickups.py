@@ -11,7 +11,7 @@ from posapp.ui.dialogs.base import PosDialog
 from posapp.ui.formatting import local_time, yen
 from posapp.ui.i18n import tr
 from posapp.ui.widgets import touch_button
-from posapp.ui.worker import DbWorker
+from posapp.ui.worker import DbWorker, Lane
 
 
 def pickup_line(pickup: omni.Pickup, zone: str) -> str:
@@ -48,7 +48,7 @@ class PickupsDialog(PosDialog):
         layout.addWidget(self.error)
         layout.addLayout(buttons)
         self.resize(820, 520)
-        self.run(lambda: omni.pickups_waiting(terminal), self.show_pickups)
+        self.run(lambda: omni.pickups_waiting(terminal), self.show_pickups, lane=Lane.IO)
 
     def show_pickups(self, pickups: list[omni.Pickup]) -> None:
         """List the orders, the first one selected."""
@@ -65,7 +65,7 @@ class PickupsDialog(PosDialog):
         """A member card or an order number narrows the list."""
         text = self.finder.text().strip()
         self.finder.clear()
-        self.run(lambda: omni.find_pickup(self.terminal, text), self.show_pickups)
+        self.run(lambda: omni.find_pickup(self.terminal, text), self.show_pickups, lane=Lane.IO)
 
     def collect(self) -> None:
         """Hand the selected order over; a pay-at-store order is paid in cash here."""
@@ -76,5 +76,8 @@ class PickupsDialog(PosDialog):
         tenders = [Tender(TenderKind.CASH, pickup.amount_due)] if pickup.amount_due else []
         self.run(
             lambda: omni.collect_pickup(self.terminal, order_id=pickup.order_id, tenders=tenders),
-            lambda _done: self.run(lambda: omni.pickups_waiting(self.terminal), self.show_pickups),
+            lambda _done: self.run(
+                lambda: omni.pickups_waiting(self.terminal), self.show_pickups, lane=Lane.IO
+            ),
+            lane=Lane.IO,
         )
