@@ -7,12 +7,15 @@ PYTEST_ARGS ?=
 # Only the source folders that exist are linted, so an empty checkout of a folder never fails CI.
 LINT_PATHS := $(wildcard posapp sync tests bench scripts)
 
-.PHONY: help setup test lint typecheck pytest demo demo-terminal screenshots dist bench clean constraints
+.PHONY: help setup test lint typecheck pytest demo demo-terminal screenshots dist bench clean constraints translations
 
 help:
 	@echo "make demo       - set up, start the demo server and open a POS window paired to it"
 	@echo "make test       - set up, then ruff, mypy and the whole pytest suite"
 	@echo "make bench      - run the benchmarks in bench/ and print their tables"
+	@echo "make dist       - the desktop bundle (PyInstaller one-folder), checked with --self-check"
+	@echo "make translations - compile the English catalogue (.qm)"
+	@echo "make constraints  - rewrite constraints.txt from the venv after a deliberate upgrade"
 
 # constraints.txt pins every package to the versions the suite last passed with (reproducible installs).
 $(STAMP): pyproject.toml constraints.txt
@@ -30,16 +33,26 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# Qt's wheels load a few system libraries: checked (and installed on Debian as root, else the one
+# command to run is printed) before the window or the suite needs them. No system font is needed.
 pytest: $(STAMP)
+	$(BIN)/python -m scripts.system_packages test
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest
 
 demo: $(STAMP)
+	$(BIN)/python -m scripts.system_packages demo
 	$(BIN)/python -m scripts.demo
 
 demo-terminal: $(STAMP)
+	$(BIN)/python -m scripts.system_packages demo
 	$(BIN)/python -m scripts.demo --join
+
+# The English catalogue compiled for Qt (the app prefers the .qm when it is newer than the .ts; the
+# .ts stays the one source, edited by hand or with Qt Linguist; the desktop build compiles its own).
+translations: $(STAMP)
+	$(BIN)/pyside6-lrelease posapp/resources/translations/posapp_en.ts -qm posapp/resources/translations/posapp_en.qm
 
 screenshots: $(STAMP)
 	$(BIN)/python -m scripts.screenshots
