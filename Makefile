@@ -61,7 +61,9 @@ screenshots: $(STAMP)
 dist: $(STAMP)
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,dist]'
 	$(BIN)/pyinstaller --noconfirm --clean build.spec
-	./dist/posapp/posapp --self-check
+	# As on a machine with no zoneinfo and no display: the bundle must carry both time zones and fonts.
+	env -u DISPLAY PYTHONTZPATH=/nonexistent ./dist/posapp/posapp --self-check
+	du -sh dist/posapp
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_terminal.py --products 1000000
