@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sync.server.contacts.models import Contact
 from sync.server.customers.access import CustomerAccess
 from tests.hq.conftest import Browser, add_user
-from tests.server.conftest import Api
+from tests.server.conftest import Api, product
 
 
 def _web_complaint(api: Api, member_no: str) -> int:
@@ -61,3 +61,19 @@ def test_an_auditor_reads_but_cannot_change_and_a_manager_sees_only_their_member
     assert "箱がつぶれていた" not in browser.client.get("/hq/contacts").text
     with api.session() as session:
         assert session.get_one(Contact, contact_id).status == "open"
+
+
+def test_the_report_page_splits_online_orders_by_the_channel_that_took_them(api: Api, admin: Browser) -> None:
+    api.products(product("A1", 1100))
+    member = api.customer("S001")
+    key = api.client.post(
+        "/v1/admin/channels", json={"name": "コールセンター", "kind": "call_centre"}, headers=api.admin
+    )
+    body = {
+        "order_id": "TEL-1", "customer": {"member_no": member["member_no"]}, "ordered_at": "2026-11-22T05:05:00Z",
+        "lines": [{"sku": "A1", "qty": 2, "unit_price": 1100}], "fulfilment": {"type": "ship"},
+    }  # fmt: skip
+    headers = {"Authorization": f"Bearer {key.json()['api_key']}"}
+    assert api.client.post("/v1/channel/orders", json=body, headers=headers).status_code == 200
+    page = admin.client.get("/hq/reports?from=2026-11-20&to=2026-11-23").text
+    assert 'data-channel-name="コールセンター"' in page and "¥2,200" in page

@@ -14,7 +14,7 @@ from uuid6 import uuid7
 from sync.server.changes.service import read_changes
 from sync.server.contacts.models import Contact, ContactNote
 from sync.server.syncfeed.models import ReceivedEvent
-from tests.server.conftest import Api
+from tests.server.conftest import Api, product
 from tests.server.test_sync_endpoints import push
 
 
@@ -252,3 +252,31 @@ def test_contacts_are_in_the_export_and_go_with_the_erasure(api: Api) -> None:
         "/v1/channel/contacts", json=_complaint(member["member_no"], contact_id="W2"), headers=web
     )
     assert again.status_code == 409 and again.json()["type"].endswith("member-erased")
+
+
+def test_orders_say_which_channel_took_them_in_history_and_the_report(api: Api) -> None:
+    api.products(product("A1", 1100))
+    member = api.customer("S001")
+    web = _channel(api, "公式オンラインショップ", "web")
+    call = _channel(api, "コールセンター", "call_centre")
+    for order_id, headers in (("W-1", web), ("W-2", web), ("TEL-1", call)):
+        body = {
+            "order_id": order_id, "customer": {"member_no": member["member_no"]},
+            "ordered_at": "2026-11-22T05:05:00Z", "lines": [{"sku": "A1", "qty": 1, "unit_price": 1100}],
+            "fulfilment": {"type": "ship"},
+        }  # fmt: skip
+        assert api.client.post("/v1/channel/orders", json=body, headers=headers).status_code == 200
+    history = api.client.get(f"/v1/customers/{member['id']}/history", headers=api.device("S001")).json()
+    taken = {entry["reference"]: entry["taken_by"] for entry in history if entry["kind"] == "online_order"}
+    assert taken == {
+        "W-1": "公式オンラインショップ",
+        "W-2": "公式オンラインショップ",
+        "TEL-1": "コールセンター",
+    }
+    report = api.client.get(
+        "/v1/admin/reports/summary?from=2026-11-22&to=2026-11-22&by=chain", headers=api.admin
+    ).json()
+    assert [(c["channel"], c["kind"], c["orders"], c["total"]) for c in report["online_by_channel"]] == [
+        ("コールセンター", "call_centre", 1, 1100),
+        ("公式オンラインショップ", "web", 2, 2200),
+    ]

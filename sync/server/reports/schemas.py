@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class StoreDayRow(BaseModel):
@@ -86,6 +86,15 @@ class SummaryRow(BaseModel):
     rates: list[RateAmount]
 
 
+class ChannelTotal(BaseModel):
+    """Online orders one channel key took over the report's range (the web shop, the call centre…)."""
+
+    channel: str = Field(description="the channel key's name")
+    kind: str = Field(description="web or call_centre")
+    orders: int
+    total: int
+
+
 class SummaryReport(BaseModel):
     """Sales and per-rate tax over ``first`` … ``last``, by ``group`` period, per store or for the chain."""
 
@@ -95,3 +104,6 @@ class SummaryReport(BaseModel):
     by: str
     rows: list[SummaryRow]
     totals: list[SummaryRow]
+    online_by_channel: list[ChannelTotal] = Field(
+        default_factory=list, description="the online rows' orders split by the channel that took them"
+    )
