@@ -256,3 +256,12 @@ def test_real_server_concurrent_pairings_and_identical_pushes(live: Any) -> None
     assert [a.status_code for a in pushes] == [200, 200], [a.text for a in pushes]
     for first, second in zip(*[a.json()["results"] for a in pushes], strict=True):
         assert sorted([first["status"], second["status"]]) == ["applied", "duplicate"]
+
+
+def test_concurrent_registrations_of_one_member_number_make_one_member(api: Api) -> None:
+    device = api.device("S001")
+    body = {"name": "山田太郎", "name_kana": "ヤマダタロウ", "member_no": "900000000001"}
+    answers = _at_once(CONCURRENT, lambda _: api.client.post("/v1/customers", json=body, headers=device))
+    assert sorted(a.status_code for a in answers) == [201] + [409] * (CONCURRENT - 1), [
+        a.text for a in answers
+    ]

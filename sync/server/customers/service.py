@@ -88,6 +88,8 @@ def register(
     home_store_id: int | None = None,
 ) -> Customer:
     """Create a customer with an empty points account; a taken member number is a conflict."""
+    if member_no:
+        locks.hold(session, f"customer:member_no:{member_no}")  # two at once: the second gets the 409
     if member_no and session.scalar(select(Customer.id).where(Customer.member_no == member_no)) is not None:
         raise Conflict(f"member number {member_no} is taken")
     customer = Customer(
