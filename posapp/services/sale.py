@@ -14,21 +14,40 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from posapp.domain.barcodes import BookPriceCode, InStoreCode, MemberCard, ProductCode, ReceiptRef, parse_scan
+from posapp.domain.barcodes import (
+    BookPriceCode,
+    InStoreCode,
+    MemberCard,
+    ProductCode,
+    ReceiptRef,
+    normalise_scan_text,
+    parse_scan,
+)
 from posapp.domain.cart import Cart, CartLine, CartTotals, Discount
+from posapp.domain.errors import InvalidBarcode
 from posapp.domain.points import check_redeemable, points_earned
 from posapp.domain.receipt import ReceiptDocument, ReceiptHeader, ReceiptPoints, build_sale_receipt
 from posapp.domain.tax import TaxClass
 from posapp.domain.tender import Settlement, Tender, TenderKind, require_paid, settle
 from posapp.services import catalog, customers
 from posapp.services.customers import CustomerInfo
-from posapp.services.errors import ApprovalRequired
+from posapp.services.errors import ApprovalRequired, UnknownCustomer, UnknownProduct
 from posapp.services.records import RECEIPT_COUNTER, append_event, audit, new_id, next_number, receipt_no
 from posapp.store.models import Customer, PaymentRow, Sale, SaleLine, StockLevel, SuspendedSale, SyncState
 from sync.protocol.events import EventKind, Payment, RateLine, SaleCompleted, SoldLine
 
 if TYPE_CHECKING:
+    from posapp.services.omni import AppliedCoupon
     from posapp.services.terminal import Approval, Terminal
+
+
+COUPON_PREFIX = "CPN:"
+"""What a coupon's barcode (or the code typed after it) starts with."""
+
+
+def needs_server(text: str) -> bool:
+    """True for a scan that must ask the server (a coupon): run it off the GUI thread."""
+    return text.strip().upper().startswith(COUPON_PREFIX)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +57,7 @@ class ScanResult:
     line_index: int | None = None
     customer: CustomerInfo | None = None
     receipt_no: str | None = None
+    coupon: AppliedCoupon | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,16 +102,46 @@ class SaleSession:
         return self.cart.totals()
 
     def scan(self, text: str) -> ScanResult:
-        """Act on any scanned code: a product adds a line, a member card attaches the customer."""
-        scan = parse_scan(text, layouts=self.terminal.in_store_layouts)
+        """Act on any scanned or typed code, the one routing every client shares.
+
+        A product adds a line; a member card, or a member number typed in the scan line, attaches
+        that (existing) member; one of our receipts names it for a return; ``CPN:`` + a code applies
+        the coupon (the server is asked, so callers run coupon scans off the GUI thread:
+        ``needs_server(text)``). Anything else raises the scan's own error, unchanged.
+        """
+        if needs_server(text):
+            from posapp.services import omni
+
+            return ScanResult(coupon=omni.apply_coupon(self, text.strip()[len(COUPON_PREFIX) :]))
+        try:
+            scan = parse_scan(text, layouts=self.terminal.in_store_layouts)
+            if isinstance(scan, ReceiptRef | MemberCard):
+                return self._act_on(scan)
+            product, label_price = catalog.product_for_scan(self.terminal.db.lookups(), scan)
+        except (InvalidBarcode, UnknownProduct):
+            member = self._typed_member(text)
+            if member is None:
+                raise
+            self.customer = member
+            return ScanResult(customer=member)
+        return ScanResult(line_index=self._add(product, 1, label_price, scan))
+
+    def _typed_member(self, text: str) -> CustomerInfo | None:
+        digits = normalise_scan_text(text)
+        if not digits.isdigit():
+            return None
+        with self.terminal.db.read() as session:
+            try:
+                return customers.get_customer(session, digits)
+            except UnknownCustomer:
+                return None
+
+    def _act_on(self, scan: ReceiptRef | MemberCard) -> ScanResult:
         if isinstance(scan, MemberCard):
             with self.terminal.db.read() as session:
                 self.customer = customers.get_customer(session, scan.member_no)
             return ScanResult(customer=self.customer)
-        if isinstance(scan, ReceiptRef):
-            return ScanResult(receipt_no=scan.receipt_no)
-        product, label_price = catalog.product_for_scan(self.terminal.db.lookups(), scan)
-        return ScanResult(line_index=self._add(product, 1, label_price, scan))
+        return ScanResult(receipt_no=scan.receipt_no)
 
     def add_product(self, sku: str, quantity: int = 1) -> int:
         """Add a product chosen from search; returns the index of its line."""

@@ -27,7 +27,7 @@ from posapp.services import Approval, Terminal, omni
 from posapp.services.contacts import MemberContacts
 from posapp.services.history import CustomerHistory
 from posapp.services.printing import print_receipt
-from posapp.services.sale import CompletedSale, SaleSession
+from posapp.services.sale import CompletedSale, SaleSession, ScanResult, needs_server
 from posapp.ui.cart_model import CartTableModel
 from posapp.ui.customer_panel import CustomerPanel, HistoryEntry, panel_entries
 from posapp.ui.dialogs.approval import ApprovalDialog
@@ -54,7 +54,6 @@ if TYPE_CHECKING:
     from posapp.devices.printer import PrintResult
 
 
-COUPON_PREFIX = "CPN:"
 EAT_IN_KEY = "Ctrl+E"
 
 
@@ -336,28 +335,33 @@ class SalePage(Retranslating, QWidget):
     # ---- scanning and typing --------------------------------------------------------------------
 
     def handle_scan(self, code: str) -> None:
-        """A scanner burst or a typed code: product, member card, receipt or coupon."""
+        """A scanner burst or a typed code, routed by ``SaleSession.scan``: product, member card or
+        number, receipt or coupon (a coupon asks the server, so it runs on the worker)."""
         if self.sale is None:
             return
         self._leave_after_sale()
         sale = self.sale
-        if code.upper().startswith(COUPON_PREFIX):
-            coupon = code[len(COUPON_PREFIX) :]
-            self.worker.run(
-                lambda: omni.apply_coupon(sale, coupon), success=self._coupon_applied, failure=self.show_error
-            )
+        if needs_server(code):
+            self.worker.run(lambda: sale.scan(code), success=self._scanned, failure=self.show_error)
             return
         try:
             result = sale.scan(code)
         except Exception as error:
             self.show_error(error)
             return
+        self._scanned(result)
+
+    def _scanned(self, result: ScanResult) -> None:
         self.banner.clear()
+        if result.coupon is not None:
+            self._coupon_applied(result.coupon)
+            return
         if result.receipt_no is not None:
             self.open_returns(result.receipt_no)
             return
         if result.customer is not None:
-            self.banner.show_info(tr("会員を登録しました") + f": {result.customer.name}")
+            # An existing member was called up (registering happens in the member dialog).
+            self.banner.show_info(tr("会員を呼び出しました") + f": {result.customer.name}")
         self.refresh(result.line_index)
 
     def handle_typed(self, text: str) -> None:
@@ -368,7 +372,7 @@ class SalePage(Retranslating, QWidget):
         if (
             (code.isdigit() and len(code) >= 8)
             or (code.startswith(("R", "S")) and "-" in code)
-            or code.startswith(COUPON_PREFIX)
+            or needs_server(code)
         ):
             self.input.clear()
             self.handle_scan(code)

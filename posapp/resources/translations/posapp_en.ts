@@ -1667,5 +1667,9 @@
         <source>履歴を読み込んでいます…</source>
         <translation>Loading history…</translation>
     </message>
+    <message>
+        <source>会員を呼び出しました</source>
+        <translation>Member called up</translation>
+    </message>
 </context>
 </TS>
