@@ -11,9 +11,11 @@ from contextlib import asynccontextmanager
 import anyio.to_thread
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.gzip import GZipMiddleware
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import text
 
+from posapp.version import software_version
+from sync.protocol import PROTOCOL_VERSION
 from sync.server.admission import AdmissionLimit
 from sync.server.auth.router import admin_router as auth_admin_router
 from sync.server.auth.router import device_router
@@ -42,6 +44,8 @@ class Health(BaseModel):
     database: str
     dead_letters: int
     feed_lag_seconds: float | None
+    version: str = Field(description="the server's OmniPOS version")
+    protocol: int = Field(description="the sync protocol it speaks (terminals on another get 426)")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -144,7 +148,12 @@ def _install_health(app: FastAPI) -> None:
             session.execute(text("SELECT 1"))
             dead, (_latest, lag, _behind) = open_dead_letters(session), feed_lag(session)
         return Health(
-            status="ok", database=app.state.engine.dialect.name, dead_letters=dead, feed_lag_seconds=lag
+            status="ok",
+            database=app.state.engine.dialect.name,
+            dead_letters=dead,
+            feed_lag_seconds=lag,
+            version=software_version(),
+            protocol=PROTOCOL_VERSION,
         )
 
 

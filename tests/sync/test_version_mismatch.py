@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from posapp.ui.i18n import set_language
 from posapp.ui.status_header import StatusHeader
+from posapp.version import software_version
 from sync.client.errors import TERMINAL_TOO_NEW, TERMINAL_TOO_OLD, VersionMismatch
 from sync.protocol import PROTOCOL_VERSION
 from sync.protocol.messages import PROTOCOL_HEADER
@@ -22,6 +23,8 @@ from tests.sync.conftest import server as server  # the live server fixture
 def test_server_names_its_protocol_and_refuses_another(server: LiveServer) -> None:
     answer = requests.get(server.url + "/healthz", timeout=10)
     assert answer.headers[PROTOCOL_HEADER] == str(PROTOCOL_VERSION)
+    health = answer.json()
+    assert health["protocol"] == PROTOCOL_VERSION and health["version"] == software_version()
     old = requests.get(server.url + "/v1/sync/pull", headers={PROTOCOL_HEADER: "0"}, timeout=10)
     assert old.status_code == 426 and old.headers["content-type"].startswith("application/problem+json")
     assert "update the terminal" in old.json()["detail"]
