@@ -13,13 +13,18 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
+from posapp.domain.barcodes import make_member_card
 from posapp.services import Terminal
 from posapp.services.errors import UnknownCustomer
+from posapp.services.link import ServerLink
 from posapp.store.models import PrintFailure, Sale
 from posapp.ui.dialogs.pay import PayDialog
 from posapp.ui.main_window import MainWindow
 from posapp.ui.sale_view import SalePage
 from posapp.ui.worker import DbWorker, Lane
+from sync.client.agent import SyncAgent
+from sync.client.http import SyncClient
+from tests.services.conftest import MEMBER_NO
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
 
@@ -74,6 +79,25 @@ def test_a_dead_printer_does_not_delay_the_next_sale(
     assert "プリンター" in page.banner.message
     with terminal.db.read() as session:
         assert session.scalar(select(func.count()).select_from(PrintFailure)) == 2
+
+
+def test_a_black_holed_server_does_not_delay_the_next_sale(
+    qtbot: QtBot, page: SalePage, terminal: Terminal, black_hole: int
+) -> None:
+    client = SyncClient(f"http://127.0.0.1:{black_hole}", "token")
+    agent = SyncAgent(terminal.db, client, store_code="S001", terminal_code="02")  # never started
+    terminal.link = ServerLink(terminal, client, agent)
+    scan_member = make_member_card(MEMBER_NO)
+    qtbot.keyClicks(page.input, scan_member)
+    qtbot.keyClick(page.input, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.sale is not None and page.sale.customer is not None)
+    qtbot.waitUntil(lambda: not page.worker.lane_idle(Lane.IO))  # the history: 3 × 3 s to connect
+    started = time.monotonic()
+    sell_by_keyboard(qtbot, page)
+    qtbot.waitUntil(lambda: sales(terminal) == 1 and page.last_sale is not None, timeout=5000)
+    took = time.monotonic() - started
+    assert took < 2.0, f"the sale waited {took:.1f} s behind the server"
+    assert not page.worker.lane_idle(Lane.IO)  # still waiting for the server
 
 
 def test_a_slow_network_job_does_not_hold_the_database_lane(qtbot: QtBot) -> None:

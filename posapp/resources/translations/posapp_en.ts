@@ -584,6 +584,14 @@
         <translation>Kanji text (printers with a Kanji font)</translation>
     </message>
     <message>
+        <source>現金売上</source>
+        <translation>cash sales</translation>
+    </message>
+    <message>
+        <source>現金返金</source>
+        <translation>cash refunds</translation>
+    </message>
+    <message>
         <source>用紙が残りわずかです。早めに交換してください。</source>
         <translation>The paper is running low. Replace the roll soon.</translation>
     </message>

@@ -195,6 +195,9 @@ class NumbersTab(QWidget):
             "  ".join(
                 f"{r.rate}%{tr('対象')} {yen(r.gross)} ({tr('内税')} {yen(r.tax)})" for r in report.by_rate
             ),
+            f"{tr('現金')}: {tr('現金売上')} {yen(report.cash_sales)}  {tr('現金返金')} {yen(report.cash_refunds)}  "
+            f"{tr('入金')} {yen(report.cash_in)}  {tr('出金')} {yen(report.cash_out)}  "
+            f"{tr('店舗受取 代金')} {yen(report.pickup_cash)}  = {yen(report.drawer_cash)}",
             "",
             tr("売れ筋") + ":",
             *(f"  {p.name}  {p.quantity}  {yen(p.amount)}" for p in report.top_products[:10]),
