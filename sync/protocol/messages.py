@@ -91,8 +91,12 @@ def make_cursor(epoch: str, position: int) -> str:
 
 
 def read_cursor(cursor: str) -> tuple[str, int] | None:
-    """``(epoch, position)``, or ``None`` for an empty or malformed cursor."""
+    """``(epoch, position)``, or ``None`` for an empty or malformed cursor.
+
+    The position is ASCII digits within 64 bits: "²" passes ``isdigit`` but not ``int``, and a
+    longer number does not fit the column that remembers a device's feed position (both were 500s).
+    """
     epoch, _, position = cursor.rpartition(":")
-    if not epoch or not position.isdigit():
+    if not epoch or not position.isascii() or not position.isdigit() or len(position) > 18:
         return None
     return epoch, int(position)

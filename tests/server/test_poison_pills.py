@@ -269,3 +269,12 @@ def test_protocol_bounds_equal_the_server_columns() -> None:
     assert envelope["id"]["maxLength"] == ReceivedEvent.__table__.c.id.type.length
     assert envelope["terminal_code"]["maxLength"] == ReceivedEvent.__table__.c.terminal_code.type.length
     assert envelope["seq"]["maximum"] == INT32_MAX
+
+
+@pytest.mark.parametrize("position", ["1000000000000000000000", "9223372036854775808", "²", "١٢"])
+def test_a_pull_cursor_a_device_made_up_never_fails_the_pull(shop: Api, position: str) -> None:
+    """The device's cursor is remembered as its feed position: one beyond 64 bits or not ASCII digits
+    made the pull answer 500 (on SQLite too); now it means "start again" (``resync``)."""
+    answer = shop.client.get("/v1/sync/pull", params={"cursor": f"epoch:{position}"}, headers=shop.device())
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["resync"] is True
