@@ -123,12 +123,15 @@ def check_desktop_parts(receipt: ReceiptDocument) -> list[str]:
     lines = render_receipt(receipt)
     kanji, raster = encode_escpos(lines), encode_escpos_raster(lines)
     tokyo = datetime(2026, 1, 1, tzinfo=ZoneInfo("Asia/Tokyo")).utcoffset()
+    backend = type(keyring.get_keyring()).__module__
+    if backend.startswith("keyring.backends.fail"):
+        raise RuntimeError("no keyring backend at all (a bundle without keyring's entry points)")
     return [
         f"Qt {qt_version()} {app.platformName()}, font {font.family()}",
         f"style sheet {len(app.styleSheet())} characters, English 合計 = {english}",
         f"printer {len(kanji):,} bytes (Kanji), {len(raster):,} bytes (raster)",
         f"time zone Asia/Tokyo UTC+{tokyo}",
-        f"keyring {type(keyring.get_keyring()).__module__}",
+        f"keyring {backend}",
     ]
 
 

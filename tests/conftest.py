@@ -19,8 +19,7 @@ def _hide_system_fonts() -> Path:
     A developer's machine with Debian's fonts-noto-cjk and a fresh CI box without it must draw the same
     receipts, window and chart. Qt and Chromium (the HQ browser tests) find fonts through fontconfig: they
     get a configuration whose only folder is OmniPOS's own font folder (a browser with no font at all lays
-    buttons out with no width). Matplotlib scans the font folders itself: its list keeps only the fonts
-    inside matplotlib. ``tests/test_fonts.py`` also runs the terminal with no font folder at all.
+    buttons out with no width). ``tests/test_fonts.py`` also runs the terminal with no font folder at all.
     """
     from posapp.resources import FONT_DIR
 
@@ -33,16 +32,6 @@ def _hide_system_fonts() -> Path:
     )
     os.environ["FONTCONFIG_FILE"] = str(config)
     os.environ.pop("FONTCONFIG_PATH", None)
-    try:
-        import matplotlib
-        from matplotlib import font_manager
-    except ImportError:  # a server-only install has no matplotlib to hide fonts from
-        return config
-    own = Path(matplotlib.get_data_path()).resolve()
-    font_manager.fontManager.ttflist = [
-        entry for entry in font_manager.fontManager.ttflist if Path(entry.fname).resolve().is_relative_to(own)
-    ]
-    font_manager.fontManager._findfont_cached.cache_clear()  # type: ignore[attr-defined]
     return config
 
 

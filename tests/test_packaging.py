@@ -47,7 +47,7 @@ def _closure(requirements: list[str]) -> set[str]:
 
 
 def terminal_only_modules() -> set[str]:
-    """Top-level modules that only ``omnipos[terminal]`` brings (PySide6, matplotlib, numpy, PIL, escpos…)."""
+    """Top-level modules that only ``omnipos[terminal]`` brings (PySide6, PIL, escpos, pyusb, pyserial…)."""
     server = _closure(PROJECT["dependencies"] + PROJECT["optional-dependencies"]["server"])
     terminal = _closure(PROJECT["optional-dependencies"]["terminal"]) - server
     modules = {
@@ -55,7 +55,7 @@ def terminal_only_modules() -> set[str]:
         for module, dists in metadata.packages_distributions().items()
         if {d.lower().replace("_", "-") for d in dists} <= terminal and not module.startswith("_")
     }
-    assert {"PySide6", "matplotlib", "escpos", "PIL", "numpy", "qrcode", "usb", "serial"} <= modules
+    assert {"PySide6", "escpos", "PIL", "qrcode", "usb", "serial", "keyring", "requests"} <= modules
     return modules
 
 

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from posapp.services import Terminal
+from posapp.ui.bar_chart import BAR_COLOUR
 from posapp.ui.dialogs.approval import ApprovalDialog
 from posapp.ui.dialogs.manager import ManagerDialog
 from posapp.ui.sale_view import SalePage
@@ -47,7 +48,11 @@ def test_todays_numbers_chart_and_attention(qtbot: QtBot, page: SalePage, termin
     manager = open_manager(qtbot, page)
     qtbot.waitUntil(lambda: manager.numbers.report is not None and manager.numbers.report.net_sales == 536)
     assert "¥536" in manager.numbers.summary.toPlainText()
-    assert manager.numbers.figure.axes and manager.numbers.figure.axes[0].patches, "a bar per hour"
+    chart = manager.numbers.chart
+    assert chart.bars and sum(value for _hour, value in chart.bars) == 536, "a bar per hour"
+    picture = chart.grab().toImage()
+    drawn = {picture.pixel(x, y) for x in range(0, picture.width(), 2) for y in range(0, picture.height(), 2)}
+    assert BAR_COLOUR.rgb() in drawn, "the bars are painted"
     qtbot.waitUntil(lambda: manager.attention.items.count() >= 1)
 
 

@@ -5,9 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from matplotlib import font_manager
-from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-from matplotlib.figure import Figure
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -21,19 +18,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from posapp.resources import FONT_FAMILY, font_file
 from posapp.services import Approval, Terminal
 from posapp.services.attention import AttentionItem
 from posapp.services.day_report import SalesReport
 from posapp.services.link import StockView
+from posapp.ui.bar_chart import BarChart
 from posapp.ui.formatting import TENDER_NAMES, local_time, yen
 from posapp.ui.i18n import tr
 from posapp.ui.widgets import touch_button
 
 Runner = Callable[[Callable[[], Any], Callable[[Any], None]], None]
-CHART_FONTS = [FONT_FAMILY, "DejaVu Sans"]
-"""The bundled font first: matplotlib's font cache may predate any system CJK font (時 drawn as a box)."""
-font_manager.fontManager.addfont(str(font_file()))
 
 
 class StockTab(QWidget):
@@ -143,8 +137,7 @@ class NumbersTab(QWidget):
         self.period.addItem(tr("本日"), "day")
         self.period.addItem(tr("直近7日"), "week")
         self.period.currentIndexChanged.connect(self.load)
-        self.figure = Figure(figsize=(6, 2.6), tight_layout=True)
-        self.canvas = FigureCanvasQTAgg(self.figure)
+        self.chart = BarChart()
         self.summary = QPlainTextEdit()
         self.summary.setReadOnly(True)
         self.summary.setObjectName("reportText")
@@ -153,7 +146,7 @@ class NumbersTab(QWidget):
         top.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.canvas, 3)
+        layout.addWidget(self.chart, 3)
         layout.addWidget(self.summary, 2)
         self.report: SalesReport | None = None
 
@@ -166,20 +159,12 @@ class NumbersTab(QWidget):
     def show_report(self, report: SalesReport) -> None:
         """Draw the chart and write the figures."""
         self.report = report
-        self.figure.clear()
-        axes = self.figure.add_subplot(1, 1, 1)
         if report.first == report.last:
-            labels = [f"{h.hour}" for h in report.by_hour]
-            values = [h.amount for h in report.by_hour]
-            axes.set_xlabel(tr("時"), fontfamily=CHART_FONTS)
+            bars = [(f"{h.hour}", h.amount) for h in report.by_hour]
+            self.chart.show_bars(bars, x_title=tr("時"), y_title="¥")
         else:
-            labels = [d.day.strftime("%m/%d") for d in report.by_day]
-            values = [d.amount for d in report.by_day]
-        axes.bar(labels, values, color="#1f5fbf")
-        axes.set_ylabel("¥", fontfamily=CHART_FONTS)
-        axes.yaxis.set_major_formatter(lambda value, _pos: f"{int(value):,}")
-        axes.spines[["top", "right"]].set_visible(False)
-        self.canvas.draw_idle()
+            bars = [(d.day.strftime("%m/%d"), d.amount) for d in report.by_day]
+            self.chart.show_bars(bars, y_title="¥")
         lines = [
             f"{tr('純売上')} {yen(report.net_sales)}   {tr('客数')} {report.customers}   "
             f"{tr('客単価')} {yen(report.average_basket)}   {tr('点数')} {report.items}",
