@@ -141,6 +141,27 @@ def connect(terminal: Terminal, *, on_progress: Any = None) -> ServerLink:
     return ServerLink(terminal, client, agent)
 
 
+def live_customers(terminal: Terminal, link: ServerLink | None, query: str) -> list[str]:
+    """Ask the server for members matching ``query`` (the server logs the look-up against this device)
+    and keep them in the cache; their member numbers, or none when offline.
+
+    A store's feed carries only the members it serves (home store, or shopped there lately); a
+    member from another store is found this way, at the counter, when they are in front of the clerk.
+    """
+    from posapp.store.cache import remember_customer
+
+    if link is None or not query.strip():
+        return []
+    try:
+        rows = link.client.get_json("/v1/customers", timeout=LIVE_TIMEOUT, params={"q": query.strip()})
+    except (ServerUnavailable, ServerRefused):
+        return []
+    with terminal.db.write() as session:
+        for row in rows:
+            remember_customer(session, row)
+    return [str(row["member_no"]) for row in rows]
+
+
 def stock_everywhere(terminal: Terminal, link: ServerLink | None, sku: str) -> StockView:
     """Stock of ``sku`` in every store and the online warehouse: live, or cached and labelled."""
     if link is not None:

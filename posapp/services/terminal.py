@@ -43,6 +43,7 @@ from posapp.services.errors import (
     NotConfigured,
     NotSignedIn,
     SignInFailed,
+    UnknownCustomer,
 )
 from posapp.services.link import ServerLink
 from posapp.services.records import audit, dead_letter_count, pending_event_count
@@ -319,15 +320,26 @@ class Terminal:
     def find_customers(self, query: str) -> list[CustomerInfo]:
         """Members by number, phone or name (the look-up is audited: it is personal data)."""
         clerk = self.require_clerk()
-        with self.db.write() as session:
+        with self.db.read() as session:
             found = customers.find_customers(session, query)
+        if not found and link.live_customers(self, self.link, query):
+            # Not a member this store keeps offline: the server found them (and logged the look-up).
+            with self.db.read() as session:
+                found = customers.find_customers(session, query)
+        with self.db.write() as session:
             audit(
                 session, now=self.now(), clerk_code=clerk.code, action="customer_search", results=len(found)
             )
         return found
 
     def customer(self, member_no: str) -> CustomerInfo:
-        """One member from the cache."""
+        """One member from the cache, or from the server when this store does not keep them offline."""
+        try:
+            with self.db.read() as session:
+                return customers.get_customer(session, member_no)
+        except UnknownCustomer:
+            if not link.live_customers(self, self.link, member_no):
+                raise
         with self.db.read() as session:
             return customers.get_customer(session, member_no)
 

@@ -186,6 +186,16 @@ def _apply_contact(session: Session, change: CacheChange) -> None:
     session.flush()
 
 
+def remember_customer(session: Session, profile: dict[str, Any]) -> None:
+    """Keep a profile the server gave on a live look-up (``GET /v1/customers``). Version 0: any later
+    feed row for the member replaces it, and a feed row already held is not overwritten."""
+    _apply_customer(session, profile, 0)
+    if profile.get("points_balance") is not None:
+        _apply_balance(
+            session, {**profile, "customer_id": profile.get("id"), "balance": profile["points_balance"]}, 0
+        )
+
+
 def _apply_balance(session: Session, p: dict[str, Any], version: int) -> None:
     row = session.scalar(select(Customer).where(Customer.server_id == p.get("customer_id")))
     if row is None and p.get("member_no"):

@@ -54,6 +54,10 @@ class Settings(BaseSettings):
         default=72, ge=1, le=24 * 60, description="hours before an uncollected pickup is overdue"
     )
     migrate_on_start: bool = Field(default=True, description="upgrade an SQLite database when the app starts")
+    feed_member_days: int = Field(
+        default=90, ge=1, le=3650,
+        description="a store's feed carries members of that home store or who shopped there within these days",
+    )  # fmt: skip
     max_body_bytes: int = Field(
         default=32 * 1024 * 1024,
         ge=1024,

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from posapp.services import Terminal
+from posapp.services.link import ServerLink
 from sync.client.agent import SyncAgent
 from sync.client.http import SyncClient
 from sync.server.auth import service as auth_service
@@ -121,10 +122,14 @@ def set_up_chain(server: LiveServer) -> None:
         )
     from sync.server.customers import service as customers_service
     from sync.server.points import service as points_service
+    from sync.server.stores.models import Store
 
     with server.session() as session:
+        # Her home store is S001: its feed carries her (a store's feed carries only its members).
+        home = session.scalar(select(Store.id).where(Store.code == "S001"))
         customer = customers_service.register(session, name="鈴木 花子", name_kana="スズキ ハナコ",
-                                              member_no="000000000042", phone="09012345678")  # fmt: skip
+                                              member_no="000000000042", phone="09012345678",
+                                              home_store_id=home)  # fmt: skip
         points_service.adjust(
             session, customer_id=customer.id, points=1240, idempotency_key="welcome", reason="t"
         )
@@ -196,6 +201,8 @@ def pair_terminal(server: LiveServer, data_dir: Path, *, store: str = "S001", te
     if faults_on is not None:
         transport.enabled = faults_on  # type: ignore[attr-defined]
     terminal.reload_settings()
+    # As Terminal.connect makes it (not started: the tests drive the agent): live look-ups use it.
+    terminal.link = ServerLink(terminal, transport, agent)
     terminal.sign_in(code="1001", pin="1234")
     return PairedTerminal(terminal, agent, clock)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Text, cast, func, insert, or_, select, text
+from sqlalchemy import ColumnElement, Text, cast, func, insert, or_, select, text
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from sync.server.changes.models import ChangeLog, ServerEpoch
@@ -104,8 +104,16 @@ def install_change_log_writer(factory: sessionmaker[Session]) -> None:
     event.listen(factory, "after_soft_rollback", _forget_rolled_back)
 
 
-def read_changes(session: Session, *, after: int, limit: int, store_code: str | None) -> list[Change]:
-    """Changes with id greater than ``after``, oldest first: chain-wide ones and those for ``store_code``."""
+def read_changes(
+    session: Session,
+    *,
+    after: int,
+    limit: int,
+    store_code: str | None,
+    only: ColumnElement[bool] | None = None,
+) -> list[Change]:
+    """Changes with id greater than ``after``, oldest first: chain-wide ones and those for ``store_code``
+    (narrowed by ``only``)."""
     # Plain columns, not ORM entities: a pull page is thousands of rows and identity-map work per row
     # is most of its cost.
     query = (
@@ -119,13 +127,21 @@ def read_changes(session: Session, *, after: int, limit: int, store_code: str | 
         query = query.where(ChangeLog.store_code.is_(None))
     else:
         query = query.where(or_(ChangeLog.store_code.is_(None), ChangeLog.store_code == store_code))
+    if only is not None:
+        query = query.where(only)
     return [Change(*row) for row in session.execute(query)]
 
 
 def read_changes_raw(
-    session: Session, *, after: int, limit: int, store_code: str | None
+    session: Session,
+    *,
+    after: int,
+    limit: int,
+    store_code: str | None,
+    only: ColumnElement[bool] | None = None,
 ) -> list[tuple[int, str, str, str]]:
-    """Like ``read_changes``, with each payload as its stored JSON text (for serving pull pages)."""
+    """Like ``read_changes``, with each payload as its stored JSON text (for serving pull pages);
+    ``only`` narrows the rows further (a store's feed leaves out members it does not serve)."""
     query = (
         select(ChangeLog.id, ChangeLog.entity, ChangeLog.key, cast(ChangeLog.payload, Text))
         .where(ChangeLog.id > after)
@@ -136,12 +152,18 @@ def read_changes_raw(
         query = query.where(ChangeLog.store_code.is_(None))
     else:
         query = query.where(or_(ChangeLog.store_code.is_(None), ChangeLog.store_code == store_code))
+    if only is not None:
+        query = query.where(only)
     return [(row[0], row[1], row[2], row[3]) for row in session.execute(query)]
 
 
-def count_changes(session: Session, *, after: int, store_code: str | None) -> int:
-    """How many changes ``read_changes`` would list after ``after`` with no limit."""
+def count_changes(
+    session: Session, *, after: int, store_code: str | None, only: ColumnElement[bool] | None = None
+) -> int:
+    """How many changes ``read_changes`` would list after ``after`` with no limit (narrowed by ``only``)."""
     query = select(func.count()).select_from(ChangeLog).where(ChangeLog.id > after)
+    if only is not None:
+        query = query.where(only)
     if store_code is None:
         query = query.where(ChangeLog.store_code.is_(None))
     else:

@@ -4,21 +4,58 @@ The change log's ids are handed out in commit order (see ``changes.service``), s
 a row that commits later with a smaller id. A cursor from another epoch (the database was restored
 or rebuilt) or beyond the newest change (restored from an older backup) cannot be trusted: the
 terminal is told to resync from scratch.
+
+A store's feed carries only the members that store serves offline (``members_served``): those whose
+home store it is, those who shopped there in the last ``member_days`` days, and erased records (their
+anonymised profile must replace whatever a terminal kept). Every other member is found by a live
+look-up (``GET /v1/customers``), which the server logs in the customer-access log.
 """
 
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
+from sqlalchemy import ColumnElement, String, cast, or_, select
 from sqlalchemy.orm import Session
 
 from sync.protocol import PROTOCOL_VERSION
 from sync.protocol.messages import ChangeRow, PullReply, make_cursor, read_cursor
 from sync.server.changes import service as changes_service
+from sync.server.changes.models import ChangeLog
+from sync.server.customers.models import Customer
 from sync.server.db.base import utcnow
+from sync.server.sales.models import StoreSale
+from sync.server.stores.models import Store
+
+MEMBER_ENTITIES = ("customer", "points_balance")
+"""Feed entities keyed by a customer id, carrying a member's profile or balance."""
+DEFAULT_MEMBER_DAYS = 90
 
 
-def pull_page(session: Session, *, cursor: str, limit: int, store_code: str) -> PullReply:
+def members_served(store_code: str, *, member_days: int = DEFAULT_MEMBER_DAYS) -> ColumnElement[bool]:
+    """Change-log rows a store may receive, as far as members go: every non-member row, and member
+    rows of the customers the store serves offline."""
+    store_id = select(Store.id).where(Store.code == store_code).scalar_subquery()
+    shopped = select(StoreSale.customer_id).where(
+        StoreSale.store_id == store_id,
+        StoreSale.customer_id.is_not(None),
+        StoreSale.sold_at >= utcnow() - timedelta(days=member_days),
+    )
+    served = select(cast(Customer.id, String)).where(
+        or_(
+            Customer.home_store_id == store_id,
+            Customer.id.in_(shopped),
+            Customer.merged_into_id.in_(shopped),  # the redirect of a record merged into one it serves
+            Customer.erased_at.is_not(None),
+        )
+    )
+    return or_(ChangeLog.entity.not_in(MEMBER_ENTITIES), ChangeLog.key.in_(served))
+
+
+def pull_page(
+    session: Session, *, cursor: str, limit: int, store_code: str, member_days: int = DEFAULT_MEMBER_DAYS
+) -> PullReply:
     """The next page of changes for ``store_code`` after ``cursor``."""
     epoch = changes_service.server_epoch(session)
     parsed = read_cursor(cursor) if cursor else (epoch, 0)
@@ -28,7 +65,10 @@ def pull_page(session: Session, *, cursor: str, limit: int, store_code: str) -> 
             changes=[], cursor=make_cursor(epoch, 0), has_more=True, resync=True, server_time=utcnow()
         )
     after = parsed[1]
-    rows = changes_service.read_changes(session, after=after, limit=limit, store_code=store_code)
+    rows = changes_service.read_changes(
+        session, after=after, limit=limit, store_code=store_code,
+        only=members_served(store_code, member_days=member_days),
+    )  # fmt: skip
     position = rows[-1].id if rows else after
     return PullReply(
         changes=[ChangeRow(version=r.id, entity=r.entity, key=r.key, payload=r.payload) for r in rows],
@@ -39,7 +79,13 @@ def pull_page(session: Session, *, cursor: str, limit: int, store_code: str) -> 
 
 
 def pull_page_json(
-    session: Session, *, cursor: str, limit: int, store_code: str, count: bool = False
+    session: Session,
+    *,
+    cursor: str,
+    limit: int,
+    store_code: str,
+    count: bool = False,
+    member_days: int = DEFAULT_MEMBER_DAYS,
 ) -> bytes:
     """The same page as ``pull_page``, as the JSON the wire carries, built without decoding payloads.
 
@@ -54,7 +100,10 @@ def pull_page_json(
         return (
             pull_page(session, cursor=cursor, limit=limit, store_code=store_code).model_dump_json().encode()
         )
-    rows = changes_service.read_changes_raw(session, after=parsed[1], limit=limit, store_code=store_code)
+    only = members_served(store_code, member_days=member_days)
+    rows = changes_service.read_changes_raw(
+        session, after=parsed[1], limit=limit, store_code=store_code, only=only
+    )
     position = rows[-1][0] if rows else parsed[1]
     changes = ",".join(
         f'{{"version":{version},"entity":{json.dumps(entity)},"key":{json.dumps(key)},"payload":{payload}}}'
@@ -68,5 +117,7 @@ def pull_page_json(
         "server_time": utcnow().isoformat(),
     }
     if count:  # once per catalog download, for its progress bar
-        envelope["remaining"] = changes_service.count_changes(session, after=parsed[1], store_code=store_code)
+        envelope["remaining"] = changes_service.count_changes(
+            session, after=parsed[1], store_code=store_code, only=only
+        )
     return ('{"changes":[' + changes + "]," + json.dumps(envelope)[1:]).encode()

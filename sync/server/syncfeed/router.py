@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from sync.protocol import PROTOCOL_VERSION
 from sync.protocol.messages import MAX_PULL_LIMIT, PullReply, PushReply, PushRequest
-from sync.server.deps import DeviceDep, DeviceOrAdminDep, SessionDep
+from sync.server.deps import DeviceDep, DeviceOrAdminDep, SessionDep, SettingsDep
 from sync.server.problems import ProblemError
 from sync.server.syncfeed import feed, ingest, screen
 from sync.server.syncfeed.models import DeadLetter
@@ -58,13 +58,17 @@ async def push(request: Request, session: SessionDep, caller: DeviceDep) -> Push
 def pull(
     session: SessionDep,
     caller: DeviceDep,
+    settings: SettingsDep,
     cursor: Annotated[str, Query(max_length=100)] = "",
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = 5_000,
     count: Annotated[bool, Query(description="also say how many changes are left (`remaining`)")] = False,
 ) -> Response:
     """A page of the store's and the chain's changes; ``resync`` when the cursor cannot be trusted."""
     assert caller.store_code is not None
-    body = feed.pull_page_json(session, cursor=cursor, limit=limit, store_code=caller.store_code, count=count)
+    body = feed.pull_page_json(
+        session, cursor=cursor, limit=limit, store_code=caller.store_code, count=count,
+        member_days=settings.feed_member_days,
+    )  # fmt: skip
     session.commit()  # the epoch row may have been created
     # Built as JSON text directly: letting FastAPI re-validate thousands of rows doubles a page's cost.
     return Response(content=body, media_type="application/json")
