@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from posapp.services.history import CustomerHistory
+from posapp.ui.dialogs.contact import kind_text, status_text
 from posapp.ui.formatting import local_time, points, yen
 from posapp.ui.i18n import tr
 from sync.protocol.live import HistoryEntry
@@ -50,6 +51,10 @@ def age_text(history: CustomerHistory, now: datetime, zone: str) -> str:
 def entry_line(entry: HistoryEntry, zone: str, *, unsent: bool = False) -> str:
     """``12/01 14:03  新宿店  返品  -¥151``."""
     parts = [local_time(entry.occurred_at, zone, "%m/%d %H:%M"), place(entry), kind_label(entry)]
+    if entry.kind == "contact":  # which kind of contact, where it stands, and who took it — in words
+        parts.append(f"[{kind_text(entry.contact_kind or '')}・{status_text(entry.status or '')}]")
+        if entry.taken_by and entry.taken_by != entry.location:
+            parts.append(entry.taken_by)
     if entry.amount is not None:
         parts.append(yen(entry.amount))
     elif entry.points is not None:

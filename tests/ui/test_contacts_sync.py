@@ -17,6 +17,7 @@ from posapp.domain.barcodes import make_member_card
 from posapp.services.link import ServerLink
 from posapp.store.models import Contact, OutboxEvent
 from posapp.ui.dialogs.contact import ContactDialog
+from posapp.ui.dialogs.customer import CustomerDialog
 from posapp.ui.main_window import MainWindow
 from sync.client.errors import ServerUnavailable
 from tests.server.conftest import pg_migrated  # noqa: F401  (a fixture the server fixture uses)
@@ -119,4 +120,20 @@ def test_a_contact_recorded_offline_reaches_the_server_after_reconnect(
     ]
     assert notes == [("S001", "店長から折り返し電話済み")]
     dialog.reject()
+    qtbot.waitUntil(lambda: page.active_dialog is None)
+    window.activateWindow()  # what the window manager does when a dialog closes (offscreen does not)
+    qtbot.waitUntil(lambda: window.isActiveWindow())
+
+    # The 360° view (F2) lists the contacts in the timeline beside purchases, with kind, status and source.
+    qtbot.keyClick(page.input, Qt.Key.Key_F2)
+    qtbot.waitUntil(lambda: isinstance(page.active_dialog, CustomerDialog))
+    member_dialog = page.active_dialog
+    assert isinstance(member_dialog, CustomerDialog)
+    qtbot.keyClicks(member_dialog.query, MEMBER_NO)
+    qtbot.keyClick(member_dialog.query, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "お問い合わせ" in member_dialog.view.timeline.text(), timeout=10_000)
+    timeline = member_dialog.view.timeline.text()
+    assert "[クレーム・未対応]  コールセンター  配達が遅れた" in timeline, timeline
+    assert "[問い合わせ・未対応]  配達の遅れについて" in timeline, timeline
+    member_dialog.reject()
     window.close()

@@ -8,6 +8,8 @@ Ctrl+Enter records; in the list below, Tab reaches the note line and Enter adds 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
+from typing import TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -29,8 +31,9 @@ from posapp.ui.dialogs.base import PosDialog
 from posapp.ui.formatting import local_time
 from posapp.ui.i18n import tr
 from posapp.ui.widgets import touch_button
-from posapp.ui.worker import DbWorker
+from posapp.ui.worker import DbWorker, Lane
 
+T = TypeVar("T")
 KINDS = (
     ("complaint", "クレーム"),
     ("inquiry", "問い合わせ"),
@@ -156,13 +159,22 @@ class ContactDialog(PosDialog):
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
         self.resize(960, 520)
+        self.closed = False
+        self.finished.connect(self._close)
         self.kind.setFocus(Qt.FocusReason.OtherFocusReason)
         self.reload()
+
+    def _close(self, _result: int) -> None:
+        self.closed = True
+
+    def run(self, op: Callable[[], T], success: Callable[[T], None], *, lane: Lane = Lane.DB) -> None:
+        """Run ``op`` on the worker; an answer that arrives after the dialog closed is dropped."""
+        super().run(op, lambda value: None if self.closed else success(value), lane=lane)
 
     def reload(self) -> None:
         """Fetch the member's contacts on the worker (live, else the cache)."""
         member_no = self.member_no
-        self.run(lambda: self.terminal.customer_contacts(member_no), self._show)
+        self.run(lambda: self.terminal.customer_contacts(member_no), self._show, lane=Lane.IO)
 
     def _show(self, found: MemberContacts) -> None:
         self.contacts = found.contacts
@@ -216,7 +228,9 @@ class ContactDialog(PosDialog):
             self.show_error(tr("メモを追加する件を一覧から選んでください。"))
             return
         server_id, body = self.contacts[row].server_id, self.note.text()
-        self.run(lambda: self.terminal.add_contact_note(server_id=server_id, body=body), self._noted)
+        self.run(
+            lambda: self.terminal.add_contact_note(server_id=server_id, body=body), self._noted, lane=Lane.IO
+        )
 
     def _noted(self, _contact: ContactInfo) -> None:
         self.note.clear()
