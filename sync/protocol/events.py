@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from datetime import date
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -39,6 +39,24 @@ def _no_nul(text: str) -> str:
     return text
 
 
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+
+
+def _storable_moment(moment: datetime) -> datetime:
+    # 9999-12-31T23:00-05:00 is a valid time that is no valid UTC time (year 10000): stored anyway by
+    # PostgreSQL's COPY, it would break every later read of that row.
+    try:
+        in_utc = moment.astimezone(UTC)
+    except OverflowError as error:
+        raise ValueError("time out of range") from error
+    if not EARLIEST <= in_utc < LATEST:
+        raise ValueError("time must be between 1970 and 2200")
+    return moment
+
+
+Moment = Annotated[AwareDatetime, AfterValidator(_storable_moment)]
+"""A time with its zone (naive times are refused: the server stores UTC), between 1970 and 2200."""
 Yen = Annotated[int, Field(ge=-(10**10), le=10**10)]
 """Money: far beyond any till, and within the ``bigint`` columns that store it."""
 Count = Annotated[int, Field(ge=0, le=10**9)]
@@ -106,7 +124,7 @@ class SaleCompleted(_Payload):
     sale_id: RecordId
     receipt_no: Code
     business_day: date
-    sold_at: AwareDatetime
+    sold_at: Moment
     clerk_code: Code
     member_no: MemberNo | None = None
     eat_in: bool = False
@@ -130,7 +148,7 @@ class SaleVoided(_Payload):
     original_sale_id: RecordId
     original_receipt_no: Code
     receipt_no: Code
-    voided_at: AwareDatetime
+    voided_at: Moment
     clerk_code: Code
     approved_by: Code
     total: Yen
@@ -145,7 +163,7 @@ class ReturnCompleted(_Payload):
     original_sale_id: RecordId
     original_receipt_no: Code
     receipt_no: Code
-    returned_at: AwareDatetime
+    returned_at: Moment
     clerk_code: Code
     approved_by: Code
     member_no: MemberNo | None = None
@@ -165,14 +183,14 @@ class CashMoved(_Payload):
     amount: Annotated[int, Field(gt=0, le=10**8)]
     reason: Text
     clerk_code: Code
-    at: AwareDatetime
+    at: Moment
 
 
 class DayClosed(_Payload):
     """A Z report: the period's figures and the counted cash."""
 
     closing_no: Annotated[int, Field(ge=1, le=INT32_MAX)]
-    closed_at: AwareDatetime
+    closed_at: Moment
     business_day: date
     clerk_code: Code
     gross_sales: Yen
@@ -191,7 +209,7 @@ class MemberRegistered(_Payload):
     name_kana: Annotated[str, StringConstraints(max_length=100), AfterValidator(_no_nul)] = ""
     phone: Annotated[str, StringConstraints(max_length=20), AfterValidator(_no_nul)] = ""
     email: Annotated[str, StringConstraints(max_length=254), AfterValidator(_no_nul)] = ""
-    registered_at: AwareDatetime
+    registered_at: Moment
 
 
 class StockAdjusted(_Payload):
@@ -202,7 +220,7 @@ class StockAdjusted(_Payload):
     delta: Annotated[int, Field(ge=-(10**6), le=10**6)]
     reason: Annotated[str, StringConstraints(pattern="^(received|counted|damaged|lost)$")]
     clerk_code: Code
-    at: AwareDatetime
+    at: Moment
 
 
 class ContactRecorded(_Payload):
@@ -215,7 +233,7 @@ class ContactRecorded(_Payload):
     body: Annotated[str, StringConstraints(max_length=4000)] = ""
     receipt_no: Code | None = None
     clerk_code: Code
-    recorded_at: AwareDatetime
+    recorded_at: Moment
 
 
 PAYLOAD_TYPES: dict[EventKind, type[_Payload]] = {
@@ -277,7 +295,7 @@ class Event(BaseModel):
     kind: EventKind
     terminal_code: TerminalCode
     store_code: StoreCode
-    created_at: AwareDatetime
+    created_at: Moment
     payload: Annotated[dict[str, Any], AfterValidator(_plain_json)]
 
     def typed_payload(self) -> _Payload:

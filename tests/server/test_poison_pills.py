@@ -278,3 +278,20 @@ def test_a_pull_cursor_a_device_made_up_never_fails_the_pull(shop: Api, position
     answer = shop.client.get("/v1/sync/pull", params={"cursor": f"epoch:{position}"}, headers=shop.device())
     assert answer.status_code == 200, answer.text
     assert answer.json()["resync"] is True
+
+
+@pytest.mark.parametrize(
+    ("field", "moment"),
+    [
+        ("sold_at", "9999-12-31T23:59:59-05:00"),  # a valid time whose UTC is in year 10000
+        ("created_at", "0001-01-01T00:00:00+09:00"),  # whose UTC is in year 0
+        ("sold_at", "2999-01-01T00:00:00+09:00"),
+    ],
+)
+def test_a_time_no_database_or_reader_can_keep_is_refused(shop: Api, field: str, moment: str) -> None:
+    till = Till()
+    poison = till.sale(Line("A1", 138))
+    (poison if field == "created_at" else poison["payload"])[field] = moment
+    answer = _between_honest_sales(shop, poison, till)
+    assert answer[1]["status"] == "rejected" and field in answer[1]["detail"], answer[1]
+    assert shop.client.get("/v1/sync/dead-letters", headers=shop.admin).status_code == 200
