@@ -15,7 +15,7 @@ from sync.server.changes.service import read_changes
 from sync.server.contacts.models import Contact, ContactNote
 from sync.server.syncfeed.models import ReceivedEvent
 from tests.server.conftest import Api, product
-from tests.server.test_sync_endpoints import push
+from tests.server.test_sync_endpoints import push, sale_event
 
 
 def _channel(api: Api, name: str, kind: str) -> dict[str, str]:
@@ -280,3 +280,25 @@ def test_orders_say_which_channel_took_them_in_history_and_the_report(api: Api) 
         ("コールセンター", "call_centre", 1, 1100),
         ("公式オンラインショップ", "web", 2, 2200),
     ]
+
+
+def test_a_contact_reaches_the_feed_of_a_store_the_member_shopped_at_lately(api: Api) -> None:
+    api.products(product("A1", 100))
+    member = api.customer("S001")
+    sale = sale_event("S003")
+    sale["payload"]["member_no"] = member["member_no"]
+    assert push(api, api.device("S003"), [sale]).json()["results"][0]["status"] == "applied"
+    web = _channel(api, "ウェブショップ", "web")
+    assert (
+        api.client.post("/v1/channel/contacts", json=_complaint(member["member_no"]), headers=web).status_code
+        == 200
+    )
+    pulled = api.client.get(
+        "/v1/sync/pull", params={"cursor": "", "limit": 1000}, headers=api.device("S003")
+    ).json()
+    contacts = [change["payload"] for change in pulled["changes"] if change["entity"] == "contact"]
+    assert [(c["subject"], c["status"]) for c in contacts] == [("届いた商品が破損していた", "open")]
+    elsewhere = api.client.get(
+        "/v1/sync/pull", params={"cursor": "", "limit": 1000}, headers=api.device("S002")
+    )
+    assert [c for c in elsewhere.json()["changes"] if c["entity"] == "contact"] == []

@@ -14,7 +14,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -337,9 +337,21 @@ def summary(session: Session, contact: Contact) -> ContactSummary:
 
 
 def _feed_stores(session: Session, contact: Contact) -> list[str]:
-    """The stores whose terminals keep this contact offline: the member's home store and the taking store."""
+    """The stores whose terminals keep this contact offline: those that serve the member (home store, or
+    shopped there lately — as the feed's ``members_served``) and the store that took it."""
+    from sync.server.sales.models import StoreSale
+    from sync.server.syncfeed.feed import DEFAULT_MEMBER_DAYS
+
     home = session.scalar(select(Customer.home_store_id).where(Customer.id == contact.customer_id))
-    ids = {store_id for store_id in (home, contact.store_id) if store_id is not None}
+    shopped = session.scalars(
+        select(StoreSale.store_id)
+        .where(
+            StoreSale.customer_id == contact.customer_id,
+            StoreSale.sold_at >= utcnow() - timedelta(days=DEFAULT_MEMBER_DAYS),
+        )
+        .distinct()
+    )
+    ids = {store_id for store_id in (home, contact.store_id, *shopped) if store_id is not None}
     if not ids:
         return []
     return sorted(session.scalars(select(Store.code).where(Store.id.in_(ids))))
