@@ -7,6 +7,7 @@ payments, points, receipt number, stock movement and outbox event in one SQLite 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -34,7 +35,7 @@ from posapp.services.customers import CustomerInfo
 from posapp.services.errors import ApprovalRequired, UnknownCustomer, UnknownProduct
 from posapp.services.records import RECEIPT_COUNTER, append_event, audit, new_id, next_number, receipt_no
 from posapp.store.models import Customer, PaymentRow, Sale, SaleLine, StockLevel, SuspendedSale, SyncState
-from sync.protocol.events import EventKind, Payment, RateLine, SaleCompleted, SoldLine
+from sync.protocol.events import EventKind, Payment, RateLine, SaleApproval, SaleCompleted, SoldLine
 
 if TYPE_CHECKING:
     from posapp.services.omni import AppliedCoupon
@@ -342,7 +343,7 @@ class SaleSession:
             _move_stock(
                 session, settings.store_code, [(line.sku, -line.quantity) for line in self.cart.lines], now
             )
-            event = sale_event(sale, member_no=member_no)
+            event = sale_event(sale, member_no=member_no, approvals=self.approvals)
             append_event(
                 session,
                 settings=settings,
@@ -457,8 +458,10 @@ def _move_stock(session: Any, location: str, moves: list[tuple[str, int]], now: 
     )  # fmt: skip
 
 
-def sale_event(sale: Sale, *, member_no: str | None) -> SaleCompleted:
-    """The ``sale.completed`` payload of a stored sale."""
+def sale_event(
+    sale: Sale, *, member_no: str | None, approvals: Sequence[tuple[str, str]] = ()
+) -> SaleCompleted:
+    """The ``sale.completed`` payload of a stored sale, with the manager approvals it was given."""
     return SaleCompleted(
         sale_id=sale.id,
         receipt_no=sale.receipt_no,
@@ -492,6 +495,7 @@ def sale_event(sale: Sale, *, member_no: str | None) -> SaleCompleted:
         points_used=sale.points_used,
         points_earned=sale.points_earned,
         offline_points=sale.offline_points,
+        approvals=[SaleApproval(action=action, manager_code=manager) for action, manager in approvals],
     )
 
 

@@ -118,6 +118,13 @@ class Payment(_Payload):
     reference: Text | None = None
 
 
+class SaleApproval(_Payload):
+    """A store manager's approval of a price override or a discount above the store's threshold."""
+
+    action: Annotated[str, StringConstraints(pattern="^(price_override|line_discount|basket_discount)$")]
+    manager_code: Code
+
+
 class SaleCompleted(_Payload):
     """A completed sale: what the customer bought and paid."""
 
@@ -139,6 +146,7 @@ class SaleCompleted(_Payload):
     points_used: Count = 0
     points_earned: Count = 0
     offline_points: bool = False
+    approvals: list[SaleApproval] = Field(default_factory=list, max_length=100)
 
 
 class SaleVoided(_Payload):

@@ -7,6 +7,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, StringConstraints
 
+from sync.protocol.flags import FlagReason
+
 
 class ResolveIn(BaseModel):
     """What the person did about it."""
@@ -46,6 +48,7 @@ class FlaggedEventRow(BaseModel):
     terminal_code: str
     kind: str
     flags: list[str]
+    reasons: list[FlagReason]
     received_at: datetime
     resolution: ResolutionOut | None
 

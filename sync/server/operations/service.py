@@ -14,6 +14,7 @@ from datetime import timedelta
 from sqlalchemy import Text, cast, func, or_, select
 from sqlalchemy.orm import Session
 
+from sync.protocol.flags import FlagReason, reason_of
 from sync.server.auth.models import Device
 from sync.server.changes.models import ChangeLog
 from sync.server.changes.service import latest_change_id
@@ -116,12 +117,26 @@ def flagged_events(
             terminal_code=row.terminal_code,
             kind=row.kind,
             flags=list(row.flags),
+            reasons=known_reasons(row.flags),
             received_at=row.received_at,
             resolution=resolved.get(row.id),
         )
         for row, code in rows
         if row.flags
     ]
+
+
+def known_reasons(flags: list[str]) -> list[FlagReason]:
+    """The typed reasons of stored flags, once each (a flag older servers wrote in another form is skipped)."""
+    reasons = []
+    for value in flags:
+        try:
+            reason = reason_of(value)
+        except ValueError:
+            continue
+        if reason not in reasons:
+            reasons.append(reason)
+    return reasons
 
 
 def target_store(session: Session, kind: str, ref: str) -> int | None:

@@ -5,19 +5,32 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sync.server.db.base import Base, JsonDoc, UTCDateTime, utcnow
 
 
 class StoreSale(Base):
-    """A completed store sale (``kind='sale'``) or return (``'return'``); ``id`` is the terminal's UUIDv7."""
+    """A completed store sale (``kind='sale'``), return (``'return'``) or void (``'void'``).
+
+    ``id`` is the terminal's UUIDv7; a return or void names its sale in ``original_id``. The figures
+    are the server's (recomputed from the lines), never the terminal's claims.
+    """
 
     __tablename__ = "store_sales"
     __table_args__ = (
         Index("ix_store_sales_sold_at", "sold_at"),
         Index("ix_store_sales_created_at", "created_at"),
+        Index("ix_store_sales_original_id", "original_id"),
+        # A sale is voided once, even when two pushes race (see the trust model in docs/sync.md).
+        Index(
+            "ux_store_sales_void_of_original",
+            "original_id",
+            unique=True,
+            sqlite_where=text("kind = 'void'"),
+            postgresql_where=text("kind = 'void'"),
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -31,6 +44,7 @@ class StoreSale(Base):
     points_used: Mapped[int] = mapped_column(BigInteger, default=0)
     points_earned: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    original_id: Mapped[str | None] = mapped_column(String(36), default=None)
 
 
 class StoreSaleRate(Base):

@@ -1,27 +1,30 @@
 """The fast path for the common case: plain store sales stored in a handful of statements per batch.
 
 Per-event savepoints cost a round trip or more per statement; a batch of 500 sales with 3 lines each
-is then thousands of round trips. Sales that need no judgement (no points spent, known products,
-known member, unseen ids) are validated in Python and written with multi-row statements inside one
-savepoint. If anything in that savepoint fails, it is rolled back and the same events go through the
-careful per-event path, so the fast path can never change an outcome, only its cost.
+is then thousands of round trips. Runs of plain sales (no points spent, known products, known
+member, unseen ids) are judged by the same ``figures`` functions as the per-event path, turned into
+rows by the same ``rows`` builders, and written with multi-row statements inside one savepoint. If
+anything in that savepoint fails, it is rolled back and the same events go through the careful
+per-event path, so the fast path can never change an outcome, only its cost
+(``tests/server/test_trust_differential.py`` pins it).
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
+from collections.abc import Collection
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from posapp.domain.cart import CartTotals
 from posapp.domain.errors import DomainError
 from posapp.domain.tax import TaxPolicy
 from sync.protocol.events import Event, SaleCompleted
+from sync.protocol.flags import FlagReason, flag, ordered
 from sync.protocol.messages import EventResult, EventStatus
 from sync.server.auth.service import Caller
 from sync.server.changes.service import record_change
@@ -33,9 +36,21 @@ from sync.server.products.models import Product
 from sync.server.sales.models import StoreSale, StoreSaleRate
 from sync.server.stock.models import StockLevel, StockMovement
 from sync.server.syncfeed import figures, rows
+from sync.server.syncfeed.figures import SaleFigures
 from sync.server.syncfeed.models import ReceivedEvent
 
+
+class StoreRulesLike(Protocol):
+    """The store's rules as ``ingest.StoreRules`` carries them (no import cycle)."""
+
+    @property
+    def tax(self) -> TaxPolicy: ...
+    @property
+    def managers(self) -> Collection[str]: ...
+
+
 FastSale = tuple[int, Event, SaleCompleted]
+Judged = tuple[int, Event, SaleCompleted, SaleFigures, int | None]
 
 
 def fast_candidates(caller: Caller, terminal_code: str, indexed: list[tuple[int, Event]]) -> list[FastSale]:
@@ -52,20 +67,23 @@ def fast_candidates(caller: Caller, terminal_code: str, indexed: list[tuple[int,
             continue  # the careful path gives the exact refusal
         if sale.points_used or sum(p.amount for p in sale.payments) - sale.change != sale.total:
             continue
-        try:
-            figures.sale_totals(sale, TaxPolicy())
-        except (DomainError, ValueError):
-            continue  # impossible lines: the careful path refuses them with the reason
         chosen.append((index, event, sale))
     return chosen
 
 
-def apply_fast(session: Session, caller: Caller, sales: list[FastSale]) -> dict[int, EventResult]:
-    """Store ``sales`` with bulk statements; returns results by index for those it could take."""
+def apply_fast(
+    session: Session, caller: Caller, rules: StoreRulesLike, run: list[FastSale]
+) -> list[EventResult]:
+    """Store the longest prefix of ``run`` it can take with bulk statements; their results, in order.
+
+    A sale it cannot take (an id already stored or repeated, an unknown SKU or member, impossible
+    lines) ends the prefix: the caller sends it through the per-event path, so events are still
+    applied in the order sent.
+    """
     assert caller.store_id is not None and caller.store_code is not None
-    sale_ids = [sale.sale_id for _, _, sale in sales]
+    sale_ids = [sale.sale_id for _, _, sale in run]
     taken = set(session.scalars(select(StoreSale.id).where(StoreSale.id.in_(sale_ids))))
-    members = {sale.member_no for _, _, sale in sales if sale.member_no}
+    members = {sale.member_no for _, _, sale in run if sale.member_no}
     customers = {
         row.member_no: row
         for row in session.execute(
@@ -74,47 +92,61 @@ def apply_fast(session: Session, caller: Caller, sales: list[FastSale]) -> dict[
             )
         )
     }
-    skus = {line.sku for _, _, sale in sales for line in sale.lines}
+    skus = {line.sku for _, _, sale in run for line in sale.lines}
     products = dict(session.execute(select(Product.sku, Product.id).where(Product.sku.in_(skus))).all())
-    repeated = {key for key, n in Counter(sale_ids + [e.id for _, e, _ in sales]).items() if n > 1}
-    batch = [
-        (index, event, sale)
-        for index, event, sale in sales
-        if sale.sale_id not in taken
-        and sale.sale_id not in repeated
-        and event.id not in repeated
-        and all(line.sku in products for line in sale.lines)
-        and (
-            not sale.member_no
-            or (sale.member_no in customers and customers[sale.member_no].merged_into_id is None)
-        )
-    ]
+    batch: list[Judged] = []
+    used: set[str] = set(taken)
+    for index, event, sale in run:
+        if sale.sale_id in used or event.id in used:
+            break
+        if any(line.sku not in products for line in sale.lines):
+            break
+        customer = customers.get(sale.member_no) if sale.member_no else None
+        if sale.member_no and (customer is None or customer.merged_into_id is not None):
+            break
+        try:
+            verdict = figures.judge_sale(
+                sale, tax=rules.tax, member=customer is not None, managers=rules.managers
+            )
+        except (DomainError, ValueError):
+            break  # impossible lines: the careful path refuses them with the reason
+        used.update((sale.sale_id, event.id))
+        batch.append((index, event, sale, verdict, customer.id if customer is not None else None))
     if not batch:
-        return {}
+        return []
     now = utcnow()
-    flags: dict[int, list[str]] = defaultdict(list)
+    flags: dict[int, list[str]] = {index: list(verdict.flags) for index, _, _, verdict, _ in batch}
     with session.begin_nested():
-        _bulk_insert(session, StoreSale, [_sale_row(caller, sale, customers) for _, _, sale in batch])
+        _bulk_insert(
+            session,
+            StoreSale,
+            [
+                rows.sale_row(caller, sale, verdict, customer_id, now)
+                for _, _, sale, verdict, customer_id in batch
+            ],
+        )
         _bulk_insert(
             session,
             StoreSaleRate,
-            [row for _, _, sale in batch for row in rows.rate_rows(sale.sale_id, _totals(sale).by_rate)],
+            [
+                row
+                for _, _, sale, verdict, _ in batch
+                for row in rows.rate_rows(sale.sale_id, verdict.by_rate)
+            ],
         )
         _move_stock(session, caller, batch, products, flags, now)
-        _earn_points(session, caller, batch, customers, now)
+        _earn_points(session, caller, batch, now)
+        for index in flags:
+            flags[index] = ordered(flags[index])
         _bulk_insert(
             session,
             ReceivedEvent,
-            [_received_row(caller, event, flags[index], now) for index, event, _ in batch],
-        )
-    return {
-        index: EventResult(id=event.id, status=EventStatus.APPLIED, flags=flags[index])
-        for index, event, _ in batch
-    }
-
-
-def _totals(sale: SaleCompleted) -> CartTotals:
-    return figures.sale_totals(sale, TaxPolicy())
+            [rows.received_row(caller, event, EventStatus.APPLIED, "", flags[index], now)
+             for index, event, *_ in batch],
+        )  # fmt: skip
+    return [
+        EventResult(id=event.id, status=EventStatus.APPLIED, flags=flags[index]) for index, event, *_ in batch
+    ]
 
 
 def _bulk_insert(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
@@ -137,60 +169,16 @@ def _bulk_insert(session: Session, model: Any, rows: list[dict[str, Any]]) -> No
             copy.write_row([Jsonb(v) if isinstance(v, dict | list) else v for v in (row[c] for c in columns)])
 
 
-def _sale_row(caller: Caller, sale: SaleCompleted, customers: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": sale.sale_id,
-        "store_id": caller.store_id,
-        "kind": "sale",
-        "receipt_no": sale.receipt_no,
-        "customer_id": customers[sale.member_no].id if sale.member_no else None,
-        "sold_at": sale.sold_at,
-        "total": sale.total,
-        "items": [
-            {
-                "sku": line.sku,
-                "name": line.name,
-                "quantity": line.quantity,
-                "unit_price": line.unit_price,
-                "amount": line.amount,
-                "rate": line.rate,
-            }
-            for line in sale.lines
-        ],
-        "points_used": 0,
-        "points_earned": sale.points_earned,
-        "created_at": utcnow(),
-    }
-
-
-def _received_row(caller: Caller, event: Event, flags: list[str], now: datetime) -> dict[str, Any]:
-    return {
-        "id": event.id,
-        "store_id": caller.store_id,
-        "device_id": caller.credential_id,
-        "terminal_code": event.terminal_code[:10],
-        "seq": event.seq,
-        "kind": event.kind.value,
-        "payload_hash": event.payload_hash(),
-        "payload": event.payload,
-        "status": EventStatus.APPLIED.value,
-        "detail": "",
-        "flags": flags,
-        "created_at": event.created_at,
-        "received_at": now,
-    }
-
-
 def _move_stock(
     session: Session,
     caller: Caller,
-    batch: list[FastSale],
+    batch: list[Judged],
     products: dict[str, int],
     flags: dict[int, list[str]],
     now: datetime,
 ) -> None:
     totals: dict[int, int] = defaultdict(int)
-    for _, _, sale in batch:
+    for _, _, sale, *_ in batch:
         for line in sale.lines:
             totals[products[line.sku]] -= line.quantity
     insert_ = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
@@ -210,7 +198,7 @@ def _move_stock(
     final: dict[int, int] = {pid: quantity for pid, quantity in session.execute(upsert)}
     running = {pid: final[pid] - delta for pid, delta in totals.items()}
     movements = []
-    for index, _, sale in batch:
+    for index, _, sale, *_ in batch:
         for line in sale.lines:
             pid = products[line.sku]
             running[pid] -= line.quantity
@@ -226,8 +214,8 @@ def _move_stock(
                     "created_at": now,
                 }
             )
-            if running[pid] < 0 and "negative_stock" not in flags[index]:
-                flags[index].append("negative_stock")
+            if running[pid] < 0:
+                flags[index].append(flag(FlagReason.NEGATIVE_STOCK))
     _bulk_insert(session, StockMovement, movements)
     sku_of = {pid: sku for sku, pid in products.items()}
     for pid, quantity in final.items():
@@ -237,31 +225,30 @@ def _move_stock(
         )  # fmt: skip
 
 
-def _earn_points(
-    session: Session, caller: Caller, batch: list[FastSale], customers: dict[str, Any], now: datetime
-) -> None:
-    earned: dict[int, list[SaleCompleted]] = defaultdict(list)
-    for _, _, sale in batch:
-        if sale.member_no and sale.points_earned:
-            earned[customers[sale.member_no].id].append(sale)
+def _earn_points(session: Session, caller: Caller, batch: list[Judged], now: datetime) -> None:
+    earned: dict[int, list[tuple[SaleCompleted, int]]] = defaultdict(list)
+    for _, _, sale, verdict, customer_id in batch:
+        if customer_id is not None and verdict.points_earned:
+            earned[customer_id].append((sale, verdict.points_earned))  # the policy's figure, not the claim
     entries = []
     for customer_id, sales in sorted(earned.items()):
         points_service.ensure_account(session, customer_id=customer_id)
+        added = sum(points for _, points in sales)
         balance = session.execute(
             update(PointsAccount)
             .where(PointsAccount.customer_id == customer_id)
-            .values(balance=PointsAccount.balance + sum(s.points_earned for s in sales))
+            .values(balance=PointsAccount.balance + added)
             .returning(PointsAccount.balance)
             .execution_options(synchronize_session=False)
         ).scalar_one()
-        running = balance - sum(s.points_earned for s in sales)
-        for sale in sales:
-            running += sale.points_earned
+        running = balance - added
+        for sale, points in sales:
+            running += points
             entries.append(
                 {
                     "customer_id": customer_id,
                     "kind": "earn",
-                    "points": sale.points_earned,
+                    "points": points,
                     "balance_after": running,
                     "idempotency_key": f"earn:{sale.sale_id}",
                     "source": sale.sale_id,

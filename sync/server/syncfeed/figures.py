@@ -3,14 +3,27 @@
 A terminal's amounts, taxes and points are claims. The server rebuilds the sale's cart from its lines
 (price charged, quantity, line discount, tax class, eat-in, the basket discount, the points used)
 and lets the same domain code the terminal sells with compute the totals, rounded once per rate
-under the store's rounding. Pure: no SQL, no HTTP.
+under the store's rounding; points come from the server's versioned policy. Returns and voids are
+bounded by what their original sale left to give back. Both ingest paths (bulk and per event) judge
+through these functions, so they store the same figures and raise the same flags. Pure: no SQL, no
+HTTP.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
 from posapp.domain.cart import Cart, CartLine, CartTotals, Discount
 from posapp.domain.tax import RateTotal, TaxClass, TaxPolicy, rate_totals
-from sync.protocol.events import ReturnCompleted, SaleCompleted, SoldLine
+from sync.protocol.events import ReturnCompleted, SaleCompleted, SaleVoided, SoldLine
+from sync.protocol.flags import FlagReason, flag
+from sync.server.points import policy
+
+
+class Refused(ValueError):
+    """A return or void the original sale does not allow; nothing of it is applied."""
 
 
 def cart_line(line: SoldLine) -> CartLine:
@@ -45,6 +58,195 @@ def sale_cart(sale: SaleCompleted, tax: TaxPolicy) -> Cart:
 def sale_totals(sale: SaleCompleted, tax: TaxPolicy) -> CartTotals:
     """The server's totals of ``sale`` (raises ``DomainError`` or ``ValueError`` if the lines are impossible)."""
     return sale_cart(sale, tax).totals()
+
+
+@dataclass(frozen=True, slots=True)
+class SaleFigures:
+    """What the server stores for a sale: its own amounts, taxes and points, and what it flags."""
+
+    total: int
+    by_rate: tuple[RateTotal, ...]
+    items: list[dict[str, Any]]
+    points_earned: int
+    flags: tuple[str, ...]
+
+
+def judge_sale(
+    sale: SaleCompleted,
+    *,
+    tax: TaxPolicy,
+    member: bool,
+    managers: Collection[str],
+    approval_percent: int = policy.APPROVAL_DISCOUNT_PERCENT,
+) -> SaleFigures:
+    """The server's figures of ``sale`` and the flags of every claim that differs from them.
+
+    Raises ``DomainError`` or ``ValueError`` when the lines are impossible (a negative amount…).
+    ``managers`` are the codes of the store's managers: an approval by anyone else does not count.
+    """
+    cart = sale_cart(sale, tax)
+    totals = cart.totals()
+    flags: list[str] = []
+    items = [
+        {"sku": line.sku, "name": line.name, "quantity": line.quantity, "unit_price": line.unit_price,
+         "amount": amount, "rate": line.rate(eat_in=sale.eat_in)}
+        for line, amount in zip(cart.lines, totals.line_amounts, strict=True)
+    ]  # fmt: skip
+    claimed_lines = [(line.amount, line.rate) for line in sale.lines]
+    if (
+        claimed_lines != [(item["amount"], item["rate"]) for item in items]
+        or sale.subtotal != totals.subtotal
+    ):
+        flags.append(flag(FlagReason.LINE_AMOUNTS_DIFFER))
+    if sale.total != totals.amount_due or sale.points_discount != totals.points_discount:
+        flags.append(flag(FlagReason.TOTAL_DIFFERS))
+    claimed_rates = sorted((r.rate, r.taxable, r.tax) for r in sale.by_rate)
+    if claimed_rates != sorted((r.rate, r.taxable, r.tax) for r in totals.by_rate):
+        flags.append(flag(FlagReason.TAX_DIFFERS))
+    earned = policy.earned(totals, at=sale.sold_at, member=member)
+    if sale.points_earned != earned:
+        flags.append(flag(FlagReason.POINTS_EARNED_DIFFER))
+    approved = {a.action for a in sale.approvals if a.manager_code in managers}
+    if any(line.price_overridden for line in sale.lines) and "price_override" not in approved:
+        flags.append(flag(FlagReason.OVERRIDE_UNAPPROVED))
+    line_needs = any(
+        line.discount * 100 > line.unit_price * line.quantity * approval_percent for line in sale.lines
+    )
+    basket_needs = basket_discount(sale) * 100 > totals.subtotal * approval_percent
+    if (line_needs and "line_discount" not in approved) or (
+        basket_needs and "basket_discount" not in approved
+    ):
+        flags.append(flag(FlagReason.DISCOUNT_UNAPPROVED))
+    return SaleFigures(
+        total=totals.amount_due, by_rate=totals.by_rate, items=items, points_earned=earned, flags=tuple(flags)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Original:
+    """What the server stored of a sale, and of the returns and void already made against it."""
+
+    kind: str
+    total: int
+    items: Sequence[dict[str, Any]]
+    points_used: int
+    points_earned: int
+    returns: Sequence[Original] = ()
+    voided: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnFigures:
+    """What the server applies for a return: the refund per rate, the points moved, and flags."""
+
+    total: int
+    by_rate: tuple[RateTotal, ...]
+    items: list[dict[str, Any]]
+    points_restored: int
+    points_taken_back: int
+    flags: tuple[str, ...]
+
+
+def net_shares(amounts: Sequence[int], paid: int) -> list[int]:
+    """Each line's share of what was paid after basket and points discounts: what a refund may give back.
+
+    The terminal's rule (``posapp.services.sale._net_amounts``): in proportion, rounded down, the
+    remainder on the largest share, so the shares add up to what was paid.
+    """
+    gross = sum(amounts)
+    if gross <= 0:
+        return [0] * len(amounts)
+    shares = [amount * paid // gross for amount in amounts]
+    shares[shares.index(max(shares))] += paid - sum(shares)
+    return shares
+
+
+def _quantities(items: Iterable[dict[str, Any]], amounts: Iterable[int]) -> dict[str, tuple[int, int]]:
+    """SKU → (quantity, amount) over ``items`` with ``amounts``."""
+    sums: dict[str, tuple[int, int]] = {}
+    for item, line_amount in zip(items, amounts, strict=True):
+        quantity, amount = sums.get(item["sku"], (0, 0))
+        sums[item["sku"]] = (quantity + abs(item["quantity"]), amount + abs(line_amount))
+    return sums
+
+
+def judge_return(ret: ReturnCompleted, original: Original, tax: TaxPolicy) -> ReturnFigures:
+    """A return bounded by its original: raises ``Refused`` with the reason when it asks for more.
+
+    Quantity and refund per SKU at most what was sold and not yet returned (the refund measured
+    against the SKU's share of what was paid); the refund at most what the sale took and has not
+    refunded yet; points restored at most the points spent on the sale and
+    not yet restored. Points taken back are the policy's share of what the sale earned.
+    """
+    if original.kind != "sale":
+        raise Refused(f"a {original.kind} cannot be returned against")
+    if original.voided:
+        raise Refused("the original sale was voided")
+    sold = _quantities(
+        original.items, net_shares([item["amount"] for item in original.items], original.total)
+    )
+    earlier_items = [item for earlier in original.returns for item in earlier.items]
+    returned = _quantities(earlier_items, [item["amount"] for item in earlier_items])
+    asked = _quantities([line.model_dump() for line in ret.lines], [line.amount for line in ret.lines])
+    for sku, (quantity, amount) in asked.items():
+        if sku not in sold:
+            raise Refused(f"{sku} was not sold on the original receipt")
+        sold_quantity, sold_amount = sold[sku]
+        done_quantity, done_amount = returned.get(sku, (0, 0))
+        if quantity > sold_quantity - done_quantity:
+            raise Refused(f"{sku}: {quantity} returned, {sold_quantity - done_quantity} left to return")
+        if amount > sold_amount - done_amount:
+            raise Refused(f"{sku}: ¥{amount} refunded, ¥{sold_amount - done_amount} left to refund")
+    refund = sum(line.amount for line in ret.lines)
+    if refund != ret.total:
+        raise Refused(f"the return's lines add up to ¥{refund}, not its total ¥{ret.total}")
+    refunded = sum(-earlier.total for earlier in original.returns)
+    if refund > original.total - refunded:
+        raise Refused(f"¥{refund} refunded, ¥{original.total - refunded} of the sale left to refund")
+    restored = sum(-earlier.points_used for earlier in original.returns)
+    if ret.points_restored > original.points_used - restored:
+        raise Refused(
+            f"{ret.points_restored} points restored, {original.points_used - restored} spent on the sale left"
+        )
+    taken = sum(-earlier.points_earned for earlier in original.returns)
+    share = original.points_earned * refund // original.total if original.total > 0 else 0
+    taken_back = min(share, original.points_earned - taken)
+    flags = [] if taken_back == ret.points_taken_back else [flag(FlagReason.POINTS_TAKEN_BACK_DIFFER)]
+    rates = {item["sku"]: item["rate"] for item in original.items}
+    items = [
+        {"sku": line.sku, "name": line.name, "quantity": line.quantity, "unit_price": line.unit_price,
+         "amount": line.amount, "rate": rates[line.sku]}
+        for line in ret.lines
+    ]  # fmt: skip
+    amounts: dict[int, int] = {}
+    for item in items:
+        amounts[item["rate"]] = amounts.get(item["rate"], 0) + item["amount"]
+    return ReturnFigures(
+        total=refund, by_rate=rate_totals(amounts, tax), items=items, points_restored=ret.points_restored,
+        points_taken_back=taken_back, flags=tuple(flags),
+    )  # fmt: skip
+
+
+def judge_void(void: SaleVoided, original: Original) -> tuple[str, ...]:
+    """A void bounded by its original (raises ``Refused``); the flags of what it claimed differently.
+
+    A sale is voided once, as a whole, before any return; the void reverses the sale's stored figures
+    and ledger entries, never more, whatever it claims.
+    """
+    if original.kind != "sale":
+        raise Refused(f"a {original.kind} cannot be voided")
+    if original.voided:
+        raise Refused("the sale was already voided")
+    if original.returns:
+        raise Refused("goods of this sale were returned; return the rest instead of voiding it")
+    if void.total > original.total:
+        raise Refused(f"the void claims ¥{void.total}, the sale was ¥{original.total}")
+    if void.points_used > original.points_used or void.points_earned > original.points_earned:
+        raise Refused(
+            f"the void claims {void.points_used} points used and {void.points_earned} earned; the sale had "
+            f"{original.points_used} and {original.points_earned}"
+        )
+    return () if void.total == original.total else (flag(FlagReason.VOID_TOTAL_DIFFERS),)
 
 
 def return_rates(

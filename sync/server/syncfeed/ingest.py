@@ -3,11 +3,15 @@
 A batch shares one transaction (one disk flush for the lot) with a savepoint per event: an event's
 effects and the record of its id are kept or dropped together. Sales are facts — the money changed
 hands — so stale prices, negative stock and offline points overdrafts are accepted and flagged,
-never refused.
+never refused. The terminal's figures are claims: every sale, return and void is stored with the
+server's own (``figures``), the points the policy gives, and a flag for each claim that differed;
+a return or void asking for more than its sale left is refused (the trust model in docs/sync.md).
 """
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -29,6 +33,7 @@ from sync.protocol.events import (
     SaleVoided,
     StockAdjusted,
 )
+from sync.protocol.flags import FlagReason, flag, ordered
 from sync.protocol.messages import EventResult, EventStatus
 from sync.server.auth.service import Caller
 from sync.server.customers import service as customers_service
@@ -38,8 +43,11 @@ from sync.server.points import service as points_service
 from sync.server.problems import ProblemError
 from sync.server.sales.models import StoreSale, StoreSaleRate
 from sync.server.stock import service as stock_service
+from sync.server.stores.models import Clerk
 from sync.server.syncfeed import bulk, figures, rows
 from sync.server.syncfeed.models import DeadLetter, ReceivedEvent
+
+logger = logging.getLogger(__name__)
 
 
 class EventRefused(Exception):
@@ -50,35 +58,70 @@ class EventDeferred(Exception):
     """The event refers to one that has not arrived yet; nothing is recorded and the terminal resends it."""
 
 
+@dataclass(frozen=True, slots=True)
+class StoreRules:
+    """What the server judges a store's events by: its tax rounding and who may approve."""
+
+    tax: TaxPolicy
+    managers: frozenset[str]
+
+
+def store_rules(session: Session, store_id: int) -> StoreRules:
+    """The rules of ``store_id`` (read once per push)."""
+    managers = session.scalars(
+        select(Clerk.code).where(Clerk.store_id == store_id, Clerk.role == "manager", Clerk.active.is_(True))
+    )
+    return StoreRules(tax=TaxPolicy(), managers=frozenset(managers))
+
+
 def apply_batch(
     session: Session, *, caller: Caller, terminal_code: str, events: list[Event]
 ) -> list[EventResult]:
-    """Apply ``events`` in order inside the caller's transaction; one result per event."""
+    """Apply ``events`` in order inside the caller's transaction; one result per event.
+
+    Runs of consecutive plain sales go through the bulk path, everything else one by one, in the
+    order sent: both paths judge with ``figures`` and build rows with ``rows``, so which one takes an
+    event never changes what is stored. If a bulk run fails for any reason (a driver error from
+    ``COPY`` included), its savepoint is rolled back and the rest of the batch goes one by one.
+    """
     assert caller.store_id is not None and caller.store_code is not None
     seen = {
         row.id: row
         for row in session.scalars(select(ReceivedEvent).where(ReceivedEvent.id.in_([e.id for e in events])))
     }
-    fast: dict[int, EventResult] = {}
-    candidates = bulk.fast_candidates(
-        caller, terminal_code, [(i, e) for i, e in enumerate(events) if e.id not in seen]
-    )
-    if candidates:
-        try:
-            fast = bulk.apply_fast(session, caller, candidates)
-        except SQLAlchemyError:
-            fast = {}  # its savepoint (and the changes it queued) rolled back; the careful path decides
-    results = []
+    rules = store_rules(session, caller.store_id)
+    candidates = {
+        index: (event, sale)
+        for index, event, sale in bulk.fast_candidates(
+            caller, terminal_code, [(i, e) for i, e in enumerate(events) if e.id not in seen]
+        )
+    }
+    results: list[EventResult] = []
     answered: set[str] = set()
-    for index, event in enumerate(events):
-        if index in fast:
-            results.append(fast[index])
-        elif (previous := seen.get(event.id)) is not None:
+    while len(results) < len(events):
+        index = len(results)
+        run: list[bulk.FastSale] = []
+        while index + len(run) in candidates:
+            event, sale = candidates[index + len(run)]
+            run.append((index + len(run), event, sale))
+        if run:
+            try:
+                taken = bulk.apply_fast(session, caller, rules, run)
+            except Exception as error:  # any failure, SQLAlchemy's or the driver's (COPY), falls back
+                logger.warning("bulk ingest fell back to the per-event path: %s", type(error).__name__)
+                candidates.clear()
+                taken = []
+            results.extend(taken)
+            answered.update(result.id for result in taken)
+            if taken:
+                continue
+        event = events[index]
+        if (previous := seen.get(event.id)) is not None:
             results.append(_replay_answer(session, caller, event, previous))
         elif event.id in answered and (previous := _stored(session, event.id)) is not None:
             results.append(_replay_answer(session, caller, event, previous))  # the same id twice in a batch
         else:
-            results.append(_apply_one(session, caller, terminal_code, event))
+            results.append(_apply_one(session, caller, rules, terminal_code, event))
         answered.add(event.id)
     return results
 
@@ -100,19 +143,22 @@ def _replay_answer(session: Session, caller: Caller, event: Event, previous: Rec
     return EventResult(id=event.id, status=EventStatus.DUPLICATE, flags=list(previous.flags))
 
 
-def _apply_one(session: Session, caller: Caller, terminal_code: str, event: Event) -> EventResult:
+def _apply_one(
+    session: Session, caller: Caller, rules: StoreRules, terminal_code: str, event: Event
+) -> EventResult:
     flags: list[str] = []
     try:
         with session.begin_nested():
             if event.store_code != caller.store_code or event.terminal_code != terminal_code:
                 raise EventRefused("the event belongs to another store or terminal")
-            _apply_effects(session, caller, event, flags)
+            _apply_effects(session, caller, rules, event, flags)
+            flags = ordered(flags)
             session.add(_received(caller, event, EventStatus.APPLIED, "", flags))
             session.flush()
         return EventResult(id=event.id, status=EventStatus.APPLIED, flags=flags)
     except EventDeferred as deferred:
         return EventResult(id=event.id, status=EventStatus.RETRY, detail=str(deferred))
-    except (EventRefused, ValidationError, DomainError, ProblemError, LookupError) as error:
+    except (EventRefused, figures.Refused, ValidationError, DomainError, ProblemError, LookupError) as error:
         detail = _describe(error)
     except OperationalError:
         # A deadlock or a lock timeout: nothing was kept (the savepoint rolled back); sent again, it applies.
@@ -151,21 +197,7 @@ def _describe(error: Exception) -> str:
 def _received(
     caller: Caller, event: Event, status: EventStatus, detail: str, flags: list[str]
 ) -> ReceivedEvent:
-    return ReceivedEvent(
-        id=event.id,
-        store_id=caller.store_id,
-        device_id=caller.credential_id,
-        terminal_code=event.terminal_code[:10],
-        seq=event.seq,
-        kind=event.kind.value,
-        payload_hash=event.payload_hash(),
-        payload=event.payload,
-        status=status.value,
-        detail=detail,
-        flags=flags,
-        created_at=event.created_at,
-        received_at=utcnow(),
-    )
+    return ReceivedEvent(**rows.received_row(caller, event, status, detail, flags, utcnow()))
 
 
 def _dead_letter(session: Session, caller: Caller, event: Event, reason: str, detail: str) -> None:
@@ -192,16 +224,18 @@ def _customer_id(session: Session, member_no: str | None) -> int | None:
     return found.id
 
 
-def _apply_effects(session: Session, caller: Caller, event: Event, flags: list[str]) -> None:
+def _apply_effects(
+    session: Session, caller: Caller, rules: StoreRules, event: Event, flags: list[str]
+) -> None:
     payload = event.typed_payload()
     store = caller.store_code
     assert store is not None
     if isinstance(payload, SaleCompleted):
-        _apply_sale(session, caller, payload, flags)
+        _apply_sale(session, caller, rules, payload, flags)
     elif isinstance(payload, SaleVoided):
-        _apply_void(session, caller, payload)
+        _apply_void(session, caller, payload, flags)
     elif isinstance(payload, ReturnCompleted):
-        _apply_return(session, caller, payload)
+        _apply_return(session, caller, rules, payload, flags)
     elif isinstance(payload, MemberRegistered):
         if session.scalar(select(Customer.id).where(Customer.member_no == payload.member_no)) is None:
             customers_service.register(
@@ -226,37 +260,25 @@ def _apply_effects(session: Session, caller: Caller, event: Event, flags: list[s
         raise EventRefused(f"unknown event kind {event.kind}")
 
 
-def _apply_sale(session: Session, caller: Caller, sale: SaleCompleted, flags: list[str]) -> None:
+def _apply_sale(
+    session: Session, caller: Caller, rules: StoreRules, sale: SaleCompleted, flags: list[str]
+) -> None:
     if session.get(StoreSale, sale.sale_id) is not None:
         raise EventRefused("a sale with this id was already stored by another event")
     if sum(p.amount for p in sale.payments) - sale.change != sale.total:
         raise EventRefused("payments do not add up to the total")
-    if sum(line.amount for line in sale.lines) != sale.subtotal - (
-        sale.discount - sum(x.discount for x in sale.lines)
-    ):
-        flags.append("line_amounts_differ")
     customer_id = _customer_id(session, sale.member_no)
     if sale.member_no and customer_id is None:
         raise EventRefused(f"unknown member {sale.member_no}")
     try:
-        totals = figures.sale_totals(sale, TaxPolicy())
+        verdict = figures.judge_sale(
+            sale, tax=rules.tax, member=customer_id is not None, managers=rules.managers
+        )
     except (DomainError, ValueError) as error:
         raise EventRefused(f"the lines of this sale are impossible: {error}") from error
-    session.add(
-        StoreSale(
-            id=sale.sale_id,
-            store_id=caller.store_id,
-            kind="sale",
-            receipt_no=sale.receipt_no,
-            customer_id=customer_id,
-            sold_at=sale.sold_at,
-            total=sale.total,
-            items=_items(sale.lines),
-            points_used=sale.points_used,
-            points_earned=sale.points_earned,
-        )
-    )
-    _add_rates(session, rows.rate_rows(sale.sale_id, totals.by_rate))
+    flags.extend(verdict.flags)
+    session.add(StoreSale(**rows.sale_row(caller, sale, verdict, customer_id, utcnow())))
+    _add_rates(session, rows.rate_rows(sale.sale_id, verdict.by_rate))
     _move_stock(session, caller, [(line.sku, -line.quantity) for line in sale.lines], sale.sale_id, flags)
     if customer_id is None:
         return
@@ -275,27 +297,47 @@ def _apply_sale(session: Session, caller: Caller, sale: SaleCompleted, flags: li
                 idempotency_key=f"sale:{sale.sale_id}:redeem", reason=f"offline overdraft {sale.receipt_no}",
                 kind="overdraft",
             )  # fmt: skip
-            flags.append("points_overdraft")
-    if sale.points_earned:
+            flags.append(flag(FlagReason.POINTS_OVERDRAFT))
+    if verdict.points_earned:
+        # The policy's figure, never the terminal's claim (a claim that differs is flagged above).
         points_service.earn(
-            session, customer_id=customer_id, points=sale.points_earned, source=sale.sale_id,
+            session, customer_id=customer_id, points=verdict.points_earned, source=sale.sale_id,
             reason=f"store sale {sale.receipt_no}", location=caller.store_code,
         )  # fmt: skip
 
 
-def _apply_void(session: Session, caller: Caller, void: SaleVoided) -> None:
-    original = session.get(StoreSale, void.original_sale_id)
+def _original(
+    session: Session, caller: Caller, sale_id: str, what: str
+) -> tuple[StoreSale, figures.Original]:
+    """The original sale of a return or void, locked against a concurrent one, with what was done to it."""
+    original = session.scalar(select(StoreSale).where(StoreSale.id == sale_id).with_for_update())
     if original is None:
-        raise EventDeferred("the voided sale has not arrived yet")
+        raise EventDeferred(f"the {what} has not arrived yet")
     if original.store_id != caller.store_id:
-        raise EventRefused("the voided sale belongs to another store")
+        raise EventRefused(f"the {what} belongs to another store")
+    after = list(session.scalars(select(StoreSale).where(StoreSale.original_id == sale_id)))
+    returns = tuple(
+        figures.Original(kind=r.kind, total=r.total, items=r.items, points_used=r.points_used,
+                         points_earned=r.points_earned)
+        for r in after if r.kind == "return"
+    )  # fmt: skip
+    return original, figures.Original(
+        kind=original.kind, total=original.total, items=original.items, points_used=original.points_used,
+        points_earned=original.points_earned, returns=returns, voided=any(r.kind == "void" for r in after),
+    )  # fmt: skip
+
+
+def _apply_void(session: Session, caller: Caller, void: SaleVoided, flags: list[str]) -> None:
+    original, judged = _original(session, caller, void.original_sale_id, "voided sale")
+    flags.extend(figures.judge_void(void, judged))
     session.add(
         StoreSale(
             id=void.void_id, store_id=caller.store_id, kind="void", receipt_no=void.receipt_no,
-            customer_id=original.customer_id, sold_at=void.voided_at, total=-void.total, items=original.items,
-            points_used=-void.points_used, points_earned=-void.points_earned,
+            customer_id=original.customer_id, sold_at=void.voided_at, total=-original.total, items=original.items,
+            points_used=-original.points_used, points_earned=-original.points_earned, original_id=original.id,
         )
     )  # fmt: skip
+    session.flush()  # a second void racing this one fails here, on the one-void-per-sale index
     original_rates = list(session.scalars(select(StoreSaleRate).where(StoreSaleRate.sale_id == original.id)))
     _add_rates(session, rows.rate_rows(void.void_id, original_rates, sign=-1))
     _move_stock(session, caller, [(i["sku"], i["quantity"]) for i in original.items], void.void_id, [])
@@ -309,23 +351,24 @@ def _apply_void(session: Session, caller: Caller, void: SaleVoided) -> None:
     )  # fmt: skip
 
 
-def _apply_return(session: Session, caller: Caller, ret: ReturnCompleted) -> None:
-    original = session.get(StoreSale, ret.original_sale_id)
-    if original is None:
-        raise EventDeferred("the original sale of this return has not arrived yet")
-    if original.store_id != caller.store_id:
-        raise EventRefused("the original sale of this return belongs to another store")
+def _apply_return(
+    session: Session, caller: Caller, rules: StoreRules, ret: ReturnCompleted, flags: list[str]
+) -> None:
+    original, judged = _original(session, caller, ret.original_sale_id, "original sale of this return")
+    verdict = figures.judge_return(ret, judged, rules.tax)
+    flags.extend(verdict.flags)
     session.add(
         StoreSale(
             id=ret.return_id, store_id=caller.store_id, kind="return", receipt_no=ret.receipt_no,
-            customer_id=original.customer_id, sold_at=ret.returned_at, total=-ret.total, items=_items(ret.lines),
-            points_used=-ret.points_restored, points_earned=-ret.points_taken_back,
+            customer_id=original.customer_id, sold_at=ret.returned_at, total=-verdict.total, items=verdict.items,
+            points_used=-verdict.points_restored, points_earned=-verdict.points_taken_back,
+            original_id=original.id,
         )
     )  # fmt: skip
-    _add_rates(session, rows.rate_rows(ret.return_id, figures.return_rates(ret, TaxPolicy()), sign=-1))
+    _add_rates(session, rows.rate_rows(ret.return_id, verdict.by_rate, sign=-1))
     _move_stock(session, caller, [(line.sku, line.quantity) for line in ret.lines], ret.return_id, [])
     if original.customer_id is not None:
-        delta = ret.points_restored - ret.points_taken_back
+        delta = verdict.points_restored - verdict.points_taken_back
         if delta:
             points_service.adjust(
                 session, customer_id=original.customer_id, points=delta,
@@ -335,14 +378,6 @@ def _apply_return(session: Session, caller: Caller, ret: ReturnCompleted) -> Non
 
 def _add_rates(session: Session, rate_rows: list[dict[str, Any]]) -> None:
     session.add_all(StoreSaleRate(**row) for row in rate_rows)
-
-
-def _items(lines: Any) -> list[dict[str, Any]]:
-    return [
-        {"sku": line.sku, "name": line.name, "quantity": line.quantity, "unit_price": line.unit_price,
-         "amount": line.amount, "rate": line.rate}
-        for line in lines
-    ]  # fmt: skip
 
 
 def _move_stock(
@@ -361,10 +396,10 @@ def _move_stock(
                     source_id=source,
                 )
         except ProblemError:
-            flags.append(f"unknown_sku:{sku}")  # sold anyway (a local item or a stale catalog)
+            flags.append(flag(FlagReason.UNKNOWN_SKU, sku))  # sold anyway (a local item or a stale catalog)
             continue
-        if movement.negative and "negative_stock" not in flags:
-            flags.append("negative_stock")
+        if movement.negative:
+            flags.append(flag(FlagReason.NEGATIVE_STOCK))
 
 
 def server_time() -> datetime:
