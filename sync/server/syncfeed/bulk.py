@@ -226,37 +226,41 @@ def _move_stock(
 
 
 def _earn_points(session: Session, caller: Caller, batch: list[Judged], now: datetime) -> None:
-    earned: dict[int, list[tuple[SaleCompleted, int]]] = defaultdict(list)
-    for _, _, sale, verdict, customer_id in batch:
-        if customer_id is not None and verdict.points_earned:
-            earned[customer_id].append((sale, verdict.points_earned))  # the policy's figure, not the claim
-    entries = []
-    for customer_id, sales in sorted(earned.items()):
+    earning = [
+        (customer_id, sale, verdict.points_earned)  # the policy's figure, not the claim
+        for _, _, sale, verdict, customer_id in batch
+        if customer_id is not None and verdict.points_earned
+    ]
+    added: dict[int, int] = defaultdict(int)
+    for customer_id, _, points in earning:
+        added[customer_id] += points
+    running: dict[int, int] = {}
+    for customer_id in sorted(added):  # one statement per customer, always in the same order (no deadlock)
         points_service.ensure_account(session, customer_id=customer_id)
-        added = sum(points for _, points in sales)
         balance = session.execute(
             update(PointsAccount)
             .where(PointsAccount.customer_id == customer_id)
-            .values(balance=PointsAccount.balance + added)
+            .values(balance=PointsAccount.balance + added[customer_id])
             .returning(PointsAccount.balance)
             .execution_options(synchronize_session=False)
         ).scalar_one()
-        running = balance - added
-        for sale, points in sales:
-            running += points
-            entries.append(
-                {
-                    "customer_id": customer_id,
-                    "kind": "earn",
-                    "points": points,
-                    "balance_after": running,
-                    "idempotency_key": f"earn:{sale.sale_id}",
-                    "source": sale.sale_id,
-                    "reason": f"store sale {sale.receipt_no}"[:200],
-                    "location": caller.store_code,
-                    "flagged": running < 0,
-                    "created_at": now,
-                }
-            )
+        running[customer_id] = balance - added[customer_id]
         points_service.publish_balance(session, customer_id=customer_id, balance=balance)
+    entries = []
+    for customer_id, sale, points in earning:  # in the order sold, as the per-event path writes them
+        running[customer_id] += points
+        entries.append(
+            {
+                "customer_id": customer_id,
+                "kind": "earn",
+                "points": points,
+                "balance_after": running[customer_id],
+                "idempotency_key": f"earn:{sale.sale_id}",
+                "source": sale.sale_id,
+                "reason": f"store sale {sale.receipt_no}"[:200],
+                "location": caller.store_code,
+                "flagged": running[customer_id] < 0,
+                "created_at": now,
+            }
+        )
     _bulk_insert(session, PointsEntry, entries)
