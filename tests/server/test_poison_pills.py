@@ -227,19 +227,19 @@ def test_an_event_that_cannot_be_stored_for_any_reason_becomes_a_dead_letter(
     shop: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Whatever else goes wrong with one event's content, the push answers 200 and the rest apply."""
-    from sync.server.syncfeed import ingest
+    from sync.server.syncfeed import rows
 
     careful_only(monkeypatch)
     till = Till()
     poison = till.sale(Line("A1", 138))
-    items = ingest._items
+    sale_row = rows.sale_row
 
-    def unexpected(lines: Any) -> Any:
-        if any(line.name == "poison" for line in lines):
+    def unexpected(caller: Any, sale: Any, *args: Any) -> Any:
+        if any(line.name == "poison" for line in sale.lines):
             raise RuntimeError("something nobody thought of")
-        return items(lines)
+        return sale_row(caller, sale, *args)
 
-    monkeypatch.setattr(ingest, "_items", unexpected)
+    monkeypatch.setattr(rows, "sale_row", unexpected)
     poison["payload"]["lines"][0]["name"] = "poison"
     answer = _between_honest_sales(shop, poison, till)
     assert answer[1]["status"] == "rejected" and "RuntimeError" in answer[1]["detail"]
