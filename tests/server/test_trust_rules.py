@@ -248,3 +248,17 @@ def test_a_driver_error_from_copy_falls_back_to_the_per_event_path(api: Api, mon
     assert [a["status"] for a in results(api, device, sales)] == ["applied"] * 3
     assert stored(api, sales[0]["payload"]["sale_id"]).receipt_no == sales[0]["payload"]["receipt_no"]
     assert level(api, "TEA") == 7
+
+
+def test_unpaid_sales_and_other_stores_sales_are_refused(api: Api, path: str) -> None:
+    device, till, _ = setup_store(api)
+    unpaid = till.sale(Line("STD", 1_000), payments=[{"kind": "cash", "amount": 10}])
+    refused_everywhere(api, device, unpaid, "payments do not add up")
+    sale = till.sale(Line("TEA", 138))
+    assert results(api, device, [sale])[0]["status"] == "applied"
+    elsewhere = api.device("S002")
+    other = Till(store="S002")
+    for event in (other.void(sale), other.return_(sale, {"TEA": 1})):
+        [answer] = results(api, elsewhere, [event])
+        assert answer["status"] == "rejected" and "belongs to another store" in answer["detail"]
+    assert level(api, "TEA") == 9
