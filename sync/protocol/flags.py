@@ -15,27 +15,30 @@ from enum import StrEnum
 class FlagReason(StrEnum):
     """Why an applied event needs a person's attention."""
 
-    LINE_AMOUNTS_DIFFER = (
-        "line_amounts_differ"  # a line's or the subtotal's claim is not price × qty − discount
-    )
-    TOTAL_DIFFERS = (
-        "total_differs"  # the claimed total is not what the lines add up to; the server's is stored
-    )
-    TAX_DIFFERS = "tax_differs"  # the claimed per-rate taxable or tax is not the server's
-    POINTS_EARNED_DIFFER = (
-        "points_earned_differ"  # the claim is not the points policy's figure; the policy's is credited
-    )
-    POINTS_TAKEN_BACK_DIFFER = (
-        "points_taken_back_differ"  # a return took back another figure than the policy's
-    )
-    POINTS_OVERDRAFT = "points_overdraft"  # points spent offline beyond the balance
-    OVERRIDE_UNAPPROVED = "override_unapproved"  # a price override without a store manager's approval
-    DISCOUNT_UNAPPROVED = "discount_unapproved"  # a discount above the approval threshold without a manager
-    VOID_TOTAL_DIFFERS = (
-        "void_total_differs"  # a void claimed less than the sale; the sale's figures are reversed
-    )
-    NEGATIVE_STOCK = "negative_stock"  # the sale took stock below zero
-    UNKNOWN_SKU = "unknown_sku"  # sold an item the server's catalog does not have (detail: the SKU)
+    # A line's amount or rate, or the subtotal, is not price × quantity − discount at the class's rate.
+    LINE_AMOUNTS_DIFFER = "line_amounts_differ"
+    # The claimed total (or points discount) is not what the lines add up to; the server's is stored.
+    TOTAL_DIFFERS = "total_differs"
+    # The claimed per-rate taxable or tax is not the server's.
+    TAX_DIFFERS = "tax_differs"
+    # The claimed points earned are not the policy's; the policy's are credited.
+    POINTS_EARNED_DIFFER = "points_earned_differ"
+    # A return took back another number of points than the policy's share; the share is taken back.
+    POINTS_TAKEN_BACK_DIFFER = "points_taken_back_differ"
+    # Points spent offline beyond the balance.
+    POINTS_OVERDRAFT = "points_overdraft"
+    # A price override without a store manager's approval.
+    OVERRIDE_UNAPPROVED = "override_unapproved"
+    # A discount above the approval threshold without a store manager's approval.
+    DISCOUNT_UNAPPROVED = "discount_unapproved"
+    # A void claimed less than its sale; the sale's figures are reversed.
+    VOID_TOTAL_DIFFERS = "void_total_differs"
+    # A void claimed other points than its sale's; the sale's ledger entries are reversed.
+    VOID_POINTS_DIFFER = "void_points_differ"
+    # The sale took stock below zero.
+    NEGATIVE_STOCK = "negative_stock"
+    # Sold an item the server's catalog does not have (detail: the SKU).
+    UNKNOWN_SKU = "unknown_sku"
 
 
 def flag(reason: FlagReason, detail: str = "") -> str:

@@ -211,6 +211,13 @@ def test_stock_points_and_void_flags(api: Api, path: str) -> None:
     assert stored(api, less["payload"]["void_id"]).total == -2_200  # the sale's figures are reversed
     earning = till.sale(Line("STD", 1_000), member=member["member_no"])
     assert results(api, device, [earning])[0]["flags"] == []
+    before = balance(api, member["id"])
+    other_points = till.void(earning, points_earned=500)
+    answer = results(api, device, [other_points])[0]
+    assert answer["flags"] == ["void_points_differ"], answer
+    assert balance(api, member["id"]) == before - 10  # the 10 the sale earned are reversed, not 500
+    earning = till.sale(Line("STD", 1_000), member=member["member_no"])
+    assert results(api, device, [earning])[0]["flags"] == []
     keep_points = till.return_(earning, {"STD": 1}, points_taken_back=0)
     assert results(api, device, [keep_points])[0]["flags"] == ["points_taken_back_differ"]
 

@@ -241,12 +241,12 @@ def judge_void(void: SaleVoided, original: Original) -> tuple[str, ...]:
         raise Refused("goods of this sale were returned; return the rest instead of voiding it")
     if void.total > original.total:
         raise Refused(f"the void claims ¥{void.total}, the sale was ¥{original.total}")
-    if void.points_used > original.points_used or void.points_earned > original.points_earned:
-        raise Refused(
-            f"the void claims {void.points_used} points used and {void.points_earned} earned; the sale had "
-            f"{original.points_used} and {original.points_earned}"
-        )
-    return () if void.total == original.total else (flag(FlagReason.VOID_TOTAL_DIFFERS),)
+    flags = [] if void.total == original.total else [flag(FlagReason.VOID_TOTAL_DIFFERS)]
+    if (void.points_used, void.points_earned) != (original.points_used, original.points_earned):
+        # Only the sale's ledger entries are reversed, whatever the claim (a terminal with another
+        # local earn rule claims other points): flagged, not refused, so a real void is never lost.
+        flags.append(flag(FlagReason.VOID_POINTS_DIFFER))
+    return tuple(flags)
 
 
 def return_rates(
