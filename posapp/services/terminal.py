@@ -176,6 +176,35 @@ class Terminal:
         if self.link is not None:
             self.link.agent.wake()
 
+    def wait_for_sync(self, timeout: float = 30.0) -> bool:
+        """Wait until the outbox is empty (every sale, return, void, Z … acknowledged by the server),
+        at most ``timeout`` seconds; True when it is. The running agent is woken; without one (after
+        ``connect(background=False)``) the rounds run here. Refused before pairing (``NotConfigured``)."""
+        import time
+
+        from sync.client.errors import ServerRefused, ServerUnavailable
+
+        deadline = time.monotonic() + max(timeout, 0.0)
+        while True:
+            with self.db.read() as session:
+                if pending_event_count(session) == 0:
+                    return True
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            if self.link is None:
+                if not self.is_paired:
+                    raise NotConfigured("pair this terminal with a server first")
+                self.link = link.connect(self)
+            if self.link.agent.running:
+                self.link.agent.wake()
+                time.sleep(min(0.05, left))
+                continue
+            try:
+                self.link.agent.sync_once()
+            except (ServerUnavailable, ServerRefused):
+                time.sleep(min(0.5, max(left, 0.0)))
+
     def customer_history(
         self, member_no: str, *, max_age: timedelta = history.HISTORY_TTL
     ) -> history.CustomerHistory:

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QDialog,
     QHBoxLayout,
     QHeaderView,
@@ -31,6 +32,7 @@ from posapp.services.sale import CompletedSale, SaleSession, ScanResult, needs_s
 from posapp.ui.cart_model import CartTableModel
 from posapp.ui.customer_panel import CustomerPanel, HistoryEntry, panel_entries
 from posapp.ui.dialogs.approval import ApprovalDialog
+from posapp.ui.dialogs.base import PosDialog
 from posapp.ui.dialogs.contact import ContactDialog
 from posapp.ui.dialogs.customer import CustomerDialog
 from posapp.ui.dialogs.pay import PayDialog
@@ -44,6 +46,7 @@ from posapp.ui.i18n import tr
 from posapp.ui.messages import error_text, needs_approval, printer_text
 from posapp.ui.receipt_text import receipt_text
 from posapp.ui.sale_bars import FunctionKeyBar, TotalsBar
+from posapp.ui.scan_guard import ScanGuard
 from posapp.ui.scan_input import ScanLineEdit
 from posapp.ui.status_header import StatusHeader
 from posapp.ui.widgets import Banner, Retranslating, touch_button
@@ -55,6 +58,8 @@ if TYPE_CHECKING:
 
 
 EAT_IN_KEY = "Ctrl+E"
+SCANNING_DIALOGS = (CustomerDialog, PickupsDialog, ReturnsDialog, SearchDialog)
+"""Dialogs whose fields take a scan (a member card, an order, a receipt, a product code)."""
 
 
 class SalePage(Retranslating, QWidget):
@@ -466,10 +471,27 @@ class SalePage(Retranslating, QWidget):
     # ---- dialogs --------------------------------------------------------------------------------
 
     def open_dialog(self, dialog: QDialog) -> None:
-        """Show ``dialog`` window-modal; when it closes the scan line has focus again."""
+        """Show ``dialog`` window-modal; when it closes the scan line has focus again.
+
+        A dialog that takes no scans refuses one, with a sound, instead of typing it into a field.
+        """
         self.active_dialog = dialog
+        if not isinstance(dialog, SCANNING_DIALOGS):
+            guard = ScanGuard(dialog)
+            guard.refused.connect(lambda _code: self._scan_refused(dialog))
+            app = QApplication.instance()
+            if app is not None:
+                app.installEventFilter(guard)
+                dialog.finished.connect(lambda _result: app.removeEventFilter(guard))
         dialog.finished.connect(lambda _result: self._dialog_closed(dialog))
         dialog.open()
+
+    def _scan_refused(self, dialog: QDialog) -> None:
+        message = tr("この画面ではスキャンできません。閉じてからスキャンしてください。")
+        if isinstance(dialog, PosDialog):
+            dialog.show_error(message)
+        else:
+            QApplication.beep()
 
     def _dialog_closed(self, dialog: QDialog) -> None:
         if self.active_dialog is dialog:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from posapp.domain.barcodes import make_member_card
@@ -56,6 +60,28 @@ def counter(
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.sale, timeout=10_000)
     yield window.sale
     window.close()
+
+
+SHOTS = os.environ.get("POSAPP_SCREENSHOTS")
+"""``POSAPP_SCREENSHOTS=docs/screenshots pytest tests/ui/test_history_window.py -k 'sqlite and other'``
+saves 27-history-after-other-register.png and 28-customer-360-history.png from this test."""
+
+
+def shot(qtbot: QtBot, widget: QWidget, name: str) -> None:
+    if not SHOTS:
+        return
+    from posapp.app import STYLE_SHEET
+    from posapp.ui.fonts import apply_ui_font
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_ui_font(app)
+    app.setStyleSheet(STYLE_SHEET.read_text(encoding="utf-8"))
+    qtbot.wait(300)
+    path = Path(SHOTS) / f"{name}.png"
+    widget.grab().save(str(path), "PNG")
+    if shutil.which("convert"):  # 8-bit palette, as scripts/screenshots.py does
+        subprocess.run(["convert", str(path), "-colors", "256", f"PNG8:{path}"], check=False)
 
 
 def scan(qtbot: QtBot, page: SalePage, code: str) -> None:
@@ -120,6 +146,7 @@ def test_a_sale_on_the_other_register_shows_on_the_next_attach(
     scan(qtbot, page, TEA)
     attach_and_wait(qtbot, page)
     assert "取消  -¥657" in panel_history(page), panel_history(page)
+    shot(qtbot, page.window(), "27-history-after-other-register")
 
     # The 360° view (F2) loads the whole timeline with items and quantities, and says how fresh it is.
     focus_window(qtbot, page)
@@ -134,6 +161,7 @@ def test_a_sale_on_the_other_register_shows_on_the_next_attach(
     assert "取消  -¥657" in timeline and "店舗購入  ¥657" in timeline
     assert "乾電池 単3x4 ×1" in timeline
     assert dialog.view.timeline_age.text() == "最新"
+    shot(qtbot, dialog, "28-customer-360-history")
     assert "履歴はサーバー接続時に表示" not in timeline
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not dialog.isVisible())

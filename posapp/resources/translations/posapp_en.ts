@@ -1679,5 +1679,9 @@
         <source>会員を呼び出しました</source>
         <translation>Member called up</translation>
     </message>
+    <message>
+        <source>この画面ではスキャンできません。閉じてからスキャンしてください。</source>
+        <translation>This screen takes no scans. Close it, then scan.</translation>
+    </message>
 </context>
 </TS>

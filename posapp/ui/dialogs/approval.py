@@ -23,6 +23,7 @@ class ApprovalDialog(PosDialog):
         super().__init__(worker, tr("責任者承認"), parent)
         self.terminal = terminal
         self.action = action
+        self._checking = False
         intro = QLabel(tr("責任者のコードと暗証番号を入力してください。"))
         intro.setWordWrap(True)
         self.code = QLineEdit()
@@ -52,20 +53,27 @@ class ApprovalDialog(PosDialog):
         self.code.setFocus()
 
     def submit(self) -> None:
-        """Check the code and PIN on the worker (the PIN hash is deliberately slow)."""
-        code, pin, action = self.code.text(), self.pin.text(), self.action
+        """Check the code and PIN on the worker (the PIN hash is deliberately slow); once at a time."""
+        if self._checking:
+            return
+        self._checking = True
+        code, pin, action, terminal = self.code.text(), self.pin.text(), self.action, self.terminal
         self.ok.setEnabled(False)
+        self.clear_error()
         self.worker.run(
-            lambda: self.terminal.approve(code=code, pin=pin, action=action),
-            success=self._accepted,
-            failure=self._refused,
+            lambda: terminal.approve(code=code, pin=pin, action=action),
+            success=self.guarded(self._accepted),
+            failure=self.guarded(self._refused),
         )
 
     def _accepted(self, approval: Approval) -> None:
-        self.approved.emit(approval)
+        # Closed first: what the approval opens (the manager screen) must not sit under this dialog.
         self.accept()
+        self.approved.emit(approval)
 
     def _refused(self, error: Exception) -> None:
+        self._checking = False
         self.ok.setEnabled(True)
+        self.pin.setFocus()
         self.pin.clear()
         self.show_error(error)
