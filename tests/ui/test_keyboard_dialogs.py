@@ -110,3 +110,30 @@ def test_a_scan_while_the_approval_dialog_is_open_is_refused_not_typed(
     # Typing by hand still works.
     approve_by_keyboard(qtbot, dialog)
     qtbot.waitUntil(lambda: not isinstance(page.active_dialog, ApprovalDialog), timeout=10_000)
+
+
+def test_search_by_keyboard_enter_chooses_esc_closes(
+    qtbot: QtBot, window: MainWindow, page: SalePage
+) -> None:
+    from posapp.ui.dialogs.search import SearchDialog
+
+    focus_window(qtbot, page)
+    qtbot.keyClick(page.input, Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: isinstance(page.active_dialog, SearchDialog))
+    dialog = page.active_dialog
+    assert isinstance(dialog, SearchDialog)
+    qtbot.keyClicks(dialog.query, "490123456780")
+    qtbot.waitUntil(lambda: dialog.table.rowCount() >= 1, timeout=5_000)
+    qtbot.keyClick(dialog.query, Qt.Key.Key_Down)
+    qtbot.keyClick(dialog.query, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.active_dialog is None)
+    assert page.model.rowCount() == 1
+
+    focus_window(qtbot, page)
+    qtbot.keyClick(page.input, Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: isinstance(page.active_dialog, SearchDialog))
+    second = page.active_dialog
+    assert second is not None
+    qtbot.keyClick(second, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: page.active_dialog is None)
+    assert page.model.rowCount() == 1 and page.window().focusWidget() is page.input

@@ -24,7 +24,7 @@ from posapp.ui.formatting import local_time, points, rank_text
 from posapp.ui.history_text import age_text, timeline_text
 from posapp.ui.i18n import tr
 from posapp.ui.widgets import caption, touch_button
-from posapp.ui.worker import DbWorker
+from posapp.ui.worker import DbWorker, Lane
 
 
 class CustomerView(QWidget):
@@ -177,6 +177,7 @@ class CustomerDialog(PosDialog):
         self.run(
             lambda: terminal.customer_history(member_no, max_age=timedelta(0)),
             lambda history: self._history_arrived(member_no, history),
+            lane=Lane.IO,  # the server: never in front of SQLite work
         )
 
     def _history_arrived(self, member_no: str, history: CustomerHistory) -> None:
