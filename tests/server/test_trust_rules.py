@@ -269,3 +269,15 @@ def test_unpaid_sales_and_other_stores_sales_are_refused(api: Api, path: str) ->
         [answer] = results(api, elsewhere, [event])
         assert answer["status"] == "rejected" and "belongs to another store" in answer["detail"]
     assert level(api, "TEA") == 9
+
+
+def test_returns_and_voids_are_not_returned_or_voided(api: Api, path: str) -> None:
+    device, till, _ = setup_store(api)
+    sale = till.sale(Line("TEA", 138, 2))
+    ret = till.return_(sale, {"TEA": 1})
+    assert [a["status"] for a in results(api, device, [sale, ret])] == ["applied", "applied"]
+    fields = {"sale_id": ret["payload"]["return_id"], "points_used": 0, "points_earned": 0}
+    as_if_sale = {**ret, "payload": {**ret["payload"], **fields}}  # names the return as the original
+    refused_everywhere(api, device, till.void(as_if_sale), "a return cannot be voided")
+    refused_everywhere(api, device, till.return_(as_if_sale, {"TEA": 1}), "a return cannot be returned")
+    assert level(api, "TEA") == 9

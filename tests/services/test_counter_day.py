@@ -129,6 +129,11 @@ def test_price_override_needs_a_manager(signed_in: Terminal) -> None:
     approval = signed_in.approve(code=MANAGER[0], pin=MANAGER[1], action="price_override")
     sale.override_price(0, 300, approval=approval)
     assert sale.totals.amount_due == 300
+    sale.add_tender(TenderKind.CASH, 300)
+    sale.complete()
+    # The sale's event carries who approved, so the server can tell an approved override from a lie.
+    payload = next(e.payload for e in outbox(signed_in) if e.kind == EventKind.SALE_COMPLETED)
+    assert payload["approvals"] == [{"action": "price_override", "manager_code": MANAGER[0]}]
 
 
 def test_suspend_and_resume(signed_in: Terminal) -> None:
