@@ -68,6 +68,7 @@ def test_the_pairing_code_page_shows_a_working_code_with_a_qr_code_and_its_expir
     assert paired.status_code == 201
     store_page = admin.client.get("/hq/stores/S001").text
     assert "レジ1" in store_page and paired.json()["device_id"] in store_page
+    assert f'<td class="num mono">{paired.json()["terminal_code"]}</td>' in store_page  # its register number
 
 
 def test_revoking_a_device_from_its_store_page_locks_it_out(api: Api, admin: Browser) -> None:

@@ -295,3 +295,18 @@ def test_a_time_no_database_or_reader_can_keep_is_refused(shop: Api, field: str,
     answer = _between_honest_sales(shop, poison, till)
     assert answer[1]["status"] == "rejected" and field in answer[1]["detail"], answer[1]
     assert shop.client.get("/v1/sync/dead-letters", headers=shop.admin).status_code == 200
+
+
+def test_an_online_order_beyond_32_bits_is_stored(shop: Api) -> None:
+    order = {
+        "order_id": "BIG-1",
+        "customer": {"email": "big.spender@example.jp"},
+        "ordered_at": datetime.now(UTC).isoformat(),
+        "lines": [{"sku": "BIG", "qty": 22, "unit_price": 99_999_999}],
+        "fulfilment": {"type": "ship"},
+    }
+    placed = shop.client.post("/v1/channel/orders", json=order, headers=shop.channel)
+    assert placed.status_code == 200, placed.text
+    assert placed.json()["totals"]["total"] == 2_199_999_978
+    again = shop.client.post("/v1/channel/orders", json=order, headers=shop.channel)
+    assert again.json() == placed.json()

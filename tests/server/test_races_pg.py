@@ -115,6 +115,8 @@ def test_past_99_registers_get_three_digit_numbers(api: Api) -> None:
         session.commit()
     numbers = [_pair(api, "S001")(0).json()["terminal_code"] for _ in range(2)]
     assert numbers == ["100", "101"]
+    listed = api.client.get("/v1/admin/devices", headers=api.admin).json()
+    assert sorted(d["terminal_code"] for d in listed) == sorted(f"{n:02d}" for n in range(1, 102))
 
 
 def test_the_database_refuses_a_second_device_with_the_same_register_number(api: Api) -> None:

@@ -59,6 +59,7 @@ def _device_out(device: Device, store_code: str) -> DeviceOut:
         device_id=device.id,
         name=device.name,
         store_code=store_code,
+        terminal_code=service.terminal_number(device),
         created_at=device.created_at,
         revoked_at=device.revoked_at,
     )

@@ -32,6 +32,7 @@ class DeviceOut(BaseModel):
     device_id: str
     name: str
     store_code: str
+    terminal_code: str = Field(description="its register number in the store (01, 02, … 100, …)")
     created_at: datetime
     revoked_at: datetime | None
 
