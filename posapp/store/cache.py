@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.orm import Session
 
 from posapp.store import catalog_load
-from posapp.store.models import Clerk, Contact, Customer, Product, StockLevel, SyncState
+from posapp.store.models import Clerk, Contact, Customer, HistoryCacheRow, Product, StockLevel, SyncState
 from posapp.store.settings import save_settings
 from sync.protocol.catalog import PRODUCT_COLUMNS, BadChange, ProductRow, StockRow, product_row, stock_row
 
@@ -129,6 +129,9 @@ def _apply_customer(session: Session, p: dict[str, Any], version: int) -> None:
         row = session.scalar(select(Customer).where(Customer.server_id == p.get("id")))
     if row is not None and row.version >= version:
         return
+    if p.get("erased") or p.get("merged_into_id"):
+        # The history kept for offline use is personal data: it goes with the member.
+        session.execute(delete(HistoryCacheRow).where(HistoryCacheRow.member_no == member_no))
     if p.get("merged_into_id"):
         if row is not None:
             session.delete(row)
