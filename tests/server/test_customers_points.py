@@ -55,6 +55,7 @@ def test_history_is_one_timeline_newest_first(api: Api) -> None:
         f"/v1/customers/{customer['id']}/notes", json={"body": "ギフト包装希望"}, headers=api.device()
     )
     assert note.status_code == 201
+    assert note.json()["location_name"] == "渋谷店"  # the store's name, not only its code
     history = api.client.get(f"/v1/customers/{customer['id']}/history", headers=api.device()).json()
     kinds = [entry["kind"] for entry in history]
     assert set(kinds) == {"online_order", "points", "note"}

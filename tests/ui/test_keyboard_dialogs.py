@@ -137,3 +137,23 @@ def test_search_by_keyboard_enter_chooses_esc_closes(
     qtbot.keyClick(second, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: page.active_dialog is None)
     assert page.model.rowCount() == 1 and page.window().focusWidget() is page.input
+
+
+def test_member_by_keyboard_number_enter_then_enter_attaches(
+    qtbot: QtBot, window: MainWindow, page: SalePage
+) -> None:
+    from posapp.ui.dialogs.customer import CustomerDialog
+    from tests.services.conftest import MEMBER_NO
+
+    focus_window(qtbot, page)
+    qtbot.keyClick(page.input, Qt.Key.Key_F2)
+    qtbot.waitUntil(lambda: isinstance(page.active_dialog, CustomerDialog))
+    dialog = page.active_dialog
+    assert isinstance(dialog, CustomerDialog)
+    qtbot.keyClicks(dialog.query, "42")
+    qtbot.keyClick(dialog.query, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.results.count() == 1 and dialog.results.hasFocus(), timeout=5_000)
+    qtbot.keyClick(dialog.results, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.active_dialog is None)
+    assert page.sale is not None and page.sale.customer is not None
+    assert page.sale.customer.member_no == MEMBER_NO

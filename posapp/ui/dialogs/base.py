@@ -8,7 +8,7 @@ from typing import TypeVar
 import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QLabel, QLineEdit, QWidget
 
 from posapp.ui.messages import error_text
 from posapp.ui.worker import DbWorker, Lane
@@ -29,7 +29,8 @@ class PosDialog(QDialog):
 
     Keyboard alone: Enter in a field that handles Enter does only that (Qt would also press the
     dialog's default button: in the approval dialog that was キャンセル, closing it under the
-    cashier's fingers); Enter on a focused button presses that button; Esc cancels; Tab moves.
+    cashier's fingers); Enter on a focused button presses that button; elsewhere Enter is Qt's
+    (the default button); Esc cancels; Tab moves.
     Callbacks of worker jobs that finish after the dialog closed are dropped, not run on a deleted
     widget.
     """
@@ -42,13 +43,6 @@ class PosDialog(QDialog):
         self.error.setObjectName("dialogError")
         self.error.setWordWrap(True)
         self.error.hide()
-
-    def showEvent(self, event: object) -> None:
-        """No button presses itself on Enter from elsewhere in the dialog (see the class docstring)."""
-        for button in self.findChildren(QPushButton):
-            button.setAutoDefault(False)
-            button.setDefault(False)
-        super().showEvent(event)  # type: ignore[arg-type]
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Enter presses the focused button; a field's own Enter is left to the field."""

@@ -105,6 +105,7 @@ class CustomerDialog(PosDialog):
         self.results = QListWidget()
         self.results.setObjectName("customerResults")
         self.results.currentRowChanged.connect(self._selected)
+        self.results.itemActivated.connect(lambda _item: self.attach_selected())  # Enter on the list
         self.view = CustomerView(terminal.settings.timezone)
         search_tab = QWidget()
         top = QHBoxLayout()
@@ -164,6 +165,7 @@ class CustomerDialog(PosDialog):
             self.results.addItem(f"{customer.name}\nNo.{customer.member_no}")
         if found:
             self.results.setCurrentRow(0)
+            self.results.setFocus()  # Enter now puts the member on the sale; Esc closes
         else:
             self.view.show_customer(None)
             self.show_error(tr("該当する会員がいません。"))

@@ -127,10 +127,12 @@ def add_note(customer_id: CustomerId, body: NoteIn, session: SessionDep, device:
     note = CustomerNote(customer_id=customer.id, store_code=device.store_code, body=body.body)
     session.add(note)
     session.commit()
+    store_name = session.scalar(select(Store.name).where(Store.code == note.store_code))
     return HistoryEntry(
         kind="note",
         channel="store",
         location=note.store_code,
+        location_name=store_name,
         occurred_at=note.created_at,
         reference=str(note.id),
         detail=note.body,
