@@ -44,6 +44,12 @@ class ContactOffline(DomainError):
     message_key = "error.contact.offline"
 
 
+class ContactNotSent(DomainError):
+    """The contact was taken here and has not reached the server yet: a note must wait for it."""
+
+    message_key = "error.contact.unsent"
+
+
 @dataclass(frozen=True, slots=True)
 class ContactNote:
     """A note on a contact as this terminal may read it."""
@@ -227,8 +233,10 @@ def add_note(terminal: Terminal, link: ServerLink | None, *, server_id: int | No
     body = body.strip()
     if not body or len(body) > NOTE_MAX:
         raise InvalidContact("a note needs text of at most 2,000 characters", value=str(len(body)))
-    if link is None or server_id is None:
-        raise ContactOffline("the server does not have this contact yet, or cannot be reached")
+    if server_id is None:
+        raise ContactNotSent("this contact has not reached the server yet")
+    if link is None:
+        raise ContactOffline("this register is not connected to the server")
     try:
         answer = link.client.post_json(
             f"/v1/contacts/{server_id}/notes", {"body": body}, timeout=LIVE_TIMEOUT

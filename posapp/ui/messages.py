@@ -81,6 +81,7 @@ MESSAGES: dict[str, str] = {
     "error.device.line": "ポールディスプレイの接続先が正しくありません(例 serial:/dev/ttyUSB1)。",
     "error.device.message": "待機中のメッセージは1行・40文字までで入力してください。",
     "error.contact.invalid": "種類と件名(200文字まで)を入力してください。内容は4000文字までです。",
+    "error.contact.unsent": "この件はまだサーバーに送信されていません。送信されてからメモを追加してください。",
     "error.contact.offline": "サーバーにつながらないため、メモを追加できません。接続が戻ってから追加してください。",
     "error.domain": "この操作はできません。",
 }

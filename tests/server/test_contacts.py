@@ -91,6 +91,10 @@ def test_a_contact_needs_a_known_member_a_kind_and_the_members_own_order(api: Ap
         "/v1/channel/contacts", json=_complaint(member["member_no"], order_id="W-404"), headers=web
     )
     assert no_order.status_code == 404
+    no_receipt = api.client.post(
+        "/v1/channel/contacts", json=_complaint(member["member_no"], receipt_no="S001-01-999999"), headers=web
+    )
+    assert no_receipt.status_code == 404
     devices_cannot = api.client.post(
         "/v1/channel/contacts", json=_complaint(member["member_no"]), headers=api.device("S001")
     )

@@ -74,6 +74,18 @@ def test_an_inquiry_is_not_marked_as_a_complaint(qtbot: QtBot, page: SalePage, t
     panel = page.customer_panel
     qtbot.waitUntil(lambda: "[問い合わせ・未対応]" in panel.contacts_text.text())
     assert not panel.complaint.isVisible()
+    # A note on the web shop's inquiry needs the server; this register has none, and says so.
+    qtbot.keyClick(page.input, Qt.Key.Key_F2, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: isinstance(page.active_dialog, ContactDialog))
+    dialog = page.active_dialog
+    assert isinstance(dialog, ContactDialog)
+    qtbot.waitUntil(lambda: dialog.listing.count() == 1)
+    dialog.note.setFocus()
+    ime_commit(dialog.note, "在庫を確認中")
+    qtbot.keyClick(dialog.note, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.error.isVisible())
+    assert "サーバーにつながらない" in dialog.error.text() and dialog.note.text() == "在庫を確認中"
+    dialog.reject()
 
 
 def test_shift_f2_records_a_complaint_offline_by_keyboard(
@@ -102,13 +114,13 @@ def test_shift_f2_records_a_complaint_offline_by_keyboard(
         [event] = session.scalars(select(OutboxEvent).where(OutboxEvent.kind == "contact.recorded")).all()
         assert event.status == "pending" and event.payload["member_no"] == MEMBER_NO
         assert event.payload["body"] == "値札より100円高い" and event.payload["clerk_code"] == "1001"
-    # A note needs the server: the cashier is told so in words, nothing is lost.
+    # A note goes on the server's record: on an unsent contact the cashier is told so in words.
     dialog.note.setFocus()
     ime_commit(dialog.note, "再確認済み")
     assert dialog.note.text() == "再確認済み", (dialog.note.text(), QApplication.focusWidget())
     qtbot.keyClick(dialog.note, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: dialog.error.isVisible())
-    assert "サーバーにつながらない" in dialog.error.text()
+    assert "まだサーバーに送信されていません" in dialog.error.text()
     dialog.reject()
     panel = page.customer_panel
     qtbot.waitUntil(lambda: panel.complaint.isVisible())

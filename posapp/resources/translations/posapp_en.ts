@@ -1683,5 +1683,9 @@
         <source>この画面ではスキャンできません。閉じてからスキャンしてください。</source>
         <translation>This screen takes no scans. Close it, then scan.</translation>
     </message>
+    <message>
+        <source>この件はまだサーバーに送信されていません。送信されてからメモを追加してください。</source>
+        <translation>This contact has not reached the server yet. Add the note once it has been sent.</translation>
+    </message>
 </context>
 </TS>

@@ -117,6 +117,10 @@ def record(
         )
     if order_id is not None:
         _check_order(session, order_id, customer.id)
+    if receipt_no is not None and source != STORE_SOURCE:
+        # A terminal's contact may name a receipt still in another register's outbox; a channel's or
+        # HQ's names one the server has.
+        _check_receipt(session, receipt_no)
     contact = Contact(
         source=source,
         contact_ref=contact_ref,
@@ -156,6 +160,13 @@ def _check_order(session: Session, order_id: str, customer_id: int) -> None:
     owner = session.scalar(select(OnlineOrder.customer_id).where(OnlineOrder.order_id == order_id))
     if owner is None or owner not in {customer_id, *merged_ids(session, customer_id)}:
         raise NotFound(f"no order {order_id} of this member")
+
+
+def _check_receipt(session: Session, receipt_no: str) -> None:
+    from sync.server.sales.models import StoreSale
+
+    if session.scalar(select(StoreSale.id).where(StoreSale.receipt_no == receipt_no).limit(1)) is None:
+        raise NotFound(f"no receipt {receipt_no}")
 
 
 def channel_source(channel_id: int) -> str:
