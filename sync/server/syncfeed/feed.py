@@ -33,24 +33,53 @@ MEMBER_ENTITIES = ("customer", "points_balance")
 DEFAULT_MEMBER_DAYS = 90
 
 
-def members_served(store_code: str, *, member_days: int = DEFAULT_MEMBER_DAYS) -> ColumnElement[bool]:
-    """Change-log rows a store may receive, as far as members go: every non-member row, and member
-    rows of the customers the store serves offline."""
+def _serves(store_code: str, member_days: int) -> ColumnElement[bool]:
+    """Whether the store serves a customer (a condition on ``Customer``)."""
     store_id = select(Store.id).where(Store.code == store_code).scalar_subquery()
     shopped = select(StoreSale.customer_id).where(
         StoreSale.store_id == store_id,
         StoreSale.customer_id.is_not(None),
         StoreSale.sold_at >= utcnow() - timedelta(days=member_days),
     )
-    served = select(cast(Customer.id, String)).where(
-        or_(
-            Customer.home_store_id == store_id,
-            Customer.id.in_(shopped),
-            Customer.merged_into_id.in_(shopped),  # the redirect of a record merged into one it serves
-            Customer.erased_at.is_not(None),
+    return or_(
+        Customer.home_store_id == store_id,
+        Customer.id.in_(shopped),
+        Customer.merged_into_id.in_(shopped),  # the redirect of a record merged into one it serves
+        Customer.erased_at.is_not(None),
+    )
+
+
+def members_served(store_code: str, *, member_days: int = DEFAULT_MEMBER_DAYS) -> ColumnElement[bool]:
+    """Change-log rows a store may receive, as far as members go: every non-member row, and member
+    rows of the customers the store serves offline (as SQL: for counting)."""
+    served = select(cast(Customer.id, String)).where(_serves(store_code, member_days))
+    return or_(ChangeLog.entity.not_in(MEMBER_ENTITIES), ChangeLog.key.in_(served))
+
+
+def without_unserved_members(
+    session: Session, rows: list[tuple[int, str, str, str]], *, store_code: str, member_days: int
+) -> list[tuple[int, str, str, str]]:
+    """``rows`` less the member rows of customers the store does not serve.
+
+    Done on the page rather than in its query: a page of products then costs nothing more, and a
+    page with members costs one primary-key range scan over those members (a condition in the
+    query made every page of a 250,000-row download 25 % slower on PostgreSQL).
+    """
+    keys = {int(key) for _, entity, key, _ in rows if entity in MEMBER_ENTITIES and key.isdigit()}
+    if not keys:
+        return rows
+    # One range scan of the primary key: a list of 20,000 bound ids took psycopg and SQLAlchemy
+    # over a second to render, the scan takes tens of milliseconds.
+    served = set(
+        session.scalars(
+            select(Customer.id).where(
+                Customer.id.between(min(keys), max(keys)), _serves(store_code, member_days)
+            )
         )
     )
-    return or_(ChangeLog.entity.not_in(MEMBER_ENTITIES), ChangeLog.key.in_(served))
+    return [
+        row for row in rows if row[1] not in MEMBER_ENTITIES or (row[2].isdigit() and int(row[2]) in served)
+    ]
 
 
 def pull_page(
@@ -100,11 +129,10 @@ def pull_page_json(
         return (
             pull_page(session, cursor=cursor, limit=limit, store_code=store_code).model_dump_json().encode()
         )
-    only = members_served(store_code, member_days=member_days)
-    rows = changes_service.read_changes_raw(
-        session, after=parsed[1], limit=limit, store_code=store_code, only=only
-    )
+    rows = changes_service.read_changes_raw(session, after=parsed[1], limit=limit, store_code=store_code)
     position = rows[-1][0] if rows else parsed[1]
+    has_more = len(rows) == limit  # of the rows read: the cursor moves past the members left out
+    rows = without_unserved_members(session, rows, store_code=store_code, member_days=member_days)
     changes = ",".join(
         f'{{"version":{version},"entity":{json.dumps(entity)},"key":{json.dumps(key)},"payload":{payload}}}'
         for version, entity, key, payload in rows
@@ -112,12 +140,13 @@ def pull_page_json(
     envelope: dict[str, object] = {
         "protocol_version": PROTOCOL_VERSION,
         "cursor": make_cursor(epoch, position),
-        "has_more": len(rows) == limit,
+        "has_more": has_more,
         "resync": False,
         "server_time": utcnow().isoformat(),
     }
     if count:  # once per catalog download, for its progress bar
         envelope["remaining"] = changes_service.count_changes(
-            session, after=parsed[1], store_code=store_code, only=only
-        )
+            session, after=parsed[1], store_code=store_code,
+            only=members_served(store_code, member_days=member_days),
+        )  # fmt: skip
     return ('{"changes":[' + changes + "]," + json.dumps(envelope)[1:]).encode()
