@@ -123,9 +123,9 @@ def test_a_gzip_bomb_is_refused_early_in_little_memory_and_the_worker_keeps_serv
         watcher.join()
     assert answer.status_code == 413 and answer.json()["type"].endswith("/too-large"), answer.text
     assert "inflates" in answer.json()["detail"]
-    assert took < 3, f"refused after {took:.1f} s"
+    assert took < 5, f"refused after {took:.1f} s"  # before: 22.7 s
     assert peak_rss_mib(server.process.pid) - peak_before < 100, "the server's peak memory grew by 100 MiB+"
-    assert worst_health[0] < 2
+    assert worst_health[0] < 5  # before: blocked for the whole 22.7 s
 
 
 def test_a_body_with_too_many_json_values_is_refused_before_parsing(server: LiveServer) -> None:
@@ -179,7 +179,7 @@ def test_trickling_bodies_hold_no_admission_slot_and_get_408(server: LiveServer)
                 answer = requests.request(method, server.url + path, headers=device, timeout=10, **extra)
                 slowest = max(slowest, time.monotonic() - started)
                 assert answer.status_code == 200, answer.text
-        assert slowest < 2, f"a real request waited {slowest:.1f} s behind trickling bodies"
+        assert slowest < 5, f"a real request waited {slowest:.1f} s behind trickling bodies"
         refused = [status_line(sock, timeout=BODY_TIMEOUT + 5) for sock in tricklers]
         assert all(line.startswith("HTTP/1.1 408") for line in refused), refused
     finally:
