@@ -11,9 +11,12 @@ from pathlib import Path
 import pytest
 import requests
 
+from posapp.devices.render import render_receipt
+from posapp.devices.reports import closing_document
 from posapp.domain.tender import Tender, TenderKind
 from posapp.services import omni
 from posapp.services.link import ServerLink
+from posapp.services.sale import terminal_header
 from tests.server.conftest import pg_migrated  # noqa: F401 - the live server fixture needs it
 from tests.services.conftest import MANAGER, MEMBER_NO
 from tests.sync.conftest import LiveServer, pair_terminal, server  # noqa: F401 - the live server fixture
@@ -59,3 +62,11 @@ def test_pickup_cash_is_expected_in_the_drawer(server: LiveServer, tmp_path: Pat
     approval = terminal.approve(code=MANAGER[0], pin=MANAGER[1], action="z")
     z = terminal.z_report(counts={100: 4, 50: 1, 1: 3}, next_float=0, approval=approval)
     assert z.reconciliation is not None and z.reconciliation.over_short == 0  # not "over" by ¥453
+    printed = closing_document(
+        header=terminal_header(terminal, "Z-000001", z.at),
+        figures=z.figures,
+        reconciliation=z.reconciliation,
+        closing_no=z.closing_no,
+    )
+    lines = [line.text for line in render_receipt(printed, width=42)]
+    assert any("店舗受取 代金" in line and "¥453" in line for line in lines)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QLineEdit, QWidget
+from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QLineEdit, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
@@ -129,3 +129,21 @@ def test_double_z_records_one_z_and_a_second_only_on_purpose(
     qtbot.waitUntil(lambda: "No.2" in manager.z_result.toPlainText())
     with terminal.db.read() as session:
         assert session.scalar(select(func.count()).select_from(Closing)) == 2
+
+
+def test_the_count_can_be_typed_on_the_touch_keypad(qtbot: QtBot, page: SalePage, terminal: Terminal) -> None:
+    sale = terminal.start_sale()
+    sale.scan("4901234567832")  # ¥657
+    sale.add_tender(TenderKind.CASH, 1000)
+    sale.complete()
+    manager = open_z(qtbot, page)
+    grid, keypad = manager.grid, manager.z_tab.keypad
+    keys = {button.text(): button for button in keypad.findChildren(QPushButton)}
+    qtbot.mouseClick(grid.counts[500], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(keys["1"], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(keypad.enter_button, Qt.MouseButton.LeftButton)  # on to ¥100
+    assert QApplication.focusWidget() is grid.counts[100]
+    for key in ("1", "5", "←"):
+        qtbot.mouseClick(keys[key], Qt.MouseButton.LeftButton)
+    assert (grid.counts[500].text(), grid.counts[100].text()) == ("1", "1")
+    assert grid.total.text() == "¥600"

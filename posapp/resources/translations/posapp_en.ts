@@ -572,6 +572,10 @@
         <translation>Sales not yet sent to the server: connect and let them go up before resetting.</translation>
     </message>
     <message>
+        <source>次へ</source>
+        <translation>Next</translation>
+    </message>
+    <message>
         <source>消費税の端数処理を一覧から選んでください。</source>
         <translation>Choose the tax rounding from the list.</translation>
     </message>

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QIntValidator, QKeyEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QFormLayout,
     QGridLayout,
@@ -31,7 +32,7 @@ from posapp.services.errors import PeriodAlreadyClosed
 from posapp.services.manager import DayClose
 from posapp.ui.formatting import local_time, parse_amount, yen
 from posapp.ui.i18n import tr
-from posapp.ui.widgets import TOUCH_HEIGHT, touch_button
+from posapp.ui.widgets import TOUCH_HEIGHT, Keypad, touch_button
 from posapp.ui.worker import DbWorker
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -220,15 +221,30 @@ class ZTab(QWidget):
         self.run_button = touch_button(tr("精算を実行"), name="primary", focus=True)
         self.run_button.clicked.connect(self.ask)
         self.next_float.returnPressed.connect(self.run_button.setFocus)
+        # For a touch screen: the keypad types into the count field (or the float) that has the focus;
+        # 確定 moves to the next denomination, as Enter does.
+        self.keypad = Keypad(self.grid.counts[DENOMINATIONS[0]])
+        self.keypad.entered.connect(self._next_field)
+        self.keypad.enter_button.setText(tr("次へ"))
+        self.keypad.enter_button.setObjectName("keypadKey")  # the blue button is 精算を実行 alone
         side = QVBoxLayout()
         form = QFormLayout()
         form.addRow(tr("次回釣銭準備金"), self.next_float)
         side.addLayout(form)
+        side.addWidget(self.keypad)
         side.addWidget(self.run_button)
         side.addWidget(self.result, 1)
         layout = QHBoxLayout(self)
         layout.addWidget(self.grid, 3)
         layout.addLayout(side, 2)
+
+    def _next_field(self) -> None:
+        fields = [*self.grid.counts.values(), self.next_float]
+        focused = QApplication.focusWidget()
+        if focused in fields[:-1]:
+            fields[fields.index(focused) + 1].setFocus()  # type: ignore[arg-type]
+        elif focused is self.next_float:
+            self.run_button.setFocus()
 
     def ask(self) -> None:
         """Read the period's figures afresh, show what the Z will record and ask before running it.
