@@ -1,9 +1,16 @@
-"""Omnichannel at the counter: pickups waiting, the customer's online interests, coupons.
+"""Omnichannel at the counter: pickups waiting, the customer's online interests, coupons, holds.
 
 All of it lives on the central server and is asked for live through the terminal's link (no
-terminal tables). Offline, pickups and coupons are refused with ``error.omni.offline`` /
-``error.coupon.offline`` (a coupon can only be honoured once the server has said it is unused);
-interests fall back to nothing but this store's cached stock, labelled ``live=False``.
+terminal tables). Offline, pickups are refused with ``error.omni.offline``; interests fall back to
+nothing but this store's cached stock, labelled ``live=False``.
+
+Points and coupons applied to a sale are *held* on the server while the sale is in progress
+(``hold_points``, ``hold_coupon``): the server sets them aside at once, so another register or the
+web shop is refused, and the sale's ``sale.completed`` event names the hold for the server to
+capture at ingest. Offline, points fall back to the store's per-sale cap (the server flags an
+overdraft), and a coupon is refused with ``error.coupon.offline`` unless this terminal checked the
+code with the server earlier (a cached check): then it rides with the sale and the server redeems
+it if it is still free, or flags the sale.
 """
 
 from __future__ import annotations
@@ -11,27 +18,30 @@ from __future__ import annotations
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
 from posapp.domain.barcodes import MemberCard, parse_scan
-from posapp.domain.cart import Discount
-from posapp.domain.errors import DomainError, InvalidBarcode
+from posapp.domain.errors import DomainError, InsufficientPoints, InvalidBarcode
 from posapp.domain.tender import Tender, TenderKind
 from posapp.services import closing
 from posapp.services.records import new_id
 from posapp.store.models import Customer, StockLevel
 from sync.client.errors import ServerRefused, ServerUnavailable
 from sync.protocol import live
+from sync.protocol.events import CouponUse
+from sync.protocol.holds import CouponHoldOut, CouponHoldRequest, PointsHoldOut, PointsHoldRequest
 
 if TYPE_CHECKING:
-    from posapp.services.sale import CompletedSale, SaleSession
-    from posapp.services.terminal import Approval, Terminal
+    from posapp.services.sale import SaleSession
+    from posapp.services.terminal import Terminal
     from sync.client.http import SyncClient
 
 LIVE_TIMEOUT = 3.0
+CACHED_CHECK_LIFE = timedelta(hours=12)
+"""How long a code the server said was valid may be applied offline from this terminal's memory."""
 
 
 class OmniOffline(DomainError):
@@ -68,6 +78,18 @@ class CouponUsed(CouponRefused):
     """The single-use code was already used, in a store or online."""
 
     message_key = "error.coupon.used"
+
+
+class CouponHeld(CouponRefused):
+    """The single-use code is on a sale in progress at another register (or in a suspended cart)."""
+
+    message_key = "error.coupon.held"
+
+
+class PointsHeldElsewhere(InsufficientPoints):
+    """The server refused the hold: the points were spent or are held by another register or online."""
+
+    message_key = "error.points.held"
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,19 +156,47 @@ class CouponCheck:
     min_spend: int
     categories: tuple[str, ...]
     member_no: str | None
+    valid_to: datetime | None = None
+    single_use: bool = True
 
 
 @dataclass(frozen=True, slots=True)
 class AppliedCoupon:
-    """A coupon on a sale: redeem it with ``redemption_id`` once the sale is complete."""
+    """A coupon on a sale: held on the server under ``redemption_id`` (``held``) until the sale's push
+    redeems it, or applied offline from a cached check (``held`` False)."""
 
     code: str
     discount: int
     redemption_id: str
     member_no: str | None
+    held: bool = True
+    expires_at: datetime | None = None
+
+    @property
+    def label(self) -> str:
+        """The basket discount's label on screen and receipt."""
+        return f"クーポン {self.code}"
+
+    def use(self) -> CouponUse:
+        """What the sale's event says of it."""
+        return CouponUse(
+            code=self.code, redemption_id=self.redemption_id, discount=self.discount, held=self.held
+        )
 
 
-_applied: weakref.WeakKeyDictionary[SaleSession, AppliedCoupon] = weakref.WeakKeyDictionary()
+@dataclass(frozen=True, slots=True)
+class HeldPoints:
+    """Points the server set aside for this sale; ``balance_after`` is the member's balance after them."""
+
+    hold_id: str
+    points: int
+    balance_after: int
+    expires_at: datetime
+
+
+_checked: weakref.WeakKeyDictionary[Terminal, dict[str, tuple[CouponCheck, datetime]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _client(terminal: Terminal, offline: type[DomainError]) -> SyncClient:
@@ -287,14 +337,17 @@ def online_interests(terminal: Terminal, member_no: str) -> OnlineInterests:
 
 
 def validate_coupon(terminal: Terminal, code: str, *, member_no: str | None = None) -> CouponCheck:
-    """Ask the server whether a scanned code can be used (raises ``CouponOffline`` offline)."""
+    """Ask the server whether a scanned code can be used (raises ``CouponOffline`` offline).
+
+    A valid answer is remembered (``CACHED_CHECK_LIFE``) so the code can still be taken offline.
+    """
     code = code.strip().upper()
     try:
         data = get_json(terminal, f"/v1/coupons/{code}", offline=CouponOffline, member_no=member_no)
     except ServerRefused as error:
         raise CouponRefused("unknown coupon", value=code, reason="coupon-unknown") from error
     reply = live.CouponCheck.model_validate(data)
-    return CouponCheck(
+    check = CouponCheck(
         code=reply.code,
         valid=reply.valid,
         reason=reply.reason,
@@ -303,22 +356,40 @@ def validate_coupon(terminal: Terminal, code: str, *, member_no: str | None = No
         min_spend=reply.min_spend,
         categories=reply.categories,
         member_no=reply.member_no,
+        valid_to=reply.valid_to,
+        single_use=reply.single_use,
     )
+    cache = _checked.setdefault(terminal, {})
+    if check.valid:
+        cache[check.code] = (check, terminal.now())
+    else:
+        cache.pop(check.code, None)
+    return check
 
 
-def apply_coupon(sale: SaleSession, code: str, *, approval: Approval | None = None) -> AppliedCoupon:
-    """Check a code and take it off the basket (split across tax rates like any basket discount).
+def _cached_check(terminal: Terminal, code: str, member_no: str | None) -> CouponCheck | None:
+    found = _checked.get(terminal, {}).get(code.strip().upper())
+    if found is None:
+        return None
+    check, checked_at = found
+    now = terminal.now()
+    if now - checked_at > CACHED_CHECK_LIFE or (check.valid_to is not None and now > check.valid_to):
+        return None
+    if check.member_no is not None and check.member_no != member_no:
+        return None
+    return check
 
-    The discount is worked out on the lines of the coupon's categories (all lines when it names
-    none); the code is kept with the sale for ``redeem_coupon`` after ``complete()``.
-    """
-    if sale in _applied:
-        raise CouponRefused("this sale already has a coupon", value=code, reason="coupon-one-per-sale")
-    member_no = sale.customer.member_no if sale.customer else None
-    check = validate_coupon(sale.terminal, code, member_no=member_no)
-    if not check.valid:
-        error = CouponUsed if check.reason == "coupon-used" else CouponRefused
-        raise error(f"coupon {check.code}: {check.reason}", value=check.code, reason=check.reason)
+
+def coupon_used(terminal: Terminal, code: str) -> None:
+    """A sale with the code completed here: a single-use code is no longer taken from memory."""
+    cache = _checked.get(terminal, {})
+    found = cache.get(code)
+    if found is not None and found[0].single_use:
+        del cache[code]
+
+
+def coupon_discount(sale: SaleSession, check: CouponCheck) -> int:
+    """The yen the code takes off this sale: its value on the lines of its categories (all when none)."""
     base = sum(
         line.amount for line in sale.cart.lines if not check.categories or line.category in check.categories
     )
@@ -326,43 +397,59 @@ def apply_coupon(sale: SaleSession, code: str, *, approval: Approval | None = No
         raise CouponRefused(
             f"spend {check.min_spend} yen on eligible items", value=check.code, reason="coupon-min-spend"
         )
-    discount = base * check.value // 100 if check.kind == "percent" else min(check.value, base)
-    sale.discount_basket(Discount(amount=discount, label=f"クーポン {check.code}"), approval=approval)
-    applied = AppliedCoupon(check.code, discount, new_id(), member_no)
-    _applied[sale] = applied
-    return applied
+    return base * check.value // 100 if check.kind == "percent" else min(check.value, base)
 
 
-def applied_coupon(sale: SaleSession) -> AppliedCoupon | None:
-    """The coupon on this sale, if any."""
-    return _applied.get(sale)
+def _refusal(check: CouponCheck) -> CouponRefused:
+    kind = {"coupon-used": CouponUsed, "coupon-held": CouponHeld}.get(check.reason or "", CouponRefused)
+    return kind(f"coupon {check.code}: {check.reason}", value=check.code, reason=check.reason)
 
 
-def redeem_coupon(sale: SaleSession, completed: CompletedSale) -> AppliedCoupon | None:
-    """Record the use of the sale's coupon on the server, once the sale is complete.
+def take_coupon(sale: SaleSession, code: str) -> AppliedCoupon:
+    """Check a code for this sale and hold it on the server (``SaleSession.apply_coupon`` calls this).
 
-    Raises ``CouponUsed`` when another store or the web shop used the code in between (the sale
-    stands; the clerk is told), ``CouponOffline`` when the server cannot be reached.
+    Online the server's answer decides; offline a code checked earlier is taken from memory, any
+    other is refused with ``CouponOffline``. Changes nothing on the sale itself.
     """
-    applied = _applied.get(sale)
-    if applied is None:
-        return None
-    body = {
-        "redemption_id": applied.redemption_id,
-        "member_no": applied.member_no,
-        "order_or_sale_id": completed.sale_id,
-        "amount": applied.discount,
-    }
+    member_no = sale.customer.member_no if sale.customer else None
     try:
-        post_json(sale.terminal, f"/v1/coupons/{applied.code}/redeem", body, offline=CouponOffline)
+        check = validate_coupon(sale.terminal, code, member_no=member_no)
+    except CouponOffline:
+        cached = _cached_check(sale.terminal, code, member_no)
+        if cached is None:
+            raise
+        return AppliedCoupon(cached.code, coupon_discount(sale, cached), new_id(), member_no, held=False)
+    if not check.valid:
+        raise _refusal(check)
+    return hold_coupon(
+        sale.terminal, AppliedCoupon(check.code, coupon_discount(sale, check), new_id(), member_no)
+    )
+
+
+def hold_coupon(terminal: Terminal, applied: AppliedCoupon) -> AppliedCoupon:
+    """Set the code aside on the server for this sale (again: extends the hold); ``CouponOffline`` offline."""
+    body = CouponHoldRequest(
+        redemption_id=applied.redemption_id, member_no=applied.member_no, amount=applied.discount
+    )
+    try:
+        data = post_json(
+            terminal, f"/v1/coupons/{applied.code}/hold", body.model_dump(mode="json"), offline=CouponOffline
+        )
     except ServerRefused as error:
+        reason = "coupon-used" if error.status == 409 else "coupon-invalid"
         kind = CouponUsed if error.status == 409 else CouponRefused
-        raise kind(error.detail, value=applied.code, reason="coupon-used") from error
-    return applied
+        raise kind(error.detail, value=applied.code, reason=reason) from error
+    held = CouponHoldOut.model_validate(data)
+    return AppliedCoupon(
+        applied.code, applied.discount, applied.redemption_id, applied.member_no, True, held.expires_at
+    )
 
 
-def release_coupon(terminal: Terminal, applied: AppliedCoupon) -> None:
-    """Give a redeemed coupon back (its sale was voided): it can be used again."""
+def release_coupon(terminal: Terminal, applied: AppliedCoupon) -> bool:
+    """Give a held coupon back (removed from the sale); False when the server could not be told
+    (the hold then expires by itself)."""
+    if not applied.held:
+        return True
     try:
         post_json(
             terminal,
@@ -370,5 +457,58 @@ def release_coupon(terminal: Terminal, applied: AppliedCoupon) -> None:
             {"redemption_id": applied.redemption_id},
             offline=CouponOffline,
         )
+    except (CouponOffline, ServerRefused):
+        return False
+    return True
+
+
+# ---- points holds -----------------------------------------------------------------------------------
+
+
+def hold_points(terminal: Terminal, member_no: str, points: int) -> HeldPoints | None:
+    """Set ``points`` of the member aside on the server for this sale.
+
+    ``None`` when the server cannot be asked (not connected, unreachable, a member registered here
+    offline whom the server does not know yet): the caller applies the offline cap instead. A
+    refusal (spent, or held by another register or online) raises ``PointsHeldElsewhere``.
+    """
+    if terminal.link is None:
+        return None
+    with terminal.db.read() as session:
+        server_id = session.scalar(select(Customer.server_id).where(Customer.member_no == member_no))
+    if server_id is None:
+        return None
+    body = PointsHoldRequest(customer_id=server_id, points=points, idempotency_key=new_id())
+    try:
+        data = post_json(terminal, "/v1/points/holds", body.model_dump(mode="json"), offline=OmniOffline)
+    except OmniOffline:
+        return None
     except ServerRefused as error:
-        raise CouponRefused(error.detail, value=applied.code, reason="coupon-not-redeemed") from error
+        if error.status == 409:
+            raise PointsHeldElsewhere(error.detail, value=points) from error
+        raise
+    held = PointsHoldOut.model_validate(data)
+    return HeldPoints(held.hold_id, held.points, held.balance_after, held.expires_at)
+
+
+def release_points(terminal: Terminal, held: HeldPoints) -> bool:
+    """Give held points back (changed, removed, cart suspended); False when the server could not be
+    told (the hold then expires by itself)."""
+    try:
+        post_json(terminal, f"/v1/points/holds/{held.hold_id}/release", {}, offline=OmniOffline)
+    except (OmniOffline, ServerRefused):
+        return False
+    return True
+
+
+# ---- kept for callers of the first coupon API -------------------------------------------------------
+
+
+def apply_coupon(sale: SaleSession, code: str) -> AppliedCoupon:
+    """``sale.apply_coupon(code)``."""
+    return sale.apply_coupon(code)
+
+
+def applied_coupon(sale: SaleSession) -> AppliedCoupon | None:
+    """The coupon on this sale, if any."""
+    return sale.coupon

@@ -25,20 +25,27 @@ from posapp.domain.barcodes import (
     parse_scan,
 )
 from posapp.domain.cart import Cart, CartLine, CartTotals, Discount
-from posapp.domain.errors import InvalidBarcode
+from posapp.domain.errors import DomainError, InvalidBarcode, InvalidDiscount
 from posapp.domain.points import check_redeemable, points_earned
 from posapp.domain.receipt import ReceiptDocument, ReceiptHeader, ReceiptPoints, build_sale_receipt
 from posapp.domain.tax import TaxClass
 from posapp.domain.tender import Settlement, Tender, TenderKind, require_paid, settle
-from posapp.services import catalog, customers
+from posapp.services import catalog, customers, omni
 from posapp.services.customers import CustomerInfo
-from posapp.services.errors import ApprovalRequired, UnknownCustomer, UnknownProduct
+from posapp.services.errors import ApprovalRequired, ReceiptNotFound, UnknownCustomer, UnknownProduct
 from posapp.services.records import RECEIPT_COUNTER, append_event, audit, new_id, next_number, receipt_no
 from posapp.store.models import Customer, PaymentRow, Sale, SaleLine, StockLevel, SuspendedSale, SyncState
-from sync.protocol.events import EventKind, Payment, RateLine, SaleApproval, SaleCompleted, SoldLine
+from sync.protocol.events import (
+    CouponUse,
+    EventKind,
+    Payment,
+    RateLine,
+    SaleApproval,
+    SaleCompleted,
+    SoldLine,
+)
 
 if TYPE_CHECKING:
-    from posapp.services.omni import AppliedCoupon
     from posapp.services.terminal import Approval, Terminal
 
 
@@ -58,7 +65,7 @@ class ScanResult:
     line_index: int | None = None
     customer: CustomerInfo | None = None
     receipt_no: str | None = None
-    coupon: AppliedCoupon | None = None
+    coupon: omni.AppliedCoupon | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +101,12 @@ class SaleSession:
         self.customer: CustomerInfo | None = None
         self.tenders: tuple[Tender, ...] = ()
         self.approvals: list[tuple[str, str]] = []
+        self.points_hold: omni.HeldPoints | None = None
+        """The server's hold on the points this sale uses (online); its push captures it."""
+        self.coupon: omni.AppliedCoupon | None = None
+        """The coupon on this sale (held on the server, or taken offline from a cached check)."""
+        self.notice: DomainError | None = None
+        """Something the cashier must be told after ``resume`` (a coupon that could not be kept)."""
 
     # ---- building the cart ------------------------------------------------------------------------
 
@@ -111,9 +124,7 @@ class SaleSession:
         ``needs_server(text)``). Anything else raises the scan's own error, unchanged.
         """
         if needs_server(text):
-            from posapp.services import omni
-
-            return ScanResult(coupon=omni.apply_coupon(self, text.strip()[len(COUPON_PREFIX) :]))
+            return ScanResult(coupon=self.apply_coupon(text.strip()[len(COUPON_PREFIX) :]))
         try:
             scan = parse_scan(text, layouts=self.terminal.in_store_layouts)
             if isinstance(scan, ReceiptRef | MemberCard):
@@ -220,20 +231,108 @@ class SaleSession:
 
     def detach_customer(self) -> None:
         """Take the member off the sale (and any points they were using)."""
-        self.customer = None
         self.cart = self.cart.with_points(0)
+        self.customer = None
+        self._release_points()
 
     def use_points(self, points: int) -> None:
-        """Use the member's shared points as a discount (1 pt = ¥1); offline, capped per sale."""
-        if self.customer is None:
-            from posapp.services.errors import UnknownCustomer
+        """Use the member's shared points as a discount (1 pt = ¥1).
 
+        Every check runs before the sale changes, so a refusal leaves it exactly as it was: the
+        points must not exceed what is due, nor leave a card (or other non-cash) tender paying more
+        than is due. Online the server holds the points for this sale, so another register or the web
+        shop cannot spend them too (``PointsHeldElsewhere``); offline the cached balance and the
+        store's per-sale cap apply, and the server flags an overdraft when the sale arrives.
+        """
+        if self.customer is None:
             raise UnknownCustomer("attach a member before using points")
         fresh = self.terminal.customer(self.customer.member_no)
+        try:
+            candidate = self.cart.with_points(points)
+        except InvalidDiscount:
+            check_redeemable(points, balance=fresh.available_points)  # "not enough points" says more
+            raise
+        settle(candidate.totals().amount_due, self.tenders)  # refuses an overpaying non-cash tender
+        held = self.points_hold
+        if held is not None and held.points == points:
+            self.cart = candidate
+            return
+        if points == 0:
+            self.cart = candidate
+            self._release_points()
+            return
+        new_hold = self._hold_instead(held, fresh.member_no, points)
+        if new_hold is None:
+            check_redeemable(points, balance=fresh.available_points, cap=self._offline_cap())
         self.customer = fresh
-        cap = None if self._online() else self._offline_cap()
-        check_redeemable(points, balance=fresh.available_points, cap=cap)
-        self.cart = self.cart.with_points(points)
+        self.points_hold = new_hold
+        self.cart = candidate
+
+    def _hold_instead(
+        self, old: omni.HeldPoints | None, member_no: str, points: int
+    ) -> omni.HeldPoints | None:
+        """A hold of ``points`` replacing ``old``; on a refusal ``old`` is kept (or taken again)."""
+        if old is None:
+            return omni.hold_points(self.terminal, member_no, points)
+        omni.release_points(self.terminal, old)
+        self.points_hold = None
+        try:
+            return omni.hold_points(self.terminal, member_no, points)
+        except DomainError:
+            try:
+                self.points_hold = omni.hold_points(self.terminal, member_no, old.points)
+            except DomainError:
+                self.cart = self.cart.with_points(0)  # taken meanwhile elsewhere: nothing to keep
+            raise
+
+    def _release_points(self) -> None:
+        held, self.points_hold = self.points_hold, None
+        if held is not None:
+            omni.release_points(self.terminal, held)
+
+    # ---- coupons ----------------------------------------------------------------------------------
+
+    def apply_coupon(self, code: str) -> omni.AppliedCoupon:
+        """Take a coupon off the basket (split across tax rates like any basket discount).
+
+        Online the server checks the code and holds it for this sale until the sale's push redeems
+        it (``CouponUsed`` / ``CouponHeld`` when it is used or on a sale at another register);
+        offline only a code this terminal checked earlier is taken (else ``CouponOffline``). One
+        coupon per sale; the discount is worked out on the lines of the coupon's categories. It needs
+        no manager: HQ's campaign set its value and the server checked it.
+        """
+        if self.coupon is not None:
+            raise omni.CouponRefused(
+                "this sale already has a coupon", value=code, reason="coupon-one-per-sale"
+            )
+        applied = omni.take_coupon(self, code)
+        try:
+            self.cart = self.cart.with_basket_discount(Discount(amount=applied.discount, label=applied.label))
+        except DomainError:
+            omni.release_coupon(self.terminal, applied)
+            raise
+        self.coupon = applied
+        return applied
+
+    def remove_coupon(self) -> None:
+        """Take the coupon off the sale and give it back on the server (it can be used again)."""
+        applied = self.coupon
+        if applied is None:
+            return
+        cart = self.cart.without_basket_discounts()
+        for discount in self.cart.basket_discounts:
+            if discount.label != applied.label:
+                cart = cart.with_basket_discount(discount)
+        self.cart = cart
+        self.coupon = None
+        omni.release_coupon(self.terminal, applied)
+
+    def cancel(self) -> None:
+        """The sale is abandoned: give back the points and the coupon it held on the server."""
+        self._release_points()
+        applied, self.coupon = self.coupon, None
+        if applied is not None:
+            omni.release_coupon(self.terminal, applied)
 
     def _online(self) -> bool:
         with self.terminal.db.read() as session:
@@ -271,7 +370,12 @@ class SaleSession:
         settlement = require_paid(settle(totals.amount_due, self.tenders))
         online = self._online()
         member_no = self.customer.member_no if self.customer else None
-        if self.cart.points_used:
+        hold = (
+            self.points_hold
+            if self.points_hold and self.points_hold.points == self.cart.points_used
+            else None
+        )
+        if self.cart.points_used and hold is None:
             assert self.customer is not None
             check_redeemable(
                 self.cart.points_used,
@@ -292,6 +396,8 @@ class SaleSession:
                 if row is not None:
                     balance_after = row.points_balance - self.cart.points_used + earned
                     row.last_visit = now
+                if hold is not None:  # the server's balance once it set the points aside
+                    balance_after = hold.balance_after + earned
             sale = Sale(
                 id=sale_id,
                 kind="sale",
@@ -315,7 +421,7 @@ class SaleSession:
                 points_used=self.cart.points_used,
                 points_earned=earned,
                 points_balance_after=balance_after,
-                offline_points=bool(self.cart.points_used) and not online,
+                offline_points=bool(self.cart.points_used) and hold is None and not online,
             )
             sale.lines = [
                 SaleLine(
@@ -343,7 +449,13 @@ class SaleSession:
             _move_stock(
                 session, settings.store_code, [(line.sku, -line.quantity) for line in self.cart.lines], now
             )
-            event = sale_event(sale, member_no=member_no, approvals=self.approvals)
+            event = sale_event(
+                sale,
+                member_no=member_no,
+                approvals=self.approvals,
+                points_hold_id=hold.hold_id if hold else None,
+                coupon=self.coupon.use() if self.coupon else None,
+            )
             append_event(
                 session,
                 settings=settings,
@@ -361,6 +473,8 @@ class SaleSession:
                     approved_by=manager,
                     receipt_no=number,
                 )
+        if self.coupon is not None:
+            omni.coupon_used(terminal, self.coupon.code)
         terminal.sync_now()
         points = None
         if member_no:
@@ -384,6 +498,12 @@ class SaleSession:
         self.cart.require_lines()
         clerk = self.terminal.require_clerk()
         suspended_id = new_id()
+        cart = _cart_to_json(self.cart, self.customer.member_no if self.customer else None)
+        if self.coupon is not None:  # kept held on the server; resume holds it again
+            coupon = self.coupon
+            cart["coupon"] = {"code": coupon.code, "discount": coupon.discount,
+                              "redemption_id": coupon.redemption_id, "member_no": coupon.member_no,
+                              "held": coupon.held}  # fmt: skip
         with self.terminal.db.write() as session:
             session.add(
                 SuspendedSale(
@@ -391,9 +511,11 @@ class SaleSession:
                     at=self.terminal.now(),
                     clerk_code=clerk.code,
                     label=label,
-                    cart=_cart_to_json(self.cart, self.customer.member_no if self.customer else None),
+                    cart=cart,
                 )
             )
+        self._release_points()  # a resumed cart starts without points
+        self.coupon = None  # it belongs to the suspended cart now
         return suspended_id
 
     @classmethod
@@ -414,15 +536,31 @@ class SaleSession:
         with terminal.db.write() as session:
             row = session.get(SuspendedSale, suspended_id)
             if row is None:
-                from posapp.services.errors import ReceiptNotFound
-
                 raise ReceiptNotFound("no such suspended sale", value=suspended_id)
             data = row.cart
             session.delete(row)
         sale = cls(terminal, _cart_from_json(data, terminal.settings.tax_policy()))
         if data.get("member_no"):
             sale.customer = terminal.customer(data["member_no"])
+        if data.get("coupon"):
+            sale._take_back_coupon(omni.AppliedCoupon(**data["coupon"]))
         return sale
+
+    def _take_back_coupon(self, applied: omni.AppliedCoupon) -> None:
+        """A resumed cart's coupon: held again (extended); dropped with a ``notice`` if taken meanwhile.
+
+        Offline it stays with the sale as it was checked, and the server redeems it when the sale arrives.
+        """
+        self.coupon = applied
+        if not applied.held:
+            return
+        try:
+            self.coupon = omni.hold_coupon(self.terminal, applied)
+        except omni.CouponOffline:
+            pass
+        except omni.CouponRefused as refused:
+            self.remove_coupon()
+            self.notice = refused
 
 
 def _net_amounts(totals: CartTotals) -> list[int]:
@@ -459,9 +597,15 @@ def _move_stock(session: Any, location: str, moves: list[tuple[str, int]], now: 
 
 
 def sale_event(
-    sale: Sale, *, member_no: str | None, approvals: Sequence[tuple[str, str]] = ()
+    sale: Sale,
+    *,
+    member_no: str | None,
+    approvals: Sequence[tuple[str, str]] = (),
+    points_hold_id: str | None = None,
+    coupon: CouponUse | None = None,
 ) -> SaleCompleted:
-    """The ``sale.completed`` payload of a stored sale, with the manager approvals it was given."""
+    """The ``sale.completed`` payload of a stored sale, with the manager approvals it was given and
+    the holds its push captures."""
     return SaleCompleted(
         sale_id=sale.id,
         receipt_no=sale.receipt_no,
@@ -496,6 +640,8 @@ def sale_event(
         points_earned=sale.points_earned,
         offline_points=sale.offline_points,
         approvals=[SaleApproval(action=action, manager_code=manager) for action, manager in approvals],
+        points_hold_id=points_hold_id,
+        coupon=coupon,
     )
 
 

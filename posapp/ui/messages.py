@@ -61,6 +61,8 @@ MESSAGES: dict[str, str] = {
     "error.coupon.offline": "オフラインのためクーポンを確認できません。",
     "error.coupon.invalid": "このクーポンは使えません(期限・条件・対象外)。",
     "error.coupon.used": "このクーポンはすでに使用されています。",
+    "error.coupon.held": "このクーポンは他のレジの会計中です。そちらの会計が終わるか取り消されるまで使えません。",
+    "error.points.held": "ポイントが足りません(他のレジやオンラインで使用中・使用済み)。使うポイントを減らしてください。",
     "error.printer.setting": "プリンターの設定が正しくありません(tcp://ホスト:9100 など)。",
     "error.printer.logo": "この画像はロゴに使えません。PNG・JPEG・BMPの画像(5MBまで)を選んでください。",
     "error.device.transport": "接続先が正しくありません。接続方法を選び直してください。",

@@ -173,6 +173,9 @@ class SalePage(Retranslating, QWidget):
         """Start a fresh sale for the clerk who just signed in."""
         zone = self.terminal.settings.timezone
         self.header.zone = self.customer_panel.zone = zone
+        abandoned = self.sale
+        if abandoned is not None and (abandoned.points_hold or abandoned.coupon):
+            self.worker.run(abandoned.cancel, success=lambda _r: None)  # give its holds back
         self.sale = self.terminal.start_sale()
         self.refresh()
         self.input.setFocus()
@@ -440,7 +443,15 @@ class SalePage(Retranslating, QWidget):
             if typed is not None
             else min(sale.customer.available_points, sale.totals.amount_due + sale.cart.points_used)
         )
-        self._attempt(lambda: sale.use_points(wanted))
+        # On the worker: online, the server holds the points (a network call); a refusal changes nothing.
+        self.worker.run(
+            lambda: sale.use_points(wanted),
+            success=self._points_applied,
+            failure=self.show_error,
+        )
+
+    def _points_applied(self, _result: None) -> None:
+        self._attempt(lambda: None)
 
     def void_line(self) -> None:
         """F9: take the chosen line off the sale."""
@@ -467,6 +478,8 @@ class SalePage(Retranslating, QWidget):
         self.last_sale = None
         self.side.setCurrentWidget(self.customer_panel)
         self.refresh()
+        if sale.notice is not None:  # e.g. its coupon was used elsewhere meanwhile and was taken off
+            self.show_error(sale.notice)
 
     # ---- dialogs --------------------------------------------------------------------------------
 
@@ -577,12 +590,6 @@ class SalePage(Retranslating, QWidget):
 
     def sale_completed(self, done: CompletedSale) -> None:
         """Show the receipt and the change; an empty sale waits for the next scan."""
-        finished = self.sale
-        if finished is not None and omni.applied_coupon(finished) is not None:
-            # The code is used once across all channels: it is redeemed now that the sale is stored.
-            self.worker.run(
-                lambda: omni.redeem_coupon(finished, done), success=lambda _r: None, failure=self.show_error
-            )
         self.last_sale = done
         self.sale = self.terminal.start_sale()
         self.model.set_cart(self.sale.cart)

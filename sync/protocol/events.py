@@ -125,6 +125,16 @@ class SaleApproval(_Payload):
     manager_code: Code
 
 
+class CouponUse(_Payload):
+    """The coupon a sale used: the server captures its hold (``redemption_id``) or redeems it at ingest."""
+
+    code: Annotated[str, StringConstraints(min_length=1, max_length=32)]
+    redemption_id: Code
+    discount: Annotated[int, Field(ge=1, le=10**10)]
+    held: bool = True
+    """False when it was applied offline from a cached check: the server redeems it if still free."""
+
+
 class SaleCompleted(_Payload):
     """A completed sale: what the customer bought and paid."""
 
@@ -147,6 +157,9 @@ class SaleCompleted(_Payload):
     points_earned: Count = 0
     offline_points: bool = False
     approvals: list[SaleApproval] = Field(default_factory=list, max_length=100)
+    points_hold_id: Code | None = None
+    """The server's hold on ``points_used`` taken online at tender; captured at ingest."""
+    coupon: CouponUse | None = None
 
 
 class SaleVoided(_Payload):

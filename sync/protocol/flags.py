@@ -39,6 +39,10 @@ class FlagReason(StrEnum):
     NEGATIVE_STOCK = "negative_stock"
     # Sold an item the server's catalog does not have (detail: the SKU).
     UNKNOWN_SKU = "unknown_sku"
+    # The sale's single-use coupon was used elsewhere first (its hold expired, or it was taken offline).
+    COUPON_CONFLICT = "coupon_conflict"
+    # The sale's coupon is unknown, not valid for it, or claims more than it was held for (detail: why).
+    COUPON_REFUSED = "coupon_refused"
 
 
 def flag(reason: FlagReason, detail: str = "") -> str:

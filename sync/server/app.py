@@ -26,6 +26,7 @@ from sync.server.db.migrate import upgrade
 from sync.server.db.session import make_engine, make_session_factory
 from sync.server.hq.router import mount_hq
 from sync.server.jobs import install_minutely
+from sync.server.points.holds import release_expired_holds
 from sync.server.problems import Problem, install_problem_handlers
 from sync.server.products.router import router as products_router
 from sync.server.products.schedule import apply_due as apply_due_prices
@@ -74,7 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in _routers():
         app.include_router(router)
     mount_hq(app)
-    install_minutely(app, apply_due_prices, refresh_sales_days)
+    install_minutely(app, apply_due_prices, refresh_sales_days, release_expired_holds)
     install_protocol_check(app)
     _install_access_log(app)
     _install_health(app)

@@ -45,7 +45,7 @@ class Settings(BaseSettings):
     workers: int = Field(default=1, ge=1, le=64, description="uvicorn worker processes")
     log_level: str = Field(default="info", description="logging level")
     pairing_code_minutes: int = Field(default=10, ge=1, le=1440, description="life of a pairing code")
-    points_hold_minutes: int = Field(default=15, ge=1, le=1440, description="life of a points hold")
+    points_hold_minutes: int = Field(default=15, ge=1, le=1440, description="life of a points or coupon hold")
     pool_size: int = Field(default=10, ge=1, le=200, description="PostgreSQL connection pool size")
     browsing_retention_days: int = Field(
         default=90, ge=1, le=3650, description="days online browsing events are kept"

@@ -61,7 +61,7 @@ def test_full_sale_with_member_points_and_split_tender(qtbot: QtBot, page: SaleP
     assert "1,240 pt" in page.customer_panel.points.text()
     qtbot.keyClicks(page.input, "100")
     page.keys.buttons["points"].click()
-    assert page.totals.total.text() == "¥984"  # 138×2 + 151 + 657 − 100
+    qtbot.waitUntil(lambda: page.totals.total.text() == "¥984")  # 138×2 + 151 + 657 − 100
     page.keys.buttons["pay"].click()
     dialog = page.active_dialog
     assert isinstance(dialog, PayDialog)

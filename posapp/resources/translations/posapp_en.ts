@@ -872,6 +872,14 @@
         <translation>This coupon has already been used.</translation>
     </message>
     <message>
+        <source>このクーポンは他のレジの会計中です。そちらの会計が終わるか取り消されるまで使えません。</source>
+        <translation>This coupon is on a sale at another register. It can be used once that sale is finished or cancelled.</translation>
+    </message>
+    <message>
+        <source>ポイントが足りません(他のレジやオンラインで使用中・使用済み)。使うポイントを減らしてください。</source>
+        <translation>Not enough points: they are being used, or were used, at another register or online. Use fewer points.</translation>
+    </message>
+    <message>
         <source>受取期限を過ぎた注文</source>
         <translation>Pickup overdue</translation>
     </message>

@@ -180,17 +180,15 @@ class PayDialog(PosDialog):
         self._set_amount(self.sale.settlement.remaining)
 
     def apply_points(self) -> None:
-        """Use the typed number of the member's points."""
+        """Use the typed number of the member's points (on the worker: online, the server holds them)."""
         value = parse_amount(self.points_input.text())
         if value is None:
             return
-        try:
-            self.sale.use_points(value)
-            self.sale.settlement  # noqa: B018 - refuses points that would leave card tenders overpaying
-        except Exception as error:
-            self.show_error(error)
-            return
-        self.clear_error()
+        sale = self.sale
+        # A refusal leaves the sale unchanged (``use_points`` checks before it changes anything).
+        self.run(lambda: sale.use_points(value), self._points_applied)
+
+    def _points_applied(self, _result: object) -> None:
         self.points_input.clear()
         self.refresh()
         self.amount.setFocus()

@@ -24,10 +24,15 @@ class ResumeDialog(PosDialog):
         self.terminal = terminal
         self.items: list[SuspendedSaleInfo] = []
         self.list = QListWidget()
-        self.list.itemActivated.connect(lambda _i: self.resume())
+        # Enter reaches the default button (呼出) through the list; a double tap resumes too. Listening to
+        # ``itemActivated`` as well made Enter resume and close at once, losing the cart taken back.
+        self.list.itemDoubleClicked.connect(lambda _i: self.resume())
+        self.resuming = False
         ok = touch_button(tr("呼出"), name="primary", focus=True)
+        ok.setDefault(True)
         ok.clicked.connect(self.resume)
         close = touch_button(tr("閉じる"), focus=True)
+        close.setAutoDefault(False)
         close.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -55,9 +60,17 @@ class ResumeDialog(PosDialog):
     def resume(self) -> None:
         """Take the chosen cart back."""
         row = self.list.currentRow()
-        if 0 <= row < len(self.items):
+        if 0 <= row < len(self.items) and not self.resuming:
+            self.resuming = True
             suspended_id = self.items[row].id
-            self.run(lambda: self.terminal.resume_sale(suspended_id), self._resumed)
+            self.clear_error()
+            self.worker.run(
+                lambda: self.terminal.resume_sale(suspended_id), success=self._resumed, failure=self._failed
+            )
+
+    def _failed(self, error: Exception) -> None:
+        self.resuming = False
+        self.show_error(error)
 
     def _resumed(self, sale: SaleSession) -> None:
         self.resumed.emit(sale)

@@ -5,17 +5,25 @@ A single-use code can be redeemed once across every channel: its redemption row 
 exactly one insert win (PostgreSQL makes the others wait for it, then fail). ``redemption_id`` is
 the caller's idempotency key, so a retry gets its first answer. A release clears ``single_use_code``
 and the code can be used again.
+
+A store terminal *holds* a code when the cashier applies it (a redemption row with status ``held``
+and an expiry, taking the code the same way); the ``sale.completed`` event names the hold and
+ingest turns it into the sale's redemption (``redeem_for_sale``). A void of that sale releases it
+(``release_for_sale``); a hold nobody completes is released when it expires.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from sync.protocol.events import CouponUse
+from sync.protocol.flags import FlagReason, flag
+from sync.protocol.holds import CouponHoldOut, CouponHoldRequest
 from sync.server.customers.models import Customer
 from sync.server.db.base import utcnow
 from sync.server.omni.models import Coupon, CouponCampaign, CouponRedemption
@@ -115,6 +123,12 @@ def is_used(session: Session, view: CouponView) -> bool:
     return session.scalar(taken) is not None
 
 
+def _held(session: Session, view: CouponView) -> bool:
+    """Whether a single-use code is set aside for a sale in progress (not yet used)."""
+    status = select(CouponRedemption.status).where(CouponRedemption.single_use_code == view.coupon.code)
+    return session.scalar(status) == "held"
+
+
 def refusal(view: CouponView, *, member_no: str | None, now: datetime) -> str | None:
     """Why the code cannot be used now by ``member_no`` (a slug), or ``None``."""
     campaign = view.campaign
@@ -130,10 +144,11 @@ def refusal(view: CouponView, *, member_no: str | None, now: datetime) -> str | 
 def check(session: Session, *, code: str, member_no: str | None, subtotal: int | None) -> CouponCheckOut:
     """Can the code be used now, and what does it take off ``subtotal``."""
     view = find_coupon(session, code)
+    release_expired(session, now=utcnow(), coupon_id=view.coupon.id)
     campaign = view.campaign
     reason = refusal(view, member_no=member_no, now=utcnow())
     if reason is None and is_used(session, view):
-        reason = "coupon-used"
+        reason = "coupon-held" if _held(session, view) else "coupon-used"
     if reason is None and subtotal is not None and subtotal < campaign.min_spend:
         reason = "coupon-min-spend"
     return CouponCheckOut(
@@ -187,6 +202,7 @@ def redeem(session: Session, *, code: str, body: RedeemIn, caller: str) -> Redem
     previous = _replayed(session, view, body)
     if previous is not None:
         return redemption_out(previous, view.coupon.code)
+    release_expired(session, now=utcnow(), coupon_id=view.coupon.id)
     reason = refusal(view, member_no=body.member_no, now=utcnow())
     if reason is not None:
         raise Invalid(f"coupon {view.coupon.code} cannot be used: {reason}", slug=reason)
@@ -236,6 +252,156 @@ def release(session: Session, *, code: str, redemption_id: str) -> RedemptionOut
         redemption.released_at = utcnow()
         session.flush()
     return redemption_out(redemption, view.coupon.code)
+
+
+# ---- holds for a sale in progress ------------------------------------------------------------------
+
+
+def hold(session: Session, *, code: str, body: CouponHoldRequest, caller: str, minutes: int) -> CouponHoldOut:
+    """Set a code aside for a sale in progress (409 ``coupon-used`` when someone else has it).
+
+    Holding again with the same ``redemption_id`` extends the hold (a resumed sale), and takes the
+    code again if its hold had expired and nobody else took it meanwhile.
+    """
+    view = find_coupon(session, code)
+    now = utcnow()
+    release_expired(session, now=now, coupon_id=view.coupon.id)
+    reason = refusal(view, member_no=body.member_no, now=now)
+    if reason is not None:
+        raise Invalid(f"coupon {view.coupon.code} cannot be used: {reason}", slug=reason)
+    if view.campaign.kind == "amount" and body.amount > view.campaign.value:
+        raise Invalid(f"the coupon is worth at most {view.campaign.value} yen", slug="coupon-amount")
+    expires_at = now + timedelta(minutes=minutes)
+    held = session.scalar(
+        select(CouponRedemption).where(CouponRedemption.redemption_id == body.redemption_id).with_for_update()
+    )
+    if held is not None and held.coupon_id != view.coupon.id:
+        raise Conflict(f"hold {body.redemption_id} is for another coupon", slug="idempotency-key")
+    if held is not None and held.status == "redeemed":
+        raise Conflict(f"coupon {view.coupon.code} was already used by this sale", slug="coupon-used")
+    if held is None:
+        customer_id = view.coupon.customer_id
+        if customer_id is None and body.member_no is not None:
+            customer_id = session.scalar(select(Customer.id).where(Customer.member_no == body.member_no))
+        held = CouponRedemption(
+            redemption_id=body.redemption_id,
+            coupon_id=view.coupon.id,
+            customer_id=customer_id,
+            order_or_sale_id="",
+            caller=caller[:24],
+        )
+    held.status = "held"
+    held.amount = body.amount
+    held.expires_at = expires_at
+    held.released_at = None
+    held.single_use_code = view.coupon.code if view.campaign.single_use else None
+    try:
+        with session.begin_nested():
+            session.add(held)
+            session.flush()
+    except IntegrityError as exc:
+        raise Conflict(f"coupon {view.coupon.code} was already used", slug="coupon-used") from exc
+    return CouponHoldOut(
+        redemption_id=held.redemption_id,
+        code=view.coupon.code,
+        status=held.status,
+        amount=held.amount,
+        expires_at=expires_at,
+    )
+
+
+def release_expired(session: Session, *, now: datetime, coupon_id: int | None = None) -> int:
+    """Release holds whose time is up (of one coupon, or all); returns how many."""
+    query = update(CouponRedemption).where(
+        CouponRedemption.status == "held", CouponRedemption.expires_at <= now
+    )
+    if coupon_id is not None:
+        query = query.where(CouponRedemption.coupon_id == coupon_id)
+    result = session.execute(
+        query.values(status="released", single_use_code=None, released_at=now).execution_options(
+            synchronize_session=False
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def redeem_for_sale(
+    session: Session, *, use: CouponUse, sale_id: str, member_no: str | None, caller: str
+) -> list[str]:
+    """At ingest: the sale's coupon becomes its redemption, exactly once; returns the sale's flags.
+
+    The sale happened, so it is never refused for its coupon: a code someone else took meanwhile
+    (an expired hold, or one applied offline from a cached check) is flagged ``coupon_conflict``, a
+    code that is unknown, no longer valid or claims more than it was held for ``coupon_refused``.
+    """
+    redemption = session.scalar(
+        select(CouponRedemption).where(CouponRedemption.redemption_id == use.redemption_id).with_for_update()
+    )
+    if redemption is not None and redemption.status == "redeemed":
+        return [] if redemption.order_or_sale_id == sale_id else [flag(FlagReason.COUPON_CONFLICT)]
+    if redemption is not None and redemption.status == "held":
+        claimed_more = use.discount > redemption.amount
+        redemption.status = "redeemed"
+        redemption.order_or_sale_id = sale_id
+        redemption.amount = min(use.discount, redemption.amount)
+        redemption.expires_at = None
+        session.flush()
+        return [flag(FlagReason.COUPON_REFUSED, "amount")] if claimed_more else []
+    if redemption is not None:  # released (expired or given back): take the code again if it is free
+        try:
+            view = find_coupon(session, use.code)
+        except NotFound:
+            return [flag(FlagReason.COUPON_REFUSED, "unknown")]
+        # One statement in a savepoint: if another redemption has the code, nothing is left half-changed.
+        retake = (
+            update(CouponRedemption)
+            .where(CouponRedemption.id == redemption.id)
+            .values(
+                status="redeemed",
+                order_or_sale_id=sale_id,
+                amount=use.discount,
+                released_at=None,
+                expires_at=None,
+                single_use_code=view.coupon.code if view.campaign.single_use else None,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        try:
+            with session.begin_nested():
+                session.execute(retake)
+        except IntegrityError:
+            return [flag(FlagReason.COUPON_CONFLICT)]
+        session.expire(redemption)
+        return []
+    body = RedeemIn(
+        redemption_id=use.redemption_id, member_no=member_no, order_or_sale_id=sale_id, amount=use.discount
+    )
+    try:
+        with session.begin_nested():
+            redeem(session, code=use.code, body=body, caller=caller)
+    except Conflict:
+        return [flag(FlagReason.COUPON_CONFLICT)]
+    except Invalid as refused:
+        return [flag(FlagReason.COUPON_REFUSED, str(getattr(refused, "slug", "") or "invalid"))]
+    except NotFound:
+        return [flag(FlagReason.COUPON_REFUSED, "unknown")]
+    return []
+
+
+def release_for_sale(session: Session, *, sale_id: str) -> int:
+    """A voided sale gives its coupon back: the code can be used again. Returns how many."""
+    released = 0
+    for redemption in session.scalars(
+        select(CouponRedemption)
+        .where(CouponRedemption.order_or_sale_id == sale_id, CouponRedemption.status == "redeemed")
+        .with_for_update()
+    ):
+        redemption.status = "released"
+        redemption.single_use_code = None
+        redemption.released_at = utcnow()
+        released += 1
+    session.flush()
+    return released
 
 
 @dataclass(frozen=True, slots=True)

@@ -90,9 +90,11 @@ class CouponRedemption(Base):
     coupon_id: Mapped[int] = mapped_column(ForeignKey("coupons.id"), index=True)
     single_use_code: Mapped[str | None] = mapped_column(String(32), unique=True)
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
-    order_or_sale_id: Mapped[str] = mapped_column(String(64))
+    order_or_sale_id: Mapped[str] = mapped_column(String(64), index=True)
     amount: Mapped[int] = mapped_column(Integer)
     caller: Mapped[str] = mapped_column(String(24))
     status: Mapped[str] = mapped_column(String(10), default="redeemed")
+    """``held`` (set aside for a sale in progress until ``expires_at``), ``redeemed`` or ``released``."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)

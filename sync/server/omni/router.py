@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
 
+from sync.protocol.holds import CouponHoldOut, CouponHoldRequest
 from sync.server.auth.service import Caller
 from sync.server.customers import service as customers_service
 from sync.server.customers.access import record_access
@@ -186,11 +187,29 @@ def redeem_coupon(
     return answer
 
 
+@router.post("/v1/coupons/{code}/hold", response_model=CouponHoldOut, status_code=201, tags=["coupons"])
+def hold_coupon(
+    code: CodePath,
+    body: CouponHoldRequest,
+    session: SessionDep,
+    settings: SettingsDep,
+    caller: DeviceOrChannelDep,
+) -> CouponHoldOut:
+    """Set a code aside for a sale in progress until it completes, is released or expires
+    (409 ``coupon-used`` when someone else has it); holding again extends the hold."""
+    answer = coupons.hold(
+        session, code=code, body=body, caller=caller_label(caller), minutes=settings.points_hold_minutes
+    )
+    session.commit()
+    return answer
+
+
 @router.post("/v1/coupons/{code}/release", response_model=RedemptionOut, tags=["coupons"])
 def release_coupon(
     code: CodePath, body: ReleaseIn, session: SessionDep, caller: DeviceOrChannelDep
 ) -> RedemptionOut:
-    """Give a redemption back (sale voided, order cancelled): the code can be used again."""
+    """Give a redemption or a hold back (sale voided, coupon removed, order cancelled): the code can be
+    used again."""
     answer = coupons.release(session, code=code, redemption_id=body.redemption_id)
     session.commit()
     return answer

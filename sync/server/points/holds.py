@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sync.server.db.base import utcnow, uuid7
+from sync.server.omni import coupons
 from sync.server.points import service as points_service
 from sync.server.points.models import PointsHold
 from sync.server.problems import Conflict, NotFound
@@ -108,3 +109,49 @@ def release_expired(session: Session, *, now: datetime) -> int:
     for hold in expired:
         release(session, hold=hold, reason="hold expired")
     return len(expired)
+
+
+def release_expired_holds(session: Session) -> None:
+    """The minutely job: give back points and coupons held for sales nobody completed."""
+    now = utcnow()
+    while release_expired(session, now=now) == 100:
+        pass
+    coupons.release_expired(session, now=now)
+
+
+def captured_by_sale(
+    session: Session,
+    *,
+    hold_id: str | None,
+    customer_id: int,
+    points: int,
+    sale_id: str,
+    store_code: str | None,
+) -> bool:
+    """At ingest: capture the hold a pushed sale names; False when the sale must spend as before.
+
+    A hold of another store or customer, for other points, released or expired does not cover the
+    sale: an unusable hold is given back first, then the sale spends (and an overdraft is flagged)
+    like a sale made offline. A hold covers ``points`` only when it is for exactly that many.
+    """
+    if not hold_id:
+        return False
+    hold = session.scalar(select(PointsHold).where(PointsHold.id == hold_id).with_for_update())
+    if hold is None or hold.store_code != store_code or hold.customer_id != customer_id:
+        return False
+    if hold.status == "captured":
+        return hold.sale_id == sale_id
+    if hold.status == "held" and hold.points == points and hold.expires_at > utcnow():
+        capture(session, hold=hold, sale_id=sale_id)
+        return True
+    if hold.status == "held":
+        release(session, hold=hold, reason="hold not matching its sale")
+    return False
+
+
+def redeem_entry_key(session: Session, sale_id: str) -> str:
+    """The ledger key of the points a sale spent: its captured hold's, or the sale's own redeem."""
+    hold_id = session.scalar(
+        select(PointsHold.id).where(PointsHold.sale_id == sale_id, PointsHold.status == "captured")
+    )
+    return f"hold:{hold_id}" if hold_id else f"sale:{sale_id}:redeem"

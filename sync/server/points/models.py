@@ -49,7 +49,7 @@ class PointsHold(Base):
     status: Mapped[str] = mapped_column(String(10), default="held")
     store_code: Mapped[str | None] = mapped_column(String(16))
     idempotency_key: Mapped[str] = mapped_column(String(128), unique=True)
-    sale_id: Mapped[str | None] = mapped_column(String(64))
+    sale_id: Mapped[str | None] = mapped_column(String(64), index=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -65,7 +65,11 @@ def fast_candidates(caller: Caller, terminal_code: str, indexed: list[tuple[int,
             sale = SaleCompleted.model_validate(event.payload)
         except ValueError:
             continue  # the careful path gives the exact refusal
-        if sale.points_used or sum(p.amount for p in sale.payments) - sale.change != sale.total:
+        if (
+            sale.points_used
+            or sale.coupon
+            or sum(p.amount for p in sale.payments) - sale.change != sale.total
+        ):
             continue
         chosen.append((index, event, sale))
     return chosen

@@ -39,6 +39,8 @@ from sync.server.auth.service import Caller
 from sync.server.customers import service as customers_service
 from sync.server.customers.models import Customer
 from sync.server.db.base import utcnow
+from sync.server.omni import coupons
+from sync.server.points import holds
 from sync.server.points import service as points_service
 from sync.server.problems import ProblemError
 from sync.server.sales.models import StoreSale, StoreSaleRate
@@ -280,9 +282,15 @@ def _apply_sale(
     session.add(StoreSale(**rows.sale_row(caller, sale, verdict, customer_id, utcnow())))
     _add_rates(session, rows.rate_rows(sale.sale_id, verdict.by_rate))
     _move_stock(session, caller, [(line.sku, -line.quantity) for line in sale.lines], sale.sale_id, flags)
+    if sale.coupon is not None:  # the sale's coupon is used here, exactly once (issue 16)
+        flags.extend(coupons.redeem_for_sale(session, use=sale.coupon, sale_id=sale.sale_id,
+                                             member_no=sale.member_no, caller=f"store:{caller.store_code}"))  # fmt: skip
     if customer_id is None:
         return
-    if sale.points_used:
+    if sale.points_used and not holds.captured_by_sale(
+        session, hold_id=sale.points_hold_id, customer_id=customer_id, points=sale.points_used,
+        sale_id=sale.sale_id, store_code=caller.store_code,
+    ):  # fmt: skip
         try:
             with session.begin_nested():
                 points_service.spend(
@@ -341,8 +349,9 @@ def _apply_void(session: Session, caller: Caller, void: SaleVoided, flags: list[
     original_rates = list(session.scalars(select(StoreSaleRate).where(StoreSaleRate.sale_id == original.id)))
     _add_rates(session, rows.rate_rows(void.void_id, original_rates, sign=-1))
     _move_stock(session, caller, [(i["sku"], i["quantity"]) for i in original.items], void.void_id, [])
+    coupons.release_for_sale(session, sale_id=original.id)
     points_service.reverse(
-        session, entry_key=f"sale:{original.id}:redeem", idempotency_key=f"void:{void.void_id}:redeem",
+        session, entry_key=holds.redeem_entry_key(session, original.id), idempotency_key=f"void:{void.void_id}:redeem",
         reason=f"void {void.receipt_no}",
     )  # fmt: skip
     points_service.reverse(
