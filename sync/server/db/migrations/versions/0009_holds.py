@@ -2,7 +2,7 @@
 them), and a coupon hold has an expiry.
 
 Revision ID: 0009_holds
-Revises: 0008_bigint_money
+Revises: store_sale_originals
 Create Date: 2026-12-02 20:00:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import sync.server.db.base
 
 revision: str = "0009_holds"
-down_revision: str | None = "0008_bigint_money"
+down_revision: str | None = "store_sale_originals"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
