@@ -175,7 +175,8 @@ class SalePage(Retranslating, QWidget):
         self.header.zone = self.customer_panel.zone = zone
         abandoned = self.sale
         if abandoned is not None and (abandoned.points_hold or abandoned.coupon):
-            self.worker.run(abandoned.cancel, success=lambda _r: None)  # give its holds back
+            # Give its holds back; the IO lane, as nothing here waits for it.
+            self.worker.run(abandoned.cancel, success=lambda _r: None, lane=Lane.IO)
         self.sale = self.terminal.start_sale()
         self.refresh()
         self.input.setFocus()

@@ -24,15 +24,12 @@ class ResumeDialog(PosDialog):
         self.terminal = terminal
         self.items: list[SuspendedSaleInfo] = []
         self.list = QListWidget()
-        # Enter reaches the default button (呼出) through the list; a double tap resumes too. Listening to
-        # ``itemActivated`` as well made Enter resume and close at once, losing the cart taken back.
-        self.list.itemDoubleClicked.connect(lambda _i: self.resume())
+        # Enter or a double tap on the list resumes the chosen cart, once (``resuming``).
+        self.list.itemActivated.connect(lambda _i: self.resume())
         self.resuming = False
         ok = touch_button(tr("呼出"), name="primary", focus=True)
-        ok.setDefault(True)
         ok.clicked.connect(self.resume)
         close = touch_button(tr("閉じる"), focus=True)
-        close.setAutoDefault(False)
         close.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -65,7 +62,9 @@ class ResumeDialog(PosDialog):
             suspended_id = self.items[row].id
             self.clear_error()
             self.worker.run(
-                lambda: self.terminal.resume_sale(suspended_id), success=self._resumed, failure=self._failed
+                lambda: self.terminal.resume_sale(suspended_id),
+                success=self.guarded(self._resumed),
+                failure=self.guarded(self._failed),
             )
 
     def _failed(self, error: Exception) -> None:
