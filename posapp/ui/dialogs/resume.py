@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QListWidget, QVBoxLayout, QWidget
 
 from posapp.services import Terminal
@@ -24,12 +25,14 @@ class ResumeDialog(PosDialog):
         self.terminal = terminal
         self.items: list[SuspendedSaleInfo] = []
         self.list = QListWidget()
-        # Enter or a double tap on the list resumes the chosen cart, once (``resuming``).
-        self.list.itemActivated.connect(lambda _i: self.resume())
+        # Enter (``keyPressEvent``) or a double tap resumes the chosen cart, once (``resuming``).
+        self.list.itemDoubleClicked.connect(lambda _i: self.resume())
         self.resuming = False
         ok = touch_button(tr("呼出"), name="primary", focus=True)
+        ok.setDefault(True)
         ok.clicked.connect(self.resume)
         close = touch_button(tr("閉じる"), focus=True)
+        close.setAutoDefault(False)
         close.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -53,6 +56,18 @@ class ResumeDialog(PosDialog):
             self.list.setCurrentRow(0)
         else:
             self.show_error(tr("保留中の取引はありません。"))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter on the list resumes the chosen cart (and never also presses 閉じる)."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.focusWidget() is self.list:
+            self.resume()
+            return
+        super().keyPressEvent(event)
+
+    def reject(self) -> None:
+        """Closing waits while a cart is being taken back: it is already off the list, so it must arrive."""
+        if not self.resuming:
+            super().reject()
 
     def resume(self) -> None:
         """Take the chosen cart back."""
