@@ -98,11 +98,11 @@ class SaleSession:
     def __init__(self, terminal: Terminal, cart: Cart | None = None) -> None:
         self.terminal = terminal
         self.cart = cart or Cart(policy=terminal.settings.tax_policy())
-        self.customer: CustomerInfo | None = None
         self.tenders: tuple[Tender, ...] = ()
         self.approvals: list[tuple[str, str]] = []
         self.points_hold: omni.HeldPoints | None = None
         """The server's hold on the points this sale uses (online); its push captures it."""
+        self._customer: CustomerInfo | None = None
         self.coupon: omni.AppliedCoupon | None = None
         """The coupon on this sale (held on the server, or taken offline from a cached check)."""
         self.notice: DomainError | None = None
@@ -224,6 +224,20 @@ class SaleSession:
         """Eat-in makes food 10 %; take-out keeps it at 8 %."""
         self.cart = self.cart.with_eat_in(eat_in)
 
+    @property
+    def customer(self) -> CustomerInfo | None:
+        """The member on the sale, if any."""
+        return self._customer
+
+    @customer.setter
+    def customer(self, member: CustomerInfo | None) -> None:
+        # Points in use are the member's: another member (or none) takes them off and gives the hold back.
+        previous, self._customer = self._customer, member
+        if previous is not None and (member is None or member.member_no != previous.member_no):
+            if self.cart.points_used:
+                self.cart = self.cart.with_points(0)
+            self._release_points()
+
     def attach_customer(self, member_no: str) -> CustomerInfo:
         """Attach a member to the sale (points are earned and can be used)."""
         self.customer = self.terminal.customer(member_no)
@@ -231,9 +245,7 @@ class SaleSession:
 
     def detach_customer(self) -> None:
         """Take the member off the sale (and any points they were using)."""
-        self.cart = self.cart.with_points(0)
         self.customer = None
-        self._release_points()
 
     def use_points(self, points: int) -> None:
         """Use the member's shared points as a discount (1 pt = ¥1).

@@ -145,6 +145,12 @@ def test_a_hold_is_released_on_cancel_change_and_expiry(server: LiveServer, tmp_
     assert balance(server, customer_id) == 100
     second.use_points(0)
     assert balance(server, customer_id) == 287 and second.points_hold is None
+    second.use_points(50)
+    second.attach_customer(MEMBER_NO)  # the same member called up again: the hold stays
+    assert second.points_hold is not None and balance(server, customer_id) == 237
+    second.detach_customer()  # the points were the member's: they go back with them
+    assert balance(server, customer_id) == 287 and second.cart.points_used == 0
+    second.attach_customer(MEMBER_NO)
 
     # A sale left at tender: its hold expires, and the points can be spent elsewhere.
     first = basket(shibuya)
