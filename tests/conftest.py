@@ -37,6 +37,25 @@ def _hide_system_fonts() -> Path:
 
 FONTCONFIG_FILE = _hide_system_fonts()
 
+
+def _patient_wait_until() -> None:
+    """Give ``qtbot.waitUntil`` 20 s by default instead of pytest-qt's 5 s.
+
+    It returns as soon as the condition holds, so a passing test is no slower; on a 2-core CI box
+    running a live server beside the window, 5 s failed tests whose behaviour was right.
+    """
+    from pytestqt.qtbot import QtBot
+
+    wait_until = QtBot.waitUntil
+
+    def patient(self: QtBot, callback, *, timeout: int = 20_000) -> None:  # type: ignore[no-untyped-def]
+        wait_until(self, callback, timeout=timeout)
+
+    QtBot.waitUntil = patient  # type: ignore[method-assign]
+
+
+_patient_wait_until()
+
 PG_ADMIN_URL = os.environ.get("POSAPP_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 

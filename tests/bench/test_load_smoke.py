@@ -43,4 +43,5 @@ def test_five_terminals_lose_and_duplicate_nothing(load_database: str) -> None:
     audit = outcome.audit
     assert audit is not None and audit.clean, audit
     assert audit.confirmed == audit.stored >= 1
-    assert time.monotonic() - began < 40
+    # A guard against a hang, not a speed target (those live in bench/LOAD.md): a busy CI box takes ~60 s.
+    assert time.monotonic() - began < 180
