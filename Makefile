@@ -7,7 +7,7 @@ PYTEST_ARGS ?=
 # Only the source folders that exist are linted, so an empty checkout of a folder never fails CI.
 LINT_PATHS := $(wildcard posapp sync tests bench scripts)
 
-.PHONY: help setup test lint typecheck pytest demo demo-terminal screenshots dist bench clean constraints translations
+.PHONY: help setup test lint typecheck pytest demo demo-terminal screenshots dist bench clean constraints translations lupdate
 
 help:
 	@echo "make demo       - set up, start the demo server and open a POS window paired to it"
@@ -15,6 +15,7 @@ help:
 	@echo "make bench      - run the benchmarks in bench/ and print their tables"
 	@echo "make dist       - the desktop bundle (PyInstaller one-folder), checked with --self-check"
 	@echo "make translations - compile the English catalogue (.qm)"
+	@echo "make lupdate      - refresh the English catalogue (.ts) from the sources; then translate what is unfinished"
 	@echo "make constraints  - rewrite constraints.txt from the venv after a deliberate upgrade"
 
 # constraints.txt pins every package to the versions the suite last passed with (reproducible installs).
@@ -53,6 +54,11 @@ demo-terminal: $(STAMP)
 # .ts stays the one source, edited by hand or with Qt Linguist; the desktop build compiles its own).
 translations: $(STAMP)
 	$(BIN)/pyside6-lrelease posapp/resources/translations/posapp_en.ts -qm posapp/resources/translations/posapp_en.qm
+
+# New strings come in unfinished (fill them in with pyside6-linguist or an editor); strings no code uses
+# any more are dropped. No line numbers, so the file changes only when a string does.
+lupdate: $(STAMP)
+	$(BIN)/pyside6-lupdate -locations none -no-obsolete $$(find posapp -name '*.py' | sort) -ts posapp/resources/translations/posapp_en.ts
 
 screenshots: $(STAMP)
 	$(BIN)/python -m scripts.screenshots

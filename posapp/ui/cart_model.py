@@ -10,10 +10,10 @@ from posapp.domain.cart import Cart
 from posapp.domain.receipt import REDUCED_MARK
 from posapp.domain.tax import REDUCED_RATE
 from posapp.ui.formatting import yen
-from posapp.ui.i18n import tr
+from posapp.ui.i18n import QT_TR_NOOP, tr
 
 Index = QModelIndex | QPersistentModelIndex
-HEADERS = ("#", "商品名", "数量", "単価", "金額")
+HEADERS = (QT_TR_NOOP("#"), QT_TR_NOOP("商品名"), QT_TR_NOOP("数量"), QT_TR_NOOP("単価"), QT_TR_NOOP("金額"))
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
@@ -80,7 +80,7 @@ class CartTableModel(QAbstractTableModel):
                 reduced = line.rate(eat_in=self.cart.eat_in) == REDUCED_RATE
                 text = (REDUCED_MARK if reduced else "\u3000") + line.name
                 if line.discount is not None:
-                    text += f"  ({tr('値引')} -{yen(line.discount_amount)[1:]})"
+                    text += "  (" + tr("値引") + f" -{yen(line.discount_amount)[1:]})"
                 return text
             if column == 2:
                 return str(line.quantity)

@@ -62,8 +62,11 @@ def complaint_text(contacts: MemberContacts) -> str:
         return ""
     newest = complaints[0]
     return (
-        f"⚠ {tr('未解決のクレーム')} {len(complaints)}{tr('件')}: {newest.subject}"
-        f"  ({channel_text(newest.channel)}・{status_text(newest.status)})"
+        "⚠ "
+        + tr("未解決のクレーム")
+        + f" {len(complaints)}"
+        + tr("件")
+        + f": {newest.subject}  ({channel_text(newest.channel)}・{status_text(newest.status)})"
     )
 
 
@@ -165,7 +168,7 @@ class CustomerPanel(Retranslating, QFrame):
         for item in interests.items[:3]:
             stock = "—" if item.stock_here is None else str(item.stock_here)
             mark = tr("カート") if item.cart_abandoned or item.added_to_cart else tr("閲覧")
-            lines.append(f"[{mark}] {item.name}  ({tr('在庫')} {stock})")
+            lines.append(f"[{mark}] {item.name}  (" + tr("在庫") + f" {stock})")
         if interests.categories:
             lines.append(
                 tr("よく買う分類") + ": " + "、".join(name for name, _count in interests.categories[:3])
@@ -191,10 +194,12 @@ class CustomerPanel(Retranslating, QFrame):
             return
         self.name.setText(customer.name)
         self.member_no.setText(f"No.{customer.member_no}")
-        self.points.setText(f"{tr('ポイント')} {points(customer.points_balance)}  ({tr('店舗・EC共通')})")
-        self.available.setText(f"{tr('利用可能')} {points(customer.available_points)}")
+        self.points.setText(
+            tr("ポイント") + f" {points(customer.points_balance)}  (" + tr("店舗・EC共通") + ")"
+        )
+        self.available.setText(tr("利用可能") + f" {points(customer.available_points)}")
         visit = local_time(customer.last_visit, self.zone, "%m/%d")
-        self.rank.setText(f"{rank_text(customer.rank)}   {tr('最終来店')} {visit}")
+        self.rank.setText(f"{rank_text(customer.rank)}   " + tr("最終来店") + f" {visit}")
         self.note.setVisible(bool(customer.note))
         self.note.setText(f"⚠ {customer.note}")
         age = f"  ({self.history_age})" if self.history_age else ""

@@ -4,28 +4,34 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from posapp.ui.i18n import tr
+from posapp.ui.i18n import QT_TR_NOOP, tr
 
 if TYPE_CHECKING:
     from posapp.devices.printer import PrintResult
     from posapp.devices.status import PrinterState, PrinterStatus
 
 TEST_PRINT: dict[str, str] = {
-    "printer.ok": "テスト印刷を送りました。定規の数字が欠けずに1行に並び、日本語が読めれば設定は正しいです。",
-    "error.printer.offline": "プリンターにつながりません。電源・ケーブル・接続先を確認してください。",
-    "error.printer.timeout": "プリンターが応答しません。電源とネットワークを確認してください。",
-    "error.printer.cover_open": "プリンターのカバーが開いています。閉じてからもう一度お試しください。",
-    "error.printer.paper_out": "レシート用紙がありません。補充してからもう一度お試しください。",
-    "error.printer.unknown": "印刷できませんでした。プリンターのエラーランプを確認してください。",
+    "printer.ok": QT_TR_NOOP(
+        "テスト印刷を送りました。定規の数字が欠けずに1行に並び、日本語が読めれば設定は正しいです。"
+    ),
+    "error.printer.offline": QT_TR_NOOP(
+        "プリンターにつながりません。電源・ケーブル・接続先を確認してください。"
+    ),
+    "error.printer.timeout": QT_TR_NOOP("プリンターが応答しません。電源とネットワークを確認してください。"),
+    "error.printer.cover_open": QT_TR_NOOP(
+        "プリンターのカバーが開いています。閉じてからもう一度お試しください。"
+    ),
+    "error.printer.paper_out": QT_TR_NOOP("レシート用紙がありません。補充してからもう一度お試しください。"),
+    "error.printer.unknown": QT_TR_NOOP("印刷できませんでした。プリンターのエラーランプを確認してください。"),
 }
-NO_PRINTER = "接続が「なし」です。プリンターの接続方法を選んでください。"
-NEAR_END = "用紙が残りわずかです。早めに交換してください。"
+NO_PRINTER = QT_TR_NOOP("接続が「なし」です。プリンターの接続方法を選んでください。")
+NEAR_END = QT_TR_NOOP("用紙が残りわずかです。早めに交換してください。")
 STATUS: dict[str, tuple[str, str]] = {
-    "cover_open": ("⚠", "プリンター: カバーが開いています"),
-    "paper_out": ("⚠", "プリンター: 用紙切れ"),
-    "error": ("⚠", "プリンター: エラー"),
-    "offline": ("⚠", "プリンター: 接続できません"),
-    "paper_near_end": ("▲", "プリンター: 用紙残りわずか"),
+    "cover_open": ("⚠", QT_TR_NOOP("プリンター: カバーが開いています")),
+    "paper_out": ("⚠", QT_TR_NOOP("プリンター: 用紙切れ")),
+    "error": ("⚠", QT_TR_NOOP("プリンター: エラー")),
+    "offline": ("⚠", QT_TR_NOOP("プリンター: 接続できません")),
+    "paper_near_end": ("▲", QT_TR_NOOP("プリンター: 用紙残りわずか")),
 }
 """Icon and words for each state that needs someone (icon + text + colour, never colour alone)."""
 

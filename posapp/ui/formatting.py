@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from posapp.ui.i18n import tr
+from posapp.ui.i18n import QT_TR_NOOP, tr
 
 
 def yen(amount: int) -> str:
@@ -50,10 +50,10 @@ def rank_text(rank: str) -> str:
 
 # Payment methods as the manager's reports name them (Japanese source; tr() at display time).
 TENDER_NAMES = {
-    "cash": "現金",
-    "card": "クレジット",
-    "emoney": "電子マネー",
-    "qr": "QR",
-    "voucher": "商品券",
-    "points": "ポイント",
+    "cash": QT_TR_NOOP("現金"),
+    "card": QT_TR_NOOP("クレジット"),
+    "emoney": QT_TR_NOOP("電子マネー"),
+    "qr": QT_TR_NOOP("QR"),
+    "voucher": QT_TR_NOOP("商品券"),
+    "points": QT_TR_NOOP("ポイント"),
 }

@@ -8,18 +8,18 @@ from datetime import datetime, timedelta
 from posapp.services.history import CustomerHistory
 from posapp.ui.dialogs.contact import kind_text, status_text
 from posapp.ui.formatting import local_time, points, yen
-from posapp.ui.i18n import tr
+from posapp.ui.i18n import QT_TR_NOOP, tr
 from sync.protocol.live import HistoryEntry
 
 KIND_LABELS = {
-    "store_sale": "店舗購入",
-    "store_return": "返品",
-    "store_void": "取消",
-    "online_order": "オンライン注文",
-    "online_cancel": "注文キャンセル",
-    "points": "ポイント",
-    "note": "メモ",
-    "contact": "お問い合わせ",
+    "store_sale": QT_TR_NOOP("店舗購入"),
+    "store_return": QT_TR_NOOP("返品"),
+    "store_void": QT_TR_NOOP("取消"),
+    "online_order": QT_TR_NOOP("オンライン注文"),
+    "online_cancel": QT_TR_NOOP("注文キャンセル"),
+    "points": QT_TR_NOOP("ポイント"),
+    "note": QT_TR_NOOP("メモ"),
+    "contact": QT_TR_NOOP("お問い合わせ"),
 }
 PURCHASE_KINDS = frozenset({"store_sale", "store_return", "store_void", "online_order", "online_cancel"})
 
@@ -73,7 +73,7 @@ def timeline_text(history: CustomerHistory, zone: str, *, limit: int = 12) -> st
         lines.append(entry_line(entry, zone, unsent=entry.reference in history.unsent))
         if entry.items:
             items = "、".join(f"{item.name} ×{item.quantity}" for item in entry.items[:4])
-            more = f" {tr('他')}{len(entry.items) - 4}" if len(entry.items) > 4 else ""
+            more = " " + tr("他") + f"{len(entry.items) - 4}" if len(entry.items) > 4 else ""
             lines.append(f"    {items}{more}")
     return "\n".join(lines) if lines else tr("履歴はありません")
 

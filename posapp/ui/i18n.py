@@ -4,6 +4,11 @@ The ``.ts`` file is the one catalogue. A compiled ``.qm`` next to it is used whe
 packaged build makes one with ``pyside6-lrelease``); otherwise the ``.ts`` XML is read directly, so
 tests and a fresh checkout need no compile step. Installing or removing the translator makes Qt send
 ``LanguageChange`` to every widget, and the views re-label themselves live.
+
+``make lupdate`` (``pyside6-lupdate``) keeps the ``.ts`` in step with the code. lupdate files a plain
+``tr("…")`` call under the empty context, so that is the context used here, and it reads only literal
+strings: text held in a dict or tuple and translated later is marked ``QT_TR_NOOP("…")`` where it is
+written, and ``tr()`` is not called inside an f-string (lupdate does not look in them; concatenate).
 """
 
 from __future__ import annotations
@@ -14,9 +19,14 @@ from PySide6.QtCore import QCoreApplication, QEvent, QTranslator
 
 from posapp.resources import RESOURCES
 
-CONTEXT = "posapp"
+CONTEXT = ""  # the context pyside6-lupdate gives tr() and QT_TR_NOOP outside a Qt class
 LANGUAGES = ("ja", "en")
 TRANSLATIONS_DIR = RESOURCES / "translations"
+
+
+def QT_TR_NOOP(text: str) -> str:
+    """``text`` unchanged: marks a string kept in a dict or tuple for lupdate; ``tr()`` it when shown."""
+    return text
 
 
 def tr(text: str) -> str:

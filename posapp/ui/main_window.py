@@ -105,7 +105,7 @@ class MainWindow(Retranslating, QMainWindow):
 
     def retranslate(self) -> None:
         """The title in the current language."""
-        self.setWindowTitle(f"{tr('OmniPOS レジ')} {software_version()}")
+        self.setWindowTitle(tr("OmniPOS レジ") + f" {software_version()}")
 
     # ---- pages ----------------------------------------------------------------------------------
 

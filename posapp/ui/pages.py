@@ -188,7 +188,7 @@ class SignInPage(Retranslating, QWidget):
         self.pin.clear()
         self.banner.clear()
         settings = self.terminal.settings
-        self.store.setText(f"{settings.store_name}  {tr('レジ')}{settings.terminal_code}")
+        self.store.setText(f"{settings.store_name}  " + tr("レジ") + f"{settings.terminal_code}")
         self.code.setFocus()
 
     def _keypad_enter(self) -> None:

@@ -11,22 +11,22 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushBut
 from posapp.domain.cart import CartTotals
 from posapp.domain.tax import REDUCED_RATE
 from posapp.ui.formatting import yen
-from posapp.ui.i18n import tr
+from posapp.ui.i18n import QT_TR_NOOP, tr
 from posapp.ui.widgets import Retranslating, touch_button
 
 FUNCTION_KEYS: tuple[tuple[str, str, str], ...] = (
-    ("F1", "search", "検索"),
-    ("F2", "customer", "会員"),
-    ("F3", "quantity", "数量"),
-    ("F4", "discount", "値引"),
-    ("F5", "suspend", "保留"),
-    ("F6", "resume", "呼出"),
-    ("F7", "returns", "返品"),
-    ("F8", "points", "ポイント"),
-    ("F9", "void_line", "取消"),
-    ("F10", "pay", "会計"),
-    ("F11", "pickups", "受取"),
-    ("F12", "manager", "管理"),
+    ("F1", "search", QT_TR_NOOP("検索")),
+    ("F2", "customer", QT_TR_NOOP("会員")),
+    ("F3", "quantity", QT_TR_NOOP("数量")),
+    ("F4", "discount", QT_TR_NOOP("値引")),
+    ("F5", "suspend", QT_TR_NOOP("保留")),
+    ("F6", "resume", QT_TR_NOOP("呼出")),
+    ("F7", "returns", QT_TR_NOOP("返品")),
+    ("F8", "points", QT_TR_NOOP("ポイント")),
+    ("F9", "void_line", QT_TR_NOOP("取消")),
+    ("F10", "pay", QT_TR_NOOP("会計")),
+    ("F11", "pickups", QT_TR_NOOP("受取")),
+    ("F12", "manager", QT_TR_NOOP("管理")),
 )
 """In the order of a Japanese register."""
 
@@ -74,13 +74,19 @@ class TotalsBar(Retranslating, QFrame):
             self.total.setText(yen(self.change))
             return
         count = totals.item_count if totals else 0
-        self.count.setText(f"{count}{tr('点')}")
+        self.count.setText(f"{count}" + tr("点"))
         parts = []
         for rate in sorted(totals.by_rate if totals else (), key=lambda r: r.rate):
             mark = "※" if rate.rate == REDUCED_RATE else ""
-            parts.append(f"{mark}{rate.rate}%{tr('対象')} {yen(rate.gross)} ({tr('内税')} {yen(rate.tax)})")
+            parts.append(
+                f"{mark}{rate.rate}%"
+                + tr("対象")
+                + f" {yen(rate.gross)} ("
+                + tr("内税")
+                + f" {yen(rate.tax)})"
+            )
         if totals and totals.points_discount:
-            parts.append(f"{tr('ポイント値引')} -{yen(totals.points_discount)[1:]}")
+            parts.append(tr("ポイント値引") + f" -{yen(totals.points_discount)[1:]}")
         self.rates.setText("   ".join(parts))
         self.total_caption.setText(tr("合計"))
         self.total.setText(yen(totals.amount_due if totals else 0))

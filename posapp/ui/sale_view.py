@@ -186,7 +186,8 @@ class SalePage(Retranslating, QWidget):
         self.input.setPlaceholderText(tr("スキャン・商品コード・品名で検索"))
         eat_in = self.eat_in.isChecked()
         self.eat_in.setText(
-            (tr("店内飲食 10%") if eat_in else tr("持ち帰り 8%")) + f"\n({EAT_IN_KEY} {tr('イートイン')})"
+            (tr("店内飲食 10%") if eat_in else tr("持ち帰り 8%"))
+            + (f"\n({EAT_IN_KEY} " + tr("イートイン") + ")")
         )
         self.model.retranslate()
         if self.last_sale is not None:

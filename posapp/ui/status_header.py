@@ -96,15 +96,23 @@ class StatusHeader(Retranslating, QFrame):
         self.clerk.setText(tr("担当") + " " + (status.clerk.name if status.clerk else "—"))
         last = local_time(status.last_sync, self.zone)
         if status.online:
-            text = "● " + tr("オンライン") + f"  {tr('未送信')} {status.pending_events}"
+            text = "● " + tr("オンライン") + "  " + tr("未送信") + f" {status.pending_events}"
         else:
             text = (
                 "⚠ "
                 + tr("オフライン")
-                + f" — {tr('未送信')} {status.pending_events}{tr('件')} ({tr('最終同期')} {last})"
+                + (
+                    " — "
+                    + tr("未送信")
+                    + f" {status.pending_events}"
+                    + tr("件")
+                    + " ("
+                    + tr("最終同期")
+                    + f" {last})"
+                )
             )
         if status.dead_letters:
-            text += f"  ✖ {tr('送信エラー')} {status.dead_letters}"
+            text += "  ✖ " + tr("送信エラー") + f" {status.dead_letters}"
         if status.last_error.startswith(TERMINAL_TOO_OLD):
             text += "  ⚠ " + tr(
                 "このレジのソフトウェアが古いため同期できません。更新してください(販売は続けられます)"

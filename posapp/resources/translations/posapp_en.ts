@@ -2,7 +2,7 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US" sourcelanguage="ja_JP">
 <context>
-    <name>posapp</name>
+    <name></name>
     <message>
         <source>#</source>
         <translation>#</translation>
@@ -113,7 +113,7 @@
     </message>
     <message>
         <source>このレジのソフトウェアが古いため同期できません。更新してください(販売は続けられます)</source>
-        <translation>This terminal's software is too old to sync: please update it (selling goes on offline)</translation>
+        <translation>This terminal&apos;s software is too old to sync: please update it (selling goes on offline)</translation>
     </message>
     <message>
         <source>このレジはまだ店舗に登録されていません。ペアリングしてください。</source>
@@ -173,7 +173,7 @@
     </message>
     <message>
         <source>もう一度押すと、次の起動時にこのレジのデータを別フォルダーに移して初期画面から始めます。</source>
-        <translation>Press again: at the next start this terminal's data is moved to a separate folder and it starts from the first screen.</translation>
+        <translation>Press again: at the next start this terminal&apos;s data is moved to a separate folder and it starts from the first screen.</translation>
     </message>
     <message>
         <source>もう一度精算する</source>
@@ -245,7 +245,7 @@
     </message>
     <message>
         <source>サーバーのソフトウェアが古いため同期できません。本部に連絡してください(販売は続けられます)</source>
-        <translation>The server's software is older than this terminal's and cannot sync: call head office (selling goes on offline)</translation>
+        <translation>The server&apos;s software is older than this terminal&apos;s and cannot sync: call head office (selling goes on offline)</translation>
     </message>
     <message>
         <source>シリアル (RS-232C)</source>
@@ -377,7 +377,7 @@
     </message>
     <message>
         <source>プリンターのカバーが開いています。閉じてからもう一度お試しください。</source>
-        <translation>The printer's cover is open. Close it and try again.</translation>
+        <translation>The printer&apos;s cover is open. Close it and try again.</translation>
     </message>
     <message>
         <source>プリンターの状態を見守る(用紙切れ・カバー開など)</source>
@@ -501,7 +501,7 @@
     </message>
     <message>
         <source>印刷できませんでした。プリンターのエラーランプを確認してください。</source>
-        <translation>Nothing was printed. Check the printer's error light.</translation>
+        <translation>Nothing was printed. Check the printer&apos;s error light.</translation>
     </message>
     <message>
         <source>印字方式</source>
@@ -561,7 +561,7 @@
     </message>
     <message>
         <source>接続が「なし」です。プリンターの接続方法を選んでください。</source>
-        <translation>The connection is "None". Choose how the printer is connected.</translation>
+        <translation>The connection is &quot;None&quot;. Choose how the printer is connected.</translation>
     </message>
     <message>
         <source>接続先が正しくありません。接続方法を選び直してください。</source>
@@ -621,7 +621,7 @@
     </message>
     <message>
         <source>端末の鍵を保管する場所(OSのキーリング)がありません。管理者に連絡してください。</source>
-        <translation>There is no OS keyring to keep this terminal's key. Please call your administrator.</translation>
+        <translation>There is no OS keyring to keep this terminal&apos;s key. Please call your administrator.</translation>
     </message>
     <message>
         <source>プリンターの設定が正しくありません(tcp://ホスト:9100 など)。</source>
@@ -685,7 +685,7 @@
     </message>
     <message>
         <source>このレジの記録</source>
-        <translation>this register's records</translation>
+        <translation>this register&apos;s records</translation>
     </message>
     <message>
         <source>サーバー(最新)</source>
@@ -721,7 +721,7 @@
     </message>
     <message>
         <source>本日の数字</source>
-        <translation>Today's numbers</translation>
+        <translation>Today&apos;s numbers</translation>
     </message>
     <message>
         <source>棚卸</source>
@@ -1076,10 +1076,6 @@
         <translation>Member</translation>
     </message>
     <message>
-        <source>会員を登録しました</source>
-        <translation>Member attached</translation>
-    </message>
-    <message>
         <source>会員を選んでください。</source>
         <translation>Choose a member.</translation>
     </message>
@@ -1214,10 +1210,6 @@
     <message>
         <source>対象</source>
         <translation> taxable</translation>
-    </message>
-    <message>
-        <source>履歴はサーバー接続時に表示</source>
-        <translation>History is shown when the server is reachable</translation>
     </message>
     <message>
         <source>店舗・EC共通</source>
@@ -1409,11 +1401,11 @@
     </message>
     <message>
         <source>責任者のコードと暗証番号を入力してください。</source>
-        <translation>Enter a manager's code and PIN.</translation>
+        <translation>Enter a manager&apos;s code and PIN.</translation>
     </message>
     <message>
         <source>責任者の承認が必要です。責任者を呼んでください。</source>
-        <translation>A manager's approval is needed. Call a manager.</translation>
+        <translation>A manager&apos;s approval is needed. Call a manager.</translation>
     </message>
     <message>
         <source>責任者コード</source>
@@ -1657,7 +1649,7 @@
     </message>
     <message>
         <source>このレジの記録のみ(サーバー未接続)</source>
-        <translation>This register's records only (server not reached)</translation>
+        <translation>This register&apos;s records only (server not reached)</translation>
     </message>
     <message>
         <source>最新</source>

@@ -46,24 +46,26 @@ def report_text(report: ClosingReport) -> str:
 
     f = report.figures
     lines = [
-        f"{tr('総売上')}  {yen(f.gross_sales)}",
-        f"{tr('純売上')}  {yen(f.net_sales)}",
-        f"{tr('客数')}  {f.customers}   {tr('点数')}  {f.items}",
-        f"{tr('値引')}  {yen(f.discounts)}   {tr('ポイント使用')}  {f.points_used:,} pt",
-        f"{tr('取消')}  {f.voids_count}{tr('件')} {yen(f.voids_amount)}",
-        f"{tr('返品')}  {f.returns_count}{tr('件')} {yen(f.returns_amount)}",
-        f"{tr('入金')}  {yen(f.cash_in)}   {tr('出金')}  {yen(f.cash_out)}",
-        f"{tr('店舗受取 代金')}  {yen(f.pickup_cash)}",
+        tr("総売上") + f"  {yen(f.gross_sales)}",
+        tr("純売上") + f"  {yen(f.net_sales)}",
+        tr("客数") + f"  {f.customers}   " + tr("点数") + f"  {f.items}",
+        tr("値引") + f"  {yen(f.discounts)}   " + tr("ポイント使用") + f"  {f.points_used:,} pt",
+        tr("取消") + f"  {f.voids_count}" + tr("件") + f" {yen(f.voids_amount)}",
+        tr("返品") + f"  {f.returns_count}" + tr("件") + f" {yen(f.returns_amount)}",
+        tr("入金") + f"  {yen(f.cash_in)}   " + tr("出金") + f"  {yen(f.cash_out)}",
+        tr("店舗受取 代金") + f"  {yen(f.pickup_cash)}",
         "",
     ]
     for rate in sorted(f.by_rate, key=lambda r: -r.rate):
-        lines.append(f"{rate.rate}%{tr('対象')}  {yen(rate.gross)}  ({tr('内税')} {yen(rate.tax)})")
+        lines.append(
+            f"{rate.rate}%" + tr("対象") + f"  {yen(rate.gross)}  (" + tr("内税") + f" {yen(rate.tax)})"
+        )
     for kind, amount in f.by_tender.items():
         lines.append(f"{tr(TENDER_NAMES.get(kind, kind))}  {yen(amount)}")
-    lines += ["", f"{tr('理論現金')}  {yen(f.expected_cash)}"]
+    lines += ["", tr("理論現金") + f"  {yen(f.expected_cash)}"]
     if report.closing_no is not None and report.reconciliation is not None:
-        lines.insert(0, f"{tr('精算')} No.{report.closing_no}")
-        lines.append(f"{tr('過不足')}  {yen(report.reconciliation.over_short)}")
+        lines.insert(0, tr("精算") + f" No.{report.closing_no}")
+        lines.append(tr("過不足") + f"  {yen(report.reconciliation.over_short)}")
     return "\n".join(lines)
 
 
@@ -267,10 +269,10 @@ class ZTab(QWidget):
             (
                 tr("精算を実行しますか? 実行すると、この期間は締められます。"),
                 "",
-                f"{tr('実在高')}  {yen(counted)}",
-                f"{tr('理論現金')}  {yen(expected)}",
-                f"{tr('過不足')}  {yen(counted - expected)}",
-                f"{tr('次回釣銭準備金')}  {yen(next_float)}",
+                tr("実在高") + f"  {yen(counted)}",
+                tr("理論現金") + f"  {yen(expected)}",
+                tr("過不足") + f"  {yen(counted - expected)}",
+                tr("次回釣銭準備金") + f"  {yen(next_float)}",
             )
         )
         self._question(

@@ -29,19 +29,27 @@ from posapp.services import Terminal
 from posapp.services.contacts import ContactInfo, MemberContacts
 from posapp.ui.dialogs.base import PosDialog
 from posapp.ui.formatting import local_time
-from posapp.ui.i18n import tr
+from posapp.ui.i18n import QT_TR_NOOP, tr
 from posapp.ui.widgets import touch_button
 from posapp.ui.worker import DbWorker, Lane
 
 T = TypeVar("T")
 KINDS = (
-    ("complaint", "クレーム"),
-    ("inquiry", "問い合わせ"),
-    ("return_request", "返品依頼"),
-    ("compliment", "お褒め"),
+    ("complaint", QT_TR_NOOP("クレーム")),
+    ("inquiry", QT_TR_NOOP("問い合わせ")),
+    ("return_request", QT_TR_NOOP("返品依頼")),
+    ("compliment", QT_TR_NOOP("お褒め")),
 )
-STATUSES = {"open": "未対応", "in_progress": "対応中", "resolved": "解決済み"}
-CHANNELS = {"store": "店舗", "web": "Web", "call_centre": "コールセンター"}
+STATUSES = {
+    "open": QT_TR_NOOP("未対応"),
+    "in_progress": QT_TR_NOOP("対応中"),
+    "resolved": QT_TR_NOOP("解決済み"),
+}
+CHANNELS = {
+    "store": QT_TR_NOOP("店舗"),
+    "web": QT_TR_NOOP("Web"),
+    "call_centre": QT_TR_NOOP("コールセンター"),
+}
 
 
 def kind_text(kind: str) -> str:
@@ -62,7 +70,7 @@ def channel_text(channel: str) -> str:
 def contact_line(contact: ContactInfo, zone: str) -> str:
     """``11/15 [クレーム・未対応] 破損していた (Web ウェブショップ)`` with ``未送信`` while not sent yet."""
     when = local_time(contact.opened_at, zone, "%m/%d")
-    sent = f"  {tr('未送信')}" if contact.unsent else ""
+    sent = "  " + tr("未送信") if contact.unsent else ""
     channel = channel_text(contact.channel)
     source = (
         channel if contact.taken_by in ("", channel, contact.channel) else f"{channel} {contact.taken_by}"
@@ -182,7 +190,7 @@ class ContactDialog(PosDialog):
             self.source.setText(tr("全チャネルのお問い合わせ(サーバー)"))
         else:
             as_of = local_time(found.as_of, self.zone, "%m/%d %H:%M")
-            self.source.setText(f"{tr('このレジの記録(未解決のみ)')}  {tr('時点')} {as_of}")
+            self.source.setText(tr("このレジの記録(未解決のみ)") + "  " + tr("時点") + f" {as_of}")
         self.listing.clear()
         for contact in found.contacts:
             self.listing.addItem(contact_line(contact, self.zone))

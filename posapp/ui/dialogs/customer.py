@@ -65,8 +65,8 @@ class CustomerView(QWidget):
         lines = [
             f"{customer.name}  ({customer.name_kana})",
             f"No.{customer.member_no}   {rank_text(customer.rank)}",
-            f"{tr('電話')} {customer.phone or '—'}   {customer.email}",
-            f"{tr('最終来店')} {local_time(customer.last_visit, self.zone, '%Y/%m/%d')}",
+            tr("電話") + f" {customer.phone or '—'}   {customer.email}",
+            tr("最終来店") + f" {local_time(customer.last_visit, self.zone, '%Y/%m/%d')}",
         ]
         if customer.note:
             lines.append(f"⚠ {customer.note}")
@@ -75,8 +75,14 @@ class CustomerView(QWidget):
         self.profile.setText("\n".join(lines))
         as_of = local_time(customer.balance_as_of, self.zone, "%m/%d %H:%M")
         self.points.setText(
-            f"{tr('残高')} {points(customer.points_balance)} ({tr('店舗・EC共通')})\n"
-            f"{tr('利用可能')} {points(customer.available_points)}   {tr('時点')} {as_of}"
+            tr("残高")
+            + f" {points(customer.points_balance)} ("
+            + tr("店舗・EC共通")
+            + ")\n"
+            + tr("利用可能")
+            + f" {points(customer.available_points)}   "
+            + tr("時点")
+            + f" {as_of}"
         )
         self.timeline_age.clear()
         self.timeline.setText(tr("履歴を読み込んでいます…"))

@@ -27,10 +27,10 @@ class DisplayPage(QWidget):
         self.screen_choice = QComboBox()
         names = screen_names()
         for index, name in enumerate(names):
-            self.screen_choice.addItem(f"{tr('画面')} {index + 1}: {name}", index)
+            self.screen_choice.addItem(tr("画面") + f" {index + 1}: {name}", index)
         if setup.screen >= len(names):  # chosen before, unplugged now: keep the choice visible
             self.screen_choice.addItem(
-                f"{tr('画面')} {setup.screen + 1}: {tr('(接続されていません)')}", setup.screen
+                tr("画面") + f" {setup.screen + 1}: " + tr("(接続されていません)"), setup.screen
             )
         self.screen_choice.setCurrentIndex(max(self.screen_choice.findData(setup.screen), 0))
         self.screen_note = QLabel(

@@ -89,7 +89,7 @@ class StockTab(QWidget):
             if view.live
             else tr("このレジの記録") + f" {local_time(view.as_of, zone, '%H:%M')}"
         )
-        lines = [f"{name}  ({self.sku})", f"{tr('時点')}: {source}", ""]
+        lines = [f"{name}  ({self.sku})", tr("時点") + f": {source}", ""]
         for level in view.levels:
             when = local_time(level.updated_at, zone, "%m/%d %H:%M") if level.updated_at else "—"
             mark = "  ⚠" if level.quantity < 0 else ""
@@ -166,23 +166,46 @@ class NumbersTab(QWidget):
             bars = [(d.day.strftime("%m/%d"), d.amount) for d in report.by_day]
             self.chart.show_bars(bars, y_title="¥")
         lines = [
-            f"{tr('純売上')} {yen(report.net_sales)}   {tr('客数')} {report.customers}   "
-            f"{tr('客単価')} {yen(report.average_basket)}   {tr('点数')} {report.items}",
-            f"{tr('会員')} {report.member_customers} ({report.member_customer_share:.0%})   "
-            f"{tr('会員売上比')} {report.member_sales_share:.0%}   "
-            f"{tr('ポイント利用')} {report.points_used:,} / {tr('付与')} {report.points_earned:,}",
-            f"{tr('取消')} {report.voids.count} {yen(report.voids.amount)}   "
-            f"{tr('返品')} {report.returns.count} {yen(report.returns.amount)}",
+            tr("純売上")
+            + f" {yen(report.net_sales)}   "
+            + tr("客数")
+            + f" {report.customers}   "
+            + tr("客単価")
+            + f" {yen(report.average_basket)}   "
+            + tr("点数")
+            + f" {report.items}",
+            tr("会員")
+            + f" {report.member_customers} ({report.member_customer_share:.0%})   "
+            + tr("会員売上比")
+            + f" {report.member_sales_share:.0%}   "
+            + tr("ポイント利用")
+            + f" {report.points_used:,} / "
+            + tr("付与")
+            + f" {report.points_earned:,}",
+            tr("取消")
+            + f" {report.voids.count} {yen(report.voids.amount)}   "
+            + tr("返品")
+            + f" {report.returns.count} {yen(report.returns.amount)}",
             "  ".join(
                 f"{tr(TENDER_NAMES.get(kind, kind))} {yen(amount)}"
                 for kind, amount in sorted(report.by_payment.items())
             ),
             "  ".join(
-                f"{r.rate}%{tr('対象')} {yen(r.gross)} ({tr('内税')} {yen(r.tax)})" for r in report.by_rate
+                (f"{r.rate}%" + tr("対象") + f" {yen(r.gross)} (" + tr("内税") + f" {yen(r.tax)})")
+                for r in report.by_rate
             ),
-            f"{tr('現金')}: {tr('現金売上')} {yen(report.cash_sales)}  {tr('現金返金')} {yen(report.cash_refunds)}  "
-            f"{tr('入金')} {yen(report.cash_in)}  {tr('出金')} {yen(report.cash_out)}  "
-            f"{tr('店舗受取 代金')} {yen(report.pickup_cash)}  = {yen(report.drawer_cash)}",
+            tr("現金")
+            + ": "
+            + tr("現金売上")
+            + f" {yen(report.cash_sales)}  "
+            + tr("現金返金")
+            + f" {yen(report.cash_refunds)}  "
+            + tr("入金")
+            + f" {yen(report.cash_in)}  "
+            + tr("出金")
+            + f" {yen(report.cash_out)}  "
+            + tr("店舗受取 代金")
+            + f" {yen(report.pickup_cash)}  = {yen(report.drawer_cash)}",
             "",
             tr("売れ筋") + ":",
             *(f"  {p.name}  {p.quantity}  {yen(p.amount)}" for p in report.top_products[:10]),
@@ -194,18 +217,18 @@ def attention_text(item: AttentionItem) -> str:
     """One line per item, in words a manager reads at a glance."""
     kind = item.kind
     if kind == "dead_letter":
-        return f"⚠ {tr('送信できなかった記録')}: {item.event_kind} — {item.error}"  # type: ignore[union-attr]
+        return "⚠ " + tr("送信できなかった記録") + f": {item.event_kind} — {item.error}"  # type: ignore[union-attr]
     if kind == "negative_stock":
-        return f"⚠ {tr('在庫がマイナス')}: {item.name} ({item.quantity})"  # type: ignore[union-attr]
+        return "⚠ " + tr("在庫がマイナス") + f": {item.name} ({item.quantity})"  # type: ignore[union-attr]
     if kind == "stale_price":
-        return (f"{tr('旧価格での販売')}: {item.receipt_no} {item.name} "  # type: ignore[union-attr]
+        return (tr("旧価格での販売") + f": {item.receipt_no} {item.name} "  # type: ignore[union-attr]
                 f"{yen(item.sold_price)} → {yen(item.current_price)}")  # type: ignore[union-attr]  # fmt: skip
     if kind == "offline_points":
-        return f"{tr('オフライン中のポイント利用')}: {item.receipt_no} {item.points_used} pt"  # type: ignore[union-attr]
+        return tr("オフライン中のポイント利用") + f": {item.receipt_no} {item.points_used} pt"  # type: ignore[union-attr]
     if kind == "reversal":
         label = tr("取消") if item.reversal == "void" else tr("返品")  # type: ignore[union-attr]
         return (f"{label}: {item.original_receipt_no} {yen(item.amount)} "  # type: ignore[union-attr]
-                f"{item.clerk_name} / {tr('承認')} {item.approver_name}")  # type: ignore[union-attr]  # fmt: skip
+                f"{item.clerk_name} / " + tr("承認") + f" {item.approver_name}")  # type: ignore[union-attr]  # fmt: skip
     if kind == "printer":
         from posapp.devices.status import PrinterState
         from posapp.ui.device_words import status_text
@@ -213,8 +236,8 @@ def attention_text(item: AttentionItem) -> str:
         since = local_time(item.at, "Asia/Tokyo", "%H:%M")
         return f"{status_text(PrinterState(item.state))} — {since}"  # type: ignore[union-attr]
     if kind == "overdue_pickup":
-        return f"⚠ {tr('受取期限を過ぎた注文')}: {item.order_id} {item.customer_name}"  # type: ignore[union-attr]
-    return f"⚠ {tr('印刷できなかったレシート')}: {item.receipt_no} — {item.error}"  # type: ignore[union-attr]
+        return "⚠ " + tr("受取期限を過ぎた注文") + f": {item.order_id} {item.customer_name}"  # type: ignore[union-attr]
+    return "⚠ " + tr("印刷できなかったレシート") + f": {item.receipt_no} — {item.error}"  # type: ignore[union-attr]
 
 
 class AttentionTab(QWidget):

@@ -18,16 +18,16 @@ from posapp.domain.tender import TenderKind
 from posapp.services.sale import CompletedSale, SaleSession
 from posapp.ui.dialogs.base import PosDialog
 from posapp.ui.formatting import parse_amount, points, yen
-from posapp.ui.i18n import tr
+from posapp.ui.i18n import QT_TR_NOOP, tr
 from posapp.ui.widgets import Keypad, caption, touch_button
 from posapp.ui.worker import DbWorker
 
 TENDER_LABELS: tuple[tuple[TenderKind, str], ...] = (
-    (TenderKind.CASH, "現金"),
-    (TenderKind.CARD, "クレジット"),
-    (TenderKind.EMONEY, "電子マネー"),
-    (TenderKind.QR, "QR"),
-    (TenderKind.VOUCHER, "商品券"),
+    (TenderKind.CASH, QT_TR_NOOP("現金")),
+    (TenderKind.CARD, QT_TR_NOOP("クレジット")),
+    (TenderKind.EMONEY, QT_TR_NOOP("電子マネー")),
+    (TenderKind.QR, QT_TR_NOOP("QR")),
+    (TenderKind.VOUCHER, QT_TR_NOOP("商品券")),
 )
 QUICK_CASH = (1_000, 5_000, 10_000)
 
@@ -161,8 +161,11 @@ class PayDialog(PosDialog):
         self.points_input.setVisible(customer is not None)
         if customer is not None:
             self.points_info.setText(
-                f"{customer.name}  {tr('利用可能')} {points(customer.available_points)}"
-                f"  {tr('使用')} {points(sale.cart.points_used)}"
+                f"{customer.name}  "
+                + tr("利用可能")
+                + f" {points(customer.available_points)}  "
+                + tr("使用")
+                + f" {points(sale.cart.points_used)}"
             )
         self.tenders.clear()
         for tender in settlement.tenders:
@@ -170,7 +173,7 @@ class PayDialog(PosDialog):
             self.tenders.addItem(f"{tr(label)}  {yen(tender.amount)}")
         typed = parse_amount(self.amount.text()) or 0
         tendered = settlement.tendered + typed
-        self.remaining.setText(f"{tr('残り')} {yen(max(settlement.due - tendered, 0))}")
+        self.remaining.setText(tr("残り") + f" {yen(max(settlement.due - tendered, 0))}")
         self.change.setText(yen(max(tendered - settlement.due, 0)))
 
     # ---- actions --------------------------------------------------------------------------------

@@ -17,9 +17,9 @@ from posapp.ui.worker import DbWorker, Lane
 def pickup_line(pickup: omni.Pickup, zone: str) -> str:
     """``C-1042  鈴木 花子  3点  ¥3,240 (店頭払い)  11/20 14:05〜``."""
     items = sum(line.quantity for line in pickup.lines)
-    due = f"  {tr('店頭払い')} {yen(pickup.amount_due)}" if pickup.amount_due else f"  {tr('支払済')}"
+    due = "  " + tr("店頭払い") + f" {yen(pickup.amount_due)}" if pickup.amount_due else "  " + tr("支払済")
     late = "  ⚠ " + tr("期限超過") if pickup.overdue else ""
-    return (f"{pickup.order_id}  {pickup.customer_name}  {items}{tr('点')}  {yen(pickup.total)}{due}  "
+    return (f"{pickup.order_id}  {pickup.customer_name}  {items}" + tr("点") + f"  {yen(pickup.total)}{due}  "
             f"{local_time(pickup.waiting_since, zone, '%m/%d %H:%M')}〜{late}")  # fmt: skip
 
 

@@ -36,23 +36,30 @@ from posapp.devices.setup import (
     TransportKind,
     build_transport_spec,
 )
-from posapp.ui.i18n import tr
+from posapp.ui.i18n import QT_TR_NOOP, tr
 from posapp.ui.widgets import touch_button
 
 KINDS = (
-    (TransportKind.NONE, "なし(画面のプレビューのみ)"),
-    (TransportKind.NETWORK, "ネットワーク (LAN)"),
+    (TransportKind.NONE, QT_TR_NOOP("なし(画面のプレビューのみ)")),
+    (TransportKind.NETWORK, QT_TR_NOOP("ネットワーク (LAN)")),
     (TransportKind.USB, "USB"),
-    (TransportKind.SERIAL, "シリアル (RS-232C)"),
-    (TransportKind.FILE, "ファイル・デバイス"),
+    (TransportKind.SERIAL, QT_TR_NOOP("シリアル (RS-232C)")),
+    (TransportKind.FILE, QT_TR_NOOP("ファイル・デバイス")),
 )
 PAPERS = (
-    (32, "58 mm — 32桁"),
-    (42, "80 mm — 42桁 (TM-T88 など)"),
-    (48, "80 mm — 48桁 (TM-T20・TM-m30 など)"),
+    (32, QT_TR_NOOP("58 mm — 32桁")),
+    (42, QT_TR_NOOP("80 mm — 42桁 (TM-T88 など)")),
+    (48, QT_TR_NOOP("80 mm — 48桁 (TM-T20・TM-m30 など)")),
 )
-MODES = ((False, "漢字テキスト(漢字フォント内蔵機)"), (True, "画像で印刷(ラスター:漢字フォントのない機種)"))
-CUTS = ((CutMode.PARTIAL, "パーシャルカット"), (CutMode.FULL, "フルカット"), (CutMode.NONE, "カットしない"))
+MODES = (
+    (False, QT_TR_NOOP("漢字テキスト(漢字フォント内蔵機)")),
+    (True, QT_TR_NOOP("画像で印刷(ラスター:漢字フォントのない機種)")),
+)
+CUTS = (
+    (CutMode.PARTIAL, QT_TR_NOOP("パーシャルカット")),
+    (CutMode.FULL, QT_TR_NOOP("フルカット")),
+    (CutMode.NONE, QT_TR_NOOP("カットしない")),
+)
 
 
 def _combo(items: tuple[tuple[object, str], ...]) -> QComboBox:
@@ -104,11 +111,11 @@ class PrinterPage(QWidget):
         self.forms: dict[TransportKind, QWidget] = {}
         for kind, rows in (
             (TransportKind.NONE, ()),
-            (TransportKind.NETWORK, (("IPアドレス", self.host), ("ポート", self.port), ("探す範囲", self.subnet),
+            (TransportKind.NETWORK, ((QT_TR_NOOP("IPアドレス"), self.host), (QT_TR_NOOP("ポート"), self.port), (QT_TR_NOOP("探す範囲"), self.subnet),
                                      ("", self.scan_button), ("見つかったプリンター", self.found))),
-            (TransportKind.USB, (("ベンダーID", self.vendor), ("プロダクトID", self.product))),
-            (TransportKind.SERIAL, (("ポート", self.device), ("通信速度", self.baudrate))),
-            (TransportKind.FILE, (("パス", self.path),)),
+            (TransportKind.USB, ((QT_TR_NOOP("ベンダーID"), self.vendor), (QT_TR_NOOP("プロダクトID"), self.product))),
+            (TransportKind.SERIAL, ((QT_TR_NOOP("ポート"), self.device), (QT_TR_NOOP("通信速度"), self.baudrate))),
+            (TransportKind.FILE, ((QT_TR_NOOP("パス"), self.path),)),
         ):  # fmt: skip
             form_widget = QWidget()
             form = QFormLayout(form_widget)
@@ -125,7 +132,7 @@ class PrinterPage(QWidget):
         _select(self.mode, setup.raster)
         self.cut = _combo(CUTS)  # type: ignore[arg-type]
         _select(self.cut, setup.cut)
-        self.drawer_pin = _combo(((2, "2番ピン"), (5, "5番ピン")))
+        self.drawer_pin = _combo(((2, QT_TR_NOOP("2番ピン")), (5, QT_TR_NOOP("5番ピン"))))
         _select(self.drawer_pin, setup.drawer_pin)
         self.pulse = QSpinBox()
         self.pulse.setRange(*PULSE_RANGE)

@@ -49,9 +49,8 @@ class ResumeDialog(PosDialog):
         self.items = items
         zone = self.terminal.settings.timezone
         for info in items:
-            self.list.addItem(
-                f"{local_time(info.at, zone)}  {info.label or tr('保留')}  {info.item_count}{tr('点')}"
-            )
+            label = info.label or tr("保留")
+            self.list.addItem(f"{local_time(info.at, zone)}  {label}  {info.item_count}" + tr("点"))
         if items:
             self.list.setCurrentRow(0)
         else:

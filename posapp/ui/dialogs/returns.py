@@ -150,6 +150,6 @@ class ReturnsDialog(PosDialog):
     def _done(self, result: CompletedSale) -> None:
         self.refund_result = result
         self.table.hide()
-        self.preview.setPlainText(f"{tr('返金額')} {yen(result.total)}\n\n" + receipt_text(result.receipt))
+        self.preview.setPlainText(tr("返金額") + f" {yen(result.total)}\n\n" + receipt_text(result.receipt))
         self.preview.show()
         self.refund_button.setEnabled(False)
