@@ -3,6 +3,7 @@ translates, finds each one already translated, and the window shows what the cat
 
 from __future__ import annotations
 
+import ast
 import shutil
 import subprocess
 import sys
@@ -60,6 +61,20 @@ def test_lupdate_finds_every_translated_string_and_nothing_new_or_vanished(tmp_p
     assert after.keys() == before.keys() and all(kind is None for kind in before.values())
     assert "(0 new and" in run.stdout
     assert len(before) > 400, "the dict-held messages and labels are found too, not only literal tr() calls"
+
+
+def test_no_tr_call_hides_inside_an_f_string_where_lupdate_cannot_see_it() -> None:
+    hidden = [
+        f"{Path(source).relative_to(ROOT)}:{call.lineno}"
+        for source in posapp_sources()
+        for node in ast.walk(ast.parse(Path(source).read_text(encoding="utf-8")))
+        if isinstance(node, ast.JoinedStr)
+        for call in ast.walk(node)
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "tr"
+        if call.args
+        and isinstance(call.args[0], ast.Constant)  # tr(a variable) is marked where it is written
+    ]
+    assert hidden == [], "concatenate instead: tr('…') + f' {value}'"
 
 
 def test_the_compiled_catalogue_translates_under_the_context_lupdate_uses(
