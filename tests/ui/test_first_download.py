@@ -42,7 +42,9 @@ class SlowLine:
         if self.drop_after is not None and len(self.cursors) > self.drop_after:
             self.drop_after = None
             raise ServerUnavailable("injected: the line dropped")
-        time.sleep(0.03)
+        # Slow enough that the window samples the rate several times (it polls every 0.5 s) before the
+        # drop, on a quiet machine or a busy one: the time-left estimate needs two samples apart.
+        time.sleep(0.25)
         return self.real(client, cursor=cursor, limit=limit, count=count)
 
 
