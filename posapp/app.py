@@ -17,7 +17,7 @@ from posapp.services.terminal import default_data_dir
 from posapp.version import software_version
 
 if TYPE_CHECKING:
-    from posapp.domain.receipt import ReceiptDocument
+    from posapp.devices.layout import ReceiptLine
 
 STYLE_SHEET = RESOURCES / "styles" / "pos.qss"
 
@@ -69,9 +69,10 @@ def self_check() -> int:
     Each part prints one line; a missing one (Qt plugin, style sheet, translations, font, time zones,
     printer encoder, keyring backend) raises, so ``posapp --self-check`` fails instead of a store's first sale.
     """
+    from posapp.devices.plain import plain_lines
+    from posapp.devices.render import render_receipt
     from posapp.domain.tender import TenderKind
     from posapp.ui.demo import DEMO_CLERKS, DEMO_PRODUCTS, seed_demo
-    from posapp.ui.receipt_text import plain_receipt_lines
 
     with tempfile.TemporaryDirectory(prefix="posapp-check-") as folder:
         terminal = Terminal.open(Path(folder))
@@ -83,16 +84,18 @@ def self_check() -> int:
             sale.scan(DEMO_PRODUCTS[0][0])
             sale.add_tender(TenderKind.CASH, 1000)
             done = sale.complete()
-            lines = plain_receipt_lines(done.receipt)
         finally:
             terminal.close()
+    # The lines the printer, the PDF and the screen's preview all lay out.
+    printed = render_receipt(done.receipt)
+    lines = plain_lines(printed)
     print(f"self-check ok: receipt {done.receipt_no}, total ¥{done.total:,}, {len(lines)} lines")
-    for line in check_desktop_parts(done.receipt):
+    for line in check_desktop_parts(printed):
         print(f"self-check ok: {line}")
     return 0
 
 
-def check_desktop_parts(receipt: ReceiptDocument) -> list[str]:
+def check_desktop_parts(lines: list[ReceiptLine]) -> list[str]:
     """Load Qt widgets, the style sheet, the translations, the font, the printer encoders and the keyring."""
     import os
     from zoneinfo import ZoneInfo
@@ -104,7 +107,6 @@ def check_desktop_parts(receipt: ReceiptDocument) -> list[str]:
     from PySide6.QtWidgets import QApplication, QPushButton
 
     from posapp.devices.escpos import encode_escpos, encode_escpos_raster
-    from posapp.devices.render import render_receipt
     from posapp.ui.fonts import apply_ui_font
     from posapp.ui.i18n import current_language, set_language, tr
 
@@ -120,7 +122,6 @@ def check_desktop_parts(receipt: ReceiptDocument) -> list[str]:
     set_language(language)
     if english == "合計":
         raise RuntimeError("the English translations did not load")
-    lines = render_receipt(receipt)
     kanji, raster = encode_escpos(lines), encode_escpos_raster(lines)
     tokyo = datetime(2026, 1, 1, tzinfo=ZoneInfo("Asia/Tokyo")).utcoffset()
     backend = type(keyring.get_keyring()).__module__

@@ -144,12 +144,3 @@ def wrap(text: str, width: int) -> list[str]:
         lines.append(head)
         text = text[len(head) :]
     return lines or [""]
-
-
-def __getattr__(name: str) -> object:
-    """``layout.render_receipt`` too: the UI preview looks for the renderer here (loaded late, no cycle)."""
-    if name == "render_receipt":
-        from posapp.devices.render import render_receipt
-
-        return render_receipt
-    raise AttributeError(name)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from posapp.devices.display import CounterView, Phase
+from posapp.devices.plain import receipt_text
 from posapp.domain.barcodes import normalise_scan_text
 from posapp.domain.cart import Discount
 from posapp.services import Approval, Terminal, omni
@@ -44,7 +45,6 @@ from posapp.ui.formatting import yen
 from posapp.ui.history_text import age_text
 from posapp.ui.i18n import tr
 from posapp.ui.messages import error_text, needs_approval, printer_text
-from posapp.ui.receipt_text import receipt_text
 from posapp.ui.sale_bars import FunctionKeyBar, TotalsBar
 from posapp.ui.scan_guard import ScanGuard
 from posapp.ui.scan_input import ScanLineEdit

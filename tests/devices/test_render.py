@@ -202,7 +202,12 @@ items = st.builds(
 @settings(max_examples=60, deadline=None)
 @given(st.lists(items, min_size=1, max_size=6), st.sampled_from(WIDTHS), st.sampled_from(list(ReceiptKind)))
 def test_random_items_always_fit(sale_items: list[ReceiptItem], width: int, kind: ReceiptKind) -> None:
-    doc = ReceiptDocument(
+    assert_fits(render_receipt(card_receipt(sale_items, kind), width=width), width)
+
+
+def card_receipt(sale_items: list[ReceiptItem], kind: ReceiptKind) -> ReceiptDocument:
+    """A slip of ``kind`` for ``sale_items``, paid by card."""
+    return ReceiptDocument(
         kind=kind,
         header=worked_header(),
         items=tuple(sale_items),
@@ -210,10 +215,3 @@ def test_random_items_always_fit(sale_items: list[ReceiptItem], width: int, kind
         item_count=sum(i.quantity for i in sale_items),
         tenders=(ReceiptTender(TenderKind.CARD, 1, "A12345"),),
     )
-    assert_fits(render_receipt(doc, width=width), width)
-
-
-def test_layout_module_exposes_the_renderer_for_the_ui(sale: ReceiptDocument) -> None:
-    from posapp.devices import layout
-
-    assert layout.render_receipt(sale, 32) == render_receipt(sale, width=32)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from posapp.devices.plain import receipt_text
 from posapp.domain.tender import TenderKind
 from posapp.services import Approval, Terminal
 from posapp.services.aftersale import ReturnableLine
@@ -26,7 +27,6 @@ from posapp.ui.dialogs.base import PosDialog
 from posapp.ui.dialogs.pay import TENDER_LABELS
 from posapp.ui.formatting import yen
 from posapp.ui.i18n import tr
-from posapp.ui.receipt_text import receipt_text
 from posapp.ui.widgets import touch_button
 from posapp.ui.worker import DbWorker
 
