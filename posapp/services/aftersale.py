@@ -18,8 +18,9 @@ from posapp.domain.tender import Tender, TenderKind
 from posapp.services.errors import ReceiptNotFound, SaleNotReturnable
 from posapp.services.records import RECEIPT_COUNTER, append_event, audit, new_id, next_number
 from posapp.services.records import receipt_no as format_receipt_no
-from posapp.services.sale import CompletedSale, _move_stock, terminal_header
+from posapp.services.sale import CompletedSale, terminal_header
 from posapp.store.models import Customer, PaymentRow, Sale, SaleLine
+from posapp.store.stock import move_stock
 from sync.protocol.events import EventKind, Payment, RateLine, ReturnCompleted, SaleVoided, SoldLine
 
 if TYPE_CHECKING:
@@ -116,7 +117,12 @@ def void_sale(terminal: Terminal, *, receipt_no: str, approval: Approval) -> Com
         original.voided = True
         session.add(void)
         _adjust_member(session, original.member_no, original.points_used - original.points_earned)
-        _move_stock(session, settings.store_code, [(line.sku, line.quantity) for line in original.lines], now)
+        move_stock(
+            session,
+            location=settings.store_code,
+            moves=[(line.sku, line.quantity) for line in original.lines],
+            now=now,
+        )
         payload = SaleVoided(
             void_id=void.id,
             original_sale_id=original.id,
@@ -237,7 +243,12 @@ def return_items(
             line.refunded_amount += refund
         session.add(ret)
         _adjust_member(session, original.member_no, points_restored - points_taken_back)
-        _move_stock(session, settings.store_code, [(line.sku, qty) for line, qty, _ in returned], now)
+        move_stock(
+            session,
+            location=settings.store_code,
+            moves=[(line.sku, qty) for line, qty, _ in returned],
+            now=now,
+        )
         payload = ReturnCompleted(
             return_id=ret.id,
             original_sale_id=original.id,

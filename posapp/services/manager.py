@@ -18,8 +18,8 @@ from posapp.services import catalog, closing
 from posapp.services.closing import ClosingReport
 from posapp.services.errors import ApprovalRequired
 from posapp.services.records import append_event, audit, dead_letter_count, new_id, pending_event_count
-from posapp.services.sale import _move_stock
 from posapp.store.models import Product, ReorderPoint, StockLevel
+from posapp.store.stock import move_stock
 from sync.client.errors import ServerRefused, ServerUnavailable
 from sync.protocol.events import EventKind, StockAdjusted
 
@@ -117,7 +117,7 @@ def _change_stock(
     adjustment_id = new_id()
     with terminal.db.write() as session:
         catalog.product_by_sku(session, sku)  # raises UnknownProduct before anything is written
-        _move_stock(session, settings.store_code, [(sku, delta)], now)
+        move_stock(session, location=settings.store_code, moves=[(sku, delta)], now=now)
         session.flush()
         after = session.scalar(
             select(StockLevel.quantity).where(

@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from posapp.domain.barcodes import (
     BookPriceCode,
@@ -34,7 +33,8 @@ from posapp.services import catalog, customers, omni
 from posapp.services.customers import CustomerInfo
 from posapp.services.errors import ApprovalRequired, ReceiptNotFound, UnknownCustomer, UnknownProduct
 from posapp.services.records import RECEIPT_COUNTER, append_event, audit, new_id, next_number, receipt_no
-from posapp.store.models import Customer, PaymentRow, Sale, SaleLine, StockLevel, SuspendedSale, SyncState
+from posapp.store.models import Customer, PaymentRow, Sale, SaleLine, SuspendedSale, SyncState
+from posapp.store.stock import move_stock
 from sync.protocol.events import (
     CouponUse,
     EventKind,
@@ -458,8 +458,11 @@ class SaleSession:
                 for i, t in enumerate(settlement.tenders)
             ]
             session.add(sale)
-            _move_stock(
-                session, settings.store_code, [(line.sku, -line.quantity) for line in self.cart.lines], now
+            move_stock(
+                session,
+                location=settings.store_code,
+                moves=[(line.sku, -line.quantity) for line in self.cart.lines],
+                now=now,
             )
             event = sale_event(
                 sale,
@@ -585,27 +588,6 @@ def _net_amounts(totals: CartTotals) -> list[int]:
     shares = [amount * paid // gross for amount in lines]
     shares[shares.index(max(shares))] += paid - sum(shares)
     return shares
-
-
-def _move_stock(session: Any, location: str, moves: list[tuple[str, int]], now: datetime) -> None:
-    """Move this store's cached stock by ``moves`` in one statement (a level may go negative)."""
-    totals: dict[str, int] = {}
-    for sku, delta in moves:
-        totals[sku] = totals.get(sku, 0) + delta
-    statement = sqlite_insert(StockLevel)
-    upsert = statement.on_conflict_do_update(
-        index_elements=["location", "sku"],
-        set_={
-            "quantity": StockLevel.quantity + statement.excluded.quantity,
-            "updated_at": statement.excluded.updated_at,
-        },
-    )
-    # Core on the session's connection: no ORM autoflush or identity-map bookkeeping on the hot path.
-    session.connection().execute(
-        upsert,
-        [{"location": location, "sku": sku, "quantity": delta, "updated_at": now, "version": 0}
-         for sku, delta in totals.items()],
-    )  # fmt: skip
 
 
 def sale_event(
