@@ -72,7 +72,7 @@ def self_check() -> int:
     from posapp.devices.plain import plain_lines
     from posapp.devices.render import render_receipt
     from posapp.domain.tender import TenderKind
-    from posapp.ui.demo import DEMO_CLERKS, DEMO_PRODUCTS, seed_demo
+    from posapp.services.demo import DEMO_CLERKS, DEMO_PRODUCTS, seed_demo
 
     with tempfile.TemporaryDirectory(prefix="posapp-check-") as folder:
         terminal = Terminal.open(Path(folder))
@@ -167,7 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from posapp.ui.demo import seed_demo
+    from posapp.services.demo import seed_demo
     from posapp.ui.fonts import apply_ui_font
     from posapp.ui.i18n import set_language
     from posapp.ui.main_window import MainWindow

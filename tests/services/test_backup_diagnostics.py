@@ -171,7 +171,7 @@ def qtbot_left():  # type: ignore[no-untyped-def]
 
 @pytest.mark.gui
 def test_demo_data_only_for_a_terminal_started_as_a_demo(qtbot: QtBot, tmp_path: Path) -> None:
-    from posapp.ui.demo import seed_demo
+    from posapp.services.demo import seed_demo
     from posapp.ui.main_window import MainWindow
 
     terminal = Terminal.open(tmp_path / "terminal")
