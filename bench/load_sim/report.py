@@ -151,15 +151,20 @@ def knee_table(steps: list[StepResult]) -> tuple[str, int | None]:
     header = (
         "| terminals | "
         + " | ".join(f"{n.split(' ')[1]} p99 ms" for n in names)
-        + " | errors | server CPU % | PostgreSQL CPU % | generator loop lag p99 ms | load avg |"
+        + " | errors | server CPU % | PostgreSQL CPU % | generator CPU % | generator loop lag p99 ms | load avg |"
     )
-    lines = [header, "|" + "---:|" * (len(names) + 6)]
+    lines = [header, "|" + "---:|" * (len(names) + 7)]
     for s in steps:
         server_cpu = sum(r["cpu_avg"] for name, r in s.resources.items() if name.startswith("worker"))
-        pg_cpu = sum(r["cpu_avg"] for name, r in s.resources.items() if name.startswith("postgresql"))
+        pg_cpu = sum(
+            r["cpu_avg"] for name, r in s.resources.items() if name.startswith("postgresql (backends")
+        )
+        generator_cpu = sum(
+            r["cpu_avg"] for name, r in s.resources.items() if name.startswith("load generator")
+        )
         cells = " | ".join(f"{s.p99(n):.0f}" for n in names)
         lines.append(
-            f"| {s.terminals} | {cells} | {s.errors} | {server_cpu:.0f} | {pg_cpu:.0f} | "
+            f"| {s.terminals} | {cells} | {s.errors} | {server_cpu:.0f} | {pg_cpu:.0f} | {generator_cpu:.0f} | "
             f"{s.loop_lag_ms['p99']:.0f} | {s.load_average['avg']:.2f} |"
         )
     return "\n".join(lines), knee

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 from bench.load_sim.chain import (
     ServerProcess,
     load_demo_data,
@@ -19,9 +21,11 @@ from bench.load_sim.chain import (
     set_up_chain,
 )
 from bench.load_sim.checks import SalesAudit, audit_sales
-from bench.load_sim.monitor import Monitor, postgres_pids
+from bench.load_sim.isolate import PHASES, PhaseResult, run_phase
+from bench.load_sim.monitor import Monitor, database_backends, postgres_background
 from bench.load_sim.profile import profile_table, start_profilers
 from bench.load_sim.report import StepResult, summarise
+from bench.load_sim.sizes import TableSize, table_sizes
 from bench.load_sim.traffic import Traffic
 
 
@@ -39,6 +43,12 @@ class LoadOptions:
     period: float = 10.0  # seconds between a terminal's sales (and its pulls)
     keepalive_expiry: float | None = None  # the terminals' idle-connection expiry (httpx default: 5 s)
     patched: str = ""  # "server" or "feed": a prototype launcher, bench/load_sim/patched_<name>.py
+    isolate: bool = (
+        False  # instead of the steps: each request type alone, then the mix (bench/load_sim/isolate.py)
+    )
+    idle_seconds: float = (
+        20.0  # the isolation's idle phase (the server's own CPU rate, subtracted from the others)
+    )
 
 
 @dataclass
@@ -51,6 +61,9 @@ class LoadOutcome:
     setup_s: float = 0.0
     server_log: str = ""
     data_dir: Path | None = None  # the server's log and the py-spy stacks; the caller may remove it
+    phases: list[PhaseResult] = field(default_factory=list)
+    sizes_before: dict[str, TableSize] = field(default_factory=dict)
+    sizes_after: dict[str, TableSize] = field(default_factory=dict)
 
 
 async def _step(traffic: Traffic, monitor: Monitor, options: LoadOptions, terminals: int, profile_dir: Path | None,
@@ -98,10 +111,19 @@ def run_load(options: LoadOptions) -> LoadOutcome:
         groups = _worker_groups(workers)
         if options.workers > 1:
             groups["uvicorn supervisor"] = lambda: [server.process.pid] if server.process else []
-        groups["postgresql (all backends)"] = postgres_pids
+        groups["postgresql (backends of the load database)"] = database_backends(
+            make_url(options.database).database or ""
+        )
+        groups["postgresql (background, shared with other databases)"] = postgres_background
         groups["load generator (this process)"] = _fixed([os.getpid()])
         outcome.setup_s = time.monotonic() - began
-        for index, terminals in enumerate(options.steps):
+        outcome.sizes_before = table_sizes(options.database)
+        if options.isolate:
+            for name, kinds in PHASES:
+                duration = options.idle_seconds if not kinds else options.duration
+                phase = run_phase(traffic, Monitor(groups), name, kinds, max(options.steps), duration)
+                outcome.phases.append(phase)
+        for index, terminals in enumerate([] if options.isolate else options.steps):
             if index:  # a fresh server per step, so a step that wedged it cannot spoil the next
                 server.stop()
                 server.start()
@@ -121,6 +143,7 @@ def run_load(options: LoadOptions) -> LoadOutcome:
                 outcome.profile = profile_table(sorted(data_dir.glob("worker-*.txt")))
             outcome.steps.append(summarise(terminals, options.duration, traffic.recorder, monitor))
         outcome.audit = audit_sales(options.database, traffic)
+        outcome.sizes_after = table_sizes(options.database)
     finally:
         server.stop()
         outcome.server_log = server_log_tail(data_dir)

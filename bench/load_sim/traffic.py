@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import gzip
 import json
+import math
 import random
 import ssl
 import time
@@ -93,9 +94,14 @@ class Traffic:
         self.rng = random.Random(self.seed)
         self.terminals = [SimTerminal(t, self.chain.start_cursor) for t in self.chain.terminals]
 
-    async def run(self, *, terminals: int, duration: float) -> None:
-        """Offer the load of ``terminals`` registers plus look-ups and orders for ``duration`` seconds."""
+    async def run(
+        self, *, terminals: int, duration: float, kinds: frozenset[str] = frozenset(ENDPOINTS)
+    ) -> None:
+        """Offer the load of ``terminals`` registers plus look-ups and orders for ``duration`` seconds
+        (only the request types in ``kinds``: a phase that measures one type's cost runs it alone)."""
         self.recorder = Recorder()
+        lookups_per_s = self.lookups_per_s if LOOKUP in kinds else 0
+        orders_per_s = self.orders_per_s if ORDER in kinds else 0
         active = self.terminals[:terminals]
         # Each register has its own keep-alive connection, as real terminals do (one shared pool would
         # funnel the whole chain through a few connections and so through one worker).
@@ -110,9 +116,11 @@ class Traffic:
         try:
             start = time.monotonic()
             until = start + duration
-            jobs = [self._terminal(t, t.client, start, until) for t in active]  # type: ignore[arg-type]
-            jobs.append(self._paced(self.lookups_per_s, until, lambda: self._lookup(self.rng.choice(active))))
-            jobs.append(self._paced(self.orders_per_s, until, lambda: self._order(shop)))
+            pushing, pulling = PUSH in kinds, PULL in kinds
+            jobs = [self._terminal(t, t.client, start, until, pushing, pulling)  # type: ignore[arg-type]
+                    for t in active if pushing or pulling]  # fmt: skip
+            jobs.append(self._paced(lookups_per_s, until, lambda: self._lookup(self.rng.choice(active))))
+            jobs.append(self._paced(orders_per_s, until, lambda: self._order(shop)))
             # A wedged server must not hang the report: whatever is still waiting then is cut off.
             await _within(asyncio.gather(*jobs), until + 45 - time.monotonic())
             # A terminal whose last push failed sends its outbox again, as the real agent would.
@@ -123,12 +131,27 @@ class Traffic:
             for terminal in active:
                 terminal.client = None
 
-    async def _terminal(
-        self, terminal: SimTerminal, client: httpx.AsyncClient, start: float, until: float
-    ) -> None:
+    async def catch_up(self, *, terminals: int) -> None:
+        """Pull the first ``terminals`` registers up to date, unrecorded (a measured phase starts caught up)."""
+        gate = asyncio.Semaphore(16)
+        async with httpx.AsyncClient(base_url=self.chain.url, timeout=60) as client:
+
+            async def one(terminal: SimTerminal) -> None:
+                async with gate:
+                    await self._pull(terminal, client)
+
+            await asyncio.gather(*(one(t) for t in self.terminals[:terminals]))
+        self.recorder = Recorder()
+
+    async def _terminal(self, terminal: SimTerminal, client: httpx.AsyncClient, start: float, until: float,
+                        pushing: bool = True, pulling: bool = True) -> None:  # fmt: skip
         rng = random.Random(f"{self.seed}:{terminal.identity.token}")
         next_sale = start + rng.uniform(0, self.period)  # jitter: registers do not ring up in step
         next_pull = next_sale + self.period / 2
+        if not pushing:
+            next_sale = math.inf
+        if not pulling:
+            next_pull = math.inf
         while True:
             due = min(next_sale, next_pull)
             if due >= until:
