@@ -235,16 +235,6 @@ class LineDisplay:
                 with self._wake:
                     self._busy = False
 
-    def idle_wait(self, timeout: float = 5.0) -> bool:
-        """Wait until nothing is pending (tests and shutdown)."""
-        pause = threading.Event()
-        for _ in range(int(timeout / 0.01)):
-            with self._wake:
-                if self._pending is None and not self._busy:
-                    return True
-            pause.wait(0.01)
-        return False
-
     def close(self) -> None:
         """Stop the sender (a frame being sent is finished)."""
         with self._wake:

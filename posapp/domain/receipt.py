@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -203,11 +203,3 @@ def stamp_duty(amount: Yen, *, tax_shown_separately: bool, tax: Yen = 0, paid_by
         if base <= upper:
             return duty
     return 200_000
-
-
-@dataclass(frozen=True, slots=True)
-class ReceiptOptions:
-    """Store-level receipt settings: messages printed above and below every receipt."""
-
-    header_messages: tuple[str, ...] = ()
-    footer_messages: tuple[str, ...] = field(default=("お買い上げありがとうございます",))

@@ -76,13 +76,6 @@ class HistoryMemory:
         with self._lock:
             self._by_member[member_no] = _Remembered(history, fetched_at)
 
-    def forget(self, member_no: str | None = None) -> None:
-        with self._lock:
-            if member_no is None:
-                self._by_member.clear()
-            else:
-                self._by_member.pop(member_no, None)
-
 
 @dataclass(frozen=True, slots=True)
 class _Local:

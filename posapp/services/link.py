@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -115,7 +115,7 @@ def pair(
     return connect(terminal)
 
 
-def connect(terminal: Terminal, *, on_progress: Any = None) -> ServerLink:
+def connect(terminal: Terminal) -> ServerLink:
     """The link of an already paired terminal (token from the keyring)."""
     from sync.client import credentials
     from sync.client.agent import SyncAgent
@@ -136,7 +136,6 @@ def connect(terminal: Terminal, *, on_progress: Any = None) -> ServerLink:
         store_code=settings.store_code,
         terminal_code=settings.terminal_code,
         clock=terminal.clock,
-        on_progress=on_progress,
     )
     return ServerLink(terminal, client, agent)
 

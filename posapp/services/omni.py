@@ -507,8 +507,3 @@ def release_points(terminal: Terminal, held: HeldPoints) -> bool:
 def apply_coupon(sale: SaleSession, code: str) -> AppliedCoupon:
     """``sale.apply_coupon(code)``."""
     return sale.apply_coupon(code)
-
-
-def applied_coupon(sale: SaleSession) -> AppliedCoupon | None:
-    """The coupon on this sale, if any."""
-    return sale.coupon

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import platformdirs
 from sqlalchemy import select
 
-from posapp.domain.barcodes import InStoreLayout, parse_scan
+from posapp.domain.barcodes import InStoreLayout
 from posapp.domain.pins import verify_pin
 from posapp.domain.receipt import ReceiptDocument
 from posapp.services import (
@@ -410,10 +410,6 @@ class Terminal:
         """Take a suspended cart back; it is removed from the suspended list."""
         self.require_clerk()
         return SaleSession.resume(self, suspended_id)
-
-    def scan_kind(self, text: str) -> object:
-        """What a scanned code is, without acting on it (for the window to route a scan)."""
-        return parse_scan(text, layouts=self.in_store_layouts)
 
     # ---- after the sale ---------------------------------------------------------------------------
 

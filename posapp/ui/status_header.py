@@ -71,10 +71,6 @@ class StatusHeader(Retranslating, QFrame):
             self.printer.style().unpolish(self.printer)
             self.printer.style().polish(self.printer)
 
-    def show_clock(self, now_text: str) -> None:
-        """Update the clock text."""
-        self.clock.setText(now_text)
-
     def tick(self, now: object) -> None:
         """Show ``now`` (a datetime) in the store's zone."""
         from datetime import datetime

@@ -56,7 +56,6 @@ class DbWorker(QObject):
     """Runs ops one at a time per lane on background threads; results come back on the GUI thread."""
 
     _delivered = Signal(object)
-    busy_changed = Signal(bool)
     failed = Signal(object)
     """An op without a ``failure`` handler raised (the exception): the window shows it to the cashier."""
 
@@ -102,8 +101,6 @@ class DbWorker(QObject):
             return
         ticket = next(self._tickets)
         self._jobs[ticket] = _Job(op, success, failure, lane)
-        if len(self._jobs) == 1:
-            self.busy_changed.emit(True)
         self._executors[lane].submit(self._work, ticket)
 
     def _work(self, ticket: int) -> None:
@@ -121,17 +118,13 @@ class DbWorker(QObject):
         if job is None or job.outcome is None:
             return
         ok, value = job.outcome
-        try:
-            if ok:
-                job.success(value)
-            elif job.failure is not None:
-                job.failure(value)
-            else:
-                log.error("background operation failed", exc_info=value)
-                self.failed.emit(value)
-        finally:
-            if not self._jobs:
-                self.busy_changed.emit(False)
+        if ok:
+            job.success(value)
+        elif job.failure is not None:
+            job.failure(value)
+        else:
+            log.error("background operation failed", exc_info=value)
+            self.failed.emit(value)
 
     def shutdown(self) -> None:
         """Finish what is running and stop taking work (results after this are dropped)."""

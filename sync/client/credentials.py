@@ -7,7 +7,6 @@ messages and the status so nobody mistakes it for a safe store.
 
 from __future__ import annotations
 
-import contextlib
 import os
 from pathlib import Path
 
@@ -46,11 +45,6 @@ def _backend(data_dir: Path | None) -> KeyringBackend:
     return backend
 
 
-def uses_file_keyring() -> bool:
-    """True when the token is kept in the clearly labelled plain-file keyring (demo)."""
-    return os.environ.get(FILE_KEYRING_ENV, "").lower() == "file"
-
-
 def require_keyring(data_dir: Path | None = None) -> None:
     """Raise ``NoKeyring`` now when the token could not be kept: pairing checks this before it spends
     the one-use code, so a terminal without a keyring never leaves an orphan device on the server."""
@@ -65,9 +59,3 @@ def save_token(*, server_url: str, device_id: str, token: str, data_dir: Path | 
 def load_token(*, server_url: str, device_id: str, data_dir: Path | None = None) -> str | None:
     """The stored device token, or ``None``."""
     return _backend(data_dir).get_password(SERVICE, f"{server_url}|{device_id}")
-
-
-def forget_token(*, server_url: str, device_id: str, data_dir: Path | None = None) -> None:
-    """Remove the device token (unpairing); a missing entry is fine."""
-    with contextlib.suppress(keyring.errors.PasswordDeleteError):
-        _backend(data_dir).delete_password(SERVICE, f"{server_url}|{device_id}")

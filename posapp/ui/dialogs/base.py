@@ -55,10 +55,6 @@ class PosDialog(QDialog):
                 return
         super().keyPressEvent(event)
 
-    def alive(self) -> bool:
-        """False once Qt deleted the dialog (a worker job may finish after it closed)."""
-        return shiboken6.isValid(self)
-
     def guarded(self, callback: Callable[[T], None]) -> Callable[[T], None]:
         """``callback`` that does nothing once the dialog is gone."""
 
