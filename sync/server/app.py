@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import logging
-import time
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import anyio.to_thread
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from pydantic import BaseModel, Field
 from sqlalchemy import text
 
 from posapp.version import software_version
 from sync.protocol import PROTOCOL_VERSION
+from sync.server.access_log import AccessLog
 from sync.server.admission import AdmissionLimit
 from sync.server.auth.router import admin_router as auth_admin_router
 from sync.server.auth.router import device_router
@@ -32,9 +30,8 @@ from sync.server.products.router import router as products_router
 from sync.server.products.schedule import apply_due as apply_due_prices
 from sync.server.reports.days import refresh as refresh_sales_days
 from sync.server.stores.router import router as stores_router
-from sync.server.versions import install_protocol_check
+from sync.server.versions import ProtocolCheck
 
-log = logging.getLogger("sync.server.access")
 API_VERSION = "1.0.0"
 
 
@@ -76,8 +73,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     mount_hq(app)
     install_minutely(app, apply_due_prices, refresh_sales_days, release_expired_holds)
-    install_protocol_check(app)
-    _install_access_log(app)
+    app.add_middleware(ProtocolCheck)
+    app.add_middleware(AccessLog)
     _install_health(app)
     # Outermost: requests beyond the limit wait on the event loop, holding no thread and no connection.
     app.add_middleware(AdmissionLimit, limit=admission_limit(settings.pool_size))
@@ -156,26 +153,6 @@ def _install_health(app: FastAPI) -> None:
             version=software_version(),
             protocol=PROTOCOL_VERSION,
         )
-
-
-def _install_access_log(app: FastAPI) -> None:
-    @app.middleware("http")
-    async def access_log(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
-        started = time.perf_counter()
-        response = await call_next(request)
-        response.headers["x-request-id"] = request_id
-        log.info(
-            "request",
-            extra={
-                "request_id": request_id,
-                "method": request.method,
-                "path": request.url.path,
-                "status": response.status_code,
-                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-            },
-        )
-        return response
 
 
 def _add_problem_schema(app: FastAPI) -> None:
