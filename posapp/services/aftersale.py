@@ -16,12 +16,12 @@ from posapp.domain.receipt import ReceiptDocument, ReceiptItem, ReceiptKind, Rec
 from posapp.domain.tax import REDUCED_RATE, RateTotal, rate_totals
 from posapp.domain.tender import Tender, TenderKind
 from posapp.services.errors import ReceiptNotFound, SaleNotReturnable
-from posapp.services.records import RECEIPT_COUNTER, append_event, audit, new_id, next_number
+from posapp.services.records import RECEIPT_COUNTER, AuditNote, new_id, next_number, record_fact
 from posapp.services.records import receipt_no as format_receipt_no
 from posapp.services.sale import CompletedSale, terminal_header
 from posapp.store.models import Customer, PaymentRow, Sale, SaleLine
 from posapp.store.stock import move_stock
-from sync.protocol.events import EventKind, Payment, RateLine, ReturnCompleted, SaleVoided, SoldLine
+from sync.protocol.events import Payment, RateLine, ReturnCompleted, SaleVoided, SoldLine
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -135,22 +135,20 @@ def void_sale(terminal: Terminal, *, receipt_no: str, approval: Approval) -> Com
             points_used=original.points_used,
             points_earned=original.points_earned,
         )
-        append_event(
+        record_fact(
             session,
-            settings=settings,
-            kind=EventKind.SALE_VOIDED,
+            payload,
             aggregate_id=void.id,
-            payload=payload.model_dump(mode="json"),
             now=now,
-        )
-        audit(
-            session,
-            now=now,
-            clerk_code=clerk.code,
-            action="void",
-            approved_by=approval.manager_code,
-            receipt_no=original.receipt_no,
-            total=original.total,
+            wake=terminal.sync_now,
+            audits=[
+                AuditNote(
+                    "void",
+                    clerk.code,
+                    approved_by=approval.manager_code,
+                    detail={"receipt_no": original.receipt_no, "total": original.total},
+                )
+            ],
         )
         session.flush()
         document = _document(terminal, void, original.lines, ReceiptKind.VOID, original.receipt_no)
@@ -277,22 +275,20 @@ def return_items(
             points_restored=points_restored,
             points_taken_back=points_taken_back,
         )
-        append_event(
+        record_fact(
             session,
-            settings=settings,
-            kind=EventKind.RETURN_COMPLETED,
+            payload,
             aggregate_id=ret.id,
-            payload=payload.model_dump(mode="json"),
             now=now,
-        )
-        audit(
-            session,
-            now=now,
-            clerk_code=clerk.code,
-            action="return",
-            approved_by=approval.manager_code,
-            receipt_no=original.receipt_no,
-            total=total,
+            wake=terminal.sync_now,
+            audits=[
+                AuditNote(
+                    "return",
+                    clerk.code,
+                    approved_by=approval.manager_code,
+                    detail={"receipt_no": original.receipt_no, "total": total},
+                )
+            ],
         )
         session.flush()
         document = _document(terminal, ret, ret.lines, ReceiptKind.RETURN, original.receipt_no)

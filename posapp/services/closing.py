@@ -17,9 +17,9 @@ from posapp.domain.closing import CashCount, CashReconciliation, ClosingFigures
 from posapp.domain.period import CashFact, CashKind, FactKind, SaleFact, fold_period
 from posapp.domain.tax import RateTotal
 from posapp.services.errors import ApprovalRequired, InvalidCashMovement, PeriodAlreadyClosed
-from posapp.services.records import CLOSING_COUNTER, append_event, audit, new_id, next_number
+from posapp.services.records import CLOSING_COUNTER, AuditNote, audit, new_id, next_number, record_fact
 from posapp.store.models import CashMovement, Closing, Sale
-from sync.protocol.events import CashMoved, DayClosed, EventKind
+from sync.protocol.events import CashMoved, DayClosed
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -46,7 +46,7 @@ def move_cash(
 ) -> None:
     """Record cash put in or taken out, with its outbox event."""
     clerk = terminal.require_clerk()
-    settings = terminal.require_configured()
+    terminal.require_configured()
     if not isinstance(amount, int) or not 0 < amount <= MAX_CASH_MOVEMENT:
         raise InvalidCashMovement("enter an amount between ¥1 and ¥10,000,000", value=amount)
     if direction == "out" and approval is None and not clerk.is_manager:
@@ -75,21 +75,15 @@ def move_cash(
             clerk_code=clerk.code,
             at=now,
         )
-        append_event(
+        record_fact(
             session,
-            settings=settings,
-            kind=EventKind.CASH_MOVED,
+            payload,
             aggregate_id=movement_id,
-            payload=payload.model_dump(mode="json"),
             now=now,
-        )
-        audit(
-            session,
-            now=now,
-            clerk_code=clerk.code,
-            action=f"cash_{direction}",
-            approved_by=approved_by,
-            amount=amount,
+            wake=terminal.sync_now,
+            audits=[
+                AuditNote(f"cash_{direction}", clerk.code, approved_by=approved_by, detail={"amount": amount})
+            ],
         )
 
 
@@ -231,7 +225,7 @@ def z_report(
     happened since the last one, unless ``repeat`` says the second Z is meant.
     """
     clerk = terminal.require_clerk()
-    settings = terminal.require_configured()
+    terminal.require_configured()
     count = CashCount(counts)
     if not isinstance(next_float, int) or not 0 <= next_float <= MAX_CASH_MOVEMENT:
         raise InvalidCashMovement("the next float must be between ¥0 and ¥10,000,000", value=next_float)
@@ -280,22 +274,23 @@ def z_report(
             over_short=reconciliation.over_short,
             next_float=next_float,
         )
-        append_event(
+        record_fact(
             session,
-            settings=settings,
-            kind=EventKind.DAY_CLOSED,
+            payload,
             aggregate_id=str(closing_no),
-            payload=payload.model_dump(mode="json"),
             now=now,
-        )
-        audit(
-            session,
-            now=now,
-            clerk_code=clerk.code,
-            action="z_report",
-            approved_by=approval.manager_code,
-            closing_no=closing_no,
-            over_short=reconciliation.over_short,
-            repeat=repeat,
+            wake=terminal.sync_now,
+            audits=[
+                AuditNote(
+                    "z_report",
+                    clerk.code,
+                    approved_by=approval.manager_code,
+                    detail={
+                        "closing_no": closing_no,
+                        "over_short": reconciliation.over_short,
+                        "repeat": repeat,
+                    },
+                )
+            ],
         )
     return ClosingReport(figures, now, closing_no, reconciliation, count, next_float)

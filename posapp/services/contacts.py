@@ -16,11 +16,11 @@ from sqlalchemy import select
 from posapp.domain.errors import DomainError
 from posapp.services.customers import _find_row
 from posapp.services.errors import UnknownCustomer
-from posapp.services.records import append_event, audit, new_id
+from posapp.services.records import AuditNote, audit, new_id, record_fact
 from posapp.store.models import Contact, Customer, SyncState
 from sync.client.errors import ServerRefused, ServerUnavailable
 from sync.protocol.contacts import ContactKind, ContactOut, ContactStatus, is_open_complaint
-from sync.protocol.events import ContactRecorded, EventKind
+from sync.protocol.events import ContactRecorded
 
 if TYPE_CHECKING:
     from posapp.services.link import ServerLink
@@ -160,16 +160,13 @@ def record_contact(
             clerk_code=clerk.code,
             recorded_at=now,
         )
-        append_event(
+        record_fact(
             session,
-            settings=settings,
-            kind=EventKind.CONTACT_RECORDED,
+            payload,
             aggregate_id=contact_id,
-            payload=payload.model_dump(mode="json"),
             now=now,
-        )
-        audit(
-            session, now=now, clerk_code=clerk.code, action="contact_recorded", member_no=customer.member_no
+            wake=terminal.sync_now,
+            audits=[AuditNote("contact_recorded", clerk.code, detail={"member_no": customer.member_no})],
         )
         session.flush()
         return _info(row)

@@ -17,11 +17,18 @@ from posapp.domain.errors import DomainError
 from posapp.services import catalog, closing
 from posapp.services.closing import ClosingReport
 from posapp.services.errors import ApprovalRequired
-from posapp.services.records import append_event, audit, dead_letter_count, new_id, pending_event_count
+from posapp.services.records import (
+    AuditNote,
+    audit,
+    dead_letter_count,
+    new_id,
+    pending_event_count,
+    record_fact,
+)
 from posapp.store.models import Product, ReorderPoint, StockLevel
 from posapp.store.stock import move_stock
 from sync.client.errors import ServerRefused, ServerUnavailable
-from sync.protocol.events import EventKind, StockAdjusted
+from sync.protocol.events import StockAdjusted
 
 if TYPE_CHECKING:
     from posapp.services.terminal import Approval, ClerkInfo, Terminal
@@ -127,24 +134,21 @@ def _change_stock(
         payload = StockAdjusted(
             adjustment_id=adjustment_id, sku=sku, delta=delta, reason=reason, clerk_code=clerk.code, at=now
         )
-        append_event(
+        record_fact(
             session,
-            settings=settings,
-            kind=EventKind.STOCK_ADJUSTED,
+            payload,
             aggregate_id=adjustment_id,
-            payload=payload.model_dump(mode="json"),
             now=now,
+            wake=terminal.sync_now,
+            audits=[
+                AuditNote(
+                    f"stock_{reason}",
+                    clerk.code,
+                    approved_by=manager_code,
+                    detail={"sku": sku, "delta": delta},
+                )
+            ],
         )
-        audit(
-            session,
-            now=now,
-            clerk_code=clerk.code,
-            action=f"stock_{reason}",
-            approved_by=manager_code,
-            sku=sku,
-            delta=delta,
-        )
-    terminal.sync_now()
     return StockChange(adjustment_id, sku, delta, reason, int(after or 0))
 
 
@@ -215,7 +219,6 @@ def close_day(
     report = closing.z_report(
         terminal, counts=counts, next_float=next_float, approval=approval, repeat=repeat
     )
-    terminal.sync_now()  # the day.closed event itself goes out with the next round
     return DayClose(report, unsynced, dead, attempted, error)
 
 

@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING
 
 from posapp.domain.errors import DomainError
 from posapp.services.customers import CustomerInfo, digits_only, info
-from posapp.services.records import append_event, audit, next_number
+from posapp.services.records import AuditNote, next_number, record_fact
 from posapp.store.models import Customer
-from sync.protocol.events import EventKind, MemberRegistered
+from sync.protocol.events import MemberRegistered
 
 if TYPE_CHECKING:
     from posapp.services.terminal import Terminal
@@ -62,14 +62,13 @@ def register_member(terminal: Terminal, *, name: str, name_kana: str, phone: str
             email=customer.email,
             registered_at=now,
         )
-        append_event(
+        record_fact(
             session,
-            settings=settings,
-            kind=EventKind.MEMBER_REGISTERED,
+            payload,
             aggregate_id=member_no,
-            payload=payload.model_dump(mode="json"),
             now=now,
+            wake=terminal.sync_now,
+            audits=[AuditNote("member_registered", clerk.code, detail={"member_no": member_no})],
         )
-        audit(session, now=now, clerk_code=clerk.code, action="member_registered", member_no=member_no)
         session.flush()
         return info(session, customer)

@@ -1,17 +1,21 @@
-"""Writing facts: gapless counters and the outbox event that goes with each fact, in one transaction."""
+"""Writing facts: gapless counters, and the outbox event and audit rows that go with each fact, in one transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy.event
+from pydantic import BaseModel
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 from uuid6 import uuid7
 
 from posapp.store.models import AuditEntry, Counter, OutboxEvent
 from posapp.store.settings import TerminalSettings
-from sync.protocol.events import EventKind
+from sync.protocol.events import PAYLOAD_TYPES, EventKind
 
 RECEIPT_COUNTER = "receipt"
 CLOSING_COUNTER = "closing"
@@ -47,25 +51,50 @@ def receipt_no(settings: TerminalSettings, seq: int) -> str:
     return f"{settings.store_code}-{settings.terminal_code}-{seq:06d}"
 
 
-def append_event(
+@dataclass(frozen=True, slots=True)
+class AuditNote:
+    """One audit row written with a fact: who did what, who approved it, and the details worth keeping."""
+
+    action: str
+    clerk_code: str | None
+    approved_by: str | None = None
+    detail: Mapping[str, Any] = field(default_factory=dict)
+
+
+_KIND_OF_PAYLOAD: dict[type[BaseModel], EventKind] = {model: kind for kind, model in PAYLOAD_TYPES.items()}
+
+
+def record_fact(
     session: Session,
+    payload: BaseModel,
     *,
-    settings: TerminalSettings,
-    kind: EventKind,
     aggregate_id: str,
-    payload: dict[str, Any],
     now: datetime,
+    wake: Callable[[], None],
+    audits: Iterable[AuditNote] = (),
 ) -> OutboxEvent:
-    """Queue an event for the server in the caller's transaction."""
+    """Queue ``payload`` for the server (its kind follows from its type) with its audit rows, in the
+    caller's transaction; ``wake`` (the sync agent) is called once that transaction commits."""
     event = OutboxEvent(
         seq=next_number(session, OUTBOX_COUNTER),
         id=new_id(),
-        kind=kind.value,
+        kind=_KIND_OF_PAYLOAD[type(payload)].value,
         aggregate_id=aggregate_id,
-        payload=payload,
+        payload=payload.model_dump(mode="json"),
         created_at=now,
     )
     session.add(event)
+    for note in audits:
+        audit(
+            session,
+            now=now,
+            clerk_code=note.clerk_code,
+            action=note.action,
+            approved_by=note.approved_by,
+            **note.detail,
+        )
+    # Not before the commit: an agent woken early reads an outbox without this event and goes back to sleep.
+    sqlalchemy.event.listen(session, "after_commit", lambda _session: wake(), once=True)
     return event
 
 

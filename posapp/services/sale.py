@@ -32,12 +32,18 @@ from posapp.domain.tender import Settlement, Tender, TenderKind, require_paid, s
 from posapp.services import catalog, customers, omni
 from posapp.services.customers import CustomerInfo
 from posapp.services.errors import ApprovalRequired, ReceiptNotFound, UnknownCustomer, UnknownProduct
-from posapp.services.records import RECEIPT_COUNTER, append_event, audit, new_id, next_number, receipt_no
+from posapp.services.records import (
+    RECEIPT_COUNTER,
+    AuditNote,
+    new_id,
+    next_number,
+    receipt_no,
+    record_fact,
+)
 from posapp.store.models import Customer, PaymentRow, Sale, SaleLine, SuspendedSale, SyncState
 from posapp.store.stock import move_stock
 from sync.protocol.events import (
     CouponUse,
-    EventKind,
     Payment,
     RateLine,
     SaleApproval,
@@ -471,26 +477,19 @@ class SaleSession:
                 points_hold_id=hold.hold_id if hold else None,
                 coupon=self.coupon.use() if self.coupon else None,
             )
-            append_event(
+            record_fact(
                 session,
-                settings=settings,
-                kind=EventKind.SALE_COMPLETED,
+                event,
                 aggregate_id=sale_id,
-                payload=event.model_dump(mode="json"),
                 now=now,
+                wake=terminal.sync_now,
+                audits=[
+                    AuditNote(action, clerk.code, approved_by=manager, detail={"receipt_no": number})
+                    for action, manager in self.approvals
+                ],
             )
-            for action, manager in self.approvals:
-                audit(
-                    session,
-                    now=now,
-                    clerk_code=clerk.code,
-                    action=action,
-                    approved_by=manager,
-                    receipt_no=number,
-                )
         if self.coupon is not None:
             omni.coupon_used(terminal, self.coupon.code)
-        terminal.sync_now()
         points = None
         if member_no:
             points = ReceiptPoints(member_no, self.cart.points_used, earned, balance_after)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import select, update
 
+from posapp.services.terminal import Approval
 from posapp.store.models import OutboxEvent
-from tests.services.conftest import MEMBER_NO, PRODUCTS
-from tests.sync.conftest import LiveServer, pair_terminal, points_consistent, server_sales
+from tests.services.conftest import MANAGER, MEMBER_NO, PRODUCTS
+from tests.sync.conftest import LiveServer, PairedTerminal, pair_terminal, points_consistent, server_sales
 
 JANS = [jan for jan, *_ in PRODUCTS]
 
@@ -56,3 +59,49 @@ def test_a_bad_event_is_dead_lettered_and_does_not_block(server: LiveServer, tmp
     assert (status.pending_events, status.dead_letters) == (0, 1)
     letters = server.call("GET", "/v1/sync/dead-letters")
     assert letters[0]["reason"] == "rejected" and "add up" in letters[0]["detail"]
+
+
+def _sent_within(paired: PairedTerminal, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while paired.terminal.status().pending_events:
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def test_every_fact_wakes_the_agent(server: LiveServer, tmp_path: Path) -> None:
+    """Sale, void, return, cash, member, contact, stock and Z each go up within seconds, though the agent's
+    own round is an hour away: every use case wakes it once its fact is committed."""
+    paired = pair_terminal(server, tmp_path / "t1")
+    terminal = paired.terminal
+    paired.agent.interval = 3600.0
+    paired.agent.start()
+    try:
+
+        def approval() -> Approval:
+            return terminal.approve(code=MANAGER[0], pin=MANAGER[1], action="test")
+
+        first, second = paired.sell(JANS[0]), paired.sell(JANS[0], JANS[1])  # a sale wakes it (it always did)
+        assert _sent_within(paired, 10), "the sales"
+        facts: list[tuple[str, Callable[[], object]]] = [
+            ("void", lambda: terminal.void_sale(receipt_no=first, approval=approval())),
+            (
+                "return",
+                lambda: terminal.return_items(receipt_no=second, quantities={1: 1}, approval=approval()),
+            ),
+            ("cash", lambda: terminal.cash_in(amount=5000, reason="float")),
+            ("member", lambda: terminal.register_member(name="山田 花子", phone="0312345678")),
+            (
+                "contact",
+                lambda: terminal.record_contact(member_no=MEMBER_NO, kind="inquiry", subject="営業時間"),
+            ),
+            ("stock", lambda: terminal.receive_stock(sku=PRODUCTS[0][1], quantity=12, approval=approval())),
+            ("Z", lambda: terminal.z_report(counts={1000: 5}, next_float=5000, approval=approval())),
+        ]
+        for name, record in facts:
+            record()
+            assert _sent_within(paired, 10), name
+        assert terminal.status().dead_letters == 0
+    finally:
+        paired.agent.stop()
