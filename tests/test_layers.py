@@ -40,7 +40,7 @@ LAYERS = (
     Layer("sync.protocol", ("posapp.domain",), ("pydantic", "pydantic_core"), banned=("sqlite3", "socket")),
     # Raster printing goes through Pillow, not QtGui: the devices run without a display.
     Layer("posapp.devices", ("posapp.domain", "posapp.resources"), ("escpos", "PIL", "qrcode"), banned=SQL),
-    Layer("posapp.store", ("posapp.domain", "sync.protocol"), ("sqlalchemy", "alembic")),
+    Layer("posapp.store", ("posapp.domain", "sync.protocol", "sync.sqltypes"), ("sqlalchemy", "alembic")),
     Layer(
         "sync.client",
         ("posapp.domain", "posapp.store", "sync.protocol"),
@@ -81,9 +81,14 @@ LAYERS = (
     Layer("posapp.resources", (), ()),
     Layer("posapp", (), ()),
     Layer("sync", (), ()),
+    # The one column type both databases declare (UTC timestamps); neither side owns it.
+    Layer("sync.sqltypes", (), ("sqlalchemy",)),
     # The server shares the domain (tax, points) and the version string with the terminal, nothing else.
     Layer(
-        "sync.server", ("posapp.domain", "posapp.version", "sync.protocol"), None, banned=QT + HTTP_CLIENTS
+        "sync.server",
+        ("posapp.domain", "posapp.version", "sync.protocol", "sync.sqltypes"),
+        None,
+        banned=QT + HTTP_CLIENTS,
     ),
 )
 
@@ -169,7 +174,7 @@ def test_qt_is_for_the_ui_and_the_app_entry_only() -> None:
 
 def test_sql_stays_out_of_the_ui_domain_devices_and_protocol() -> None:
     may_use_sql = {layer.package for layer in LAYERS if broken_rule(layer, "sqlalchemy") is None}
-    assert may_use_sql == {"posapp.store", "posapp.services", "sync.client", "sync.server"}
+    assert may_use_sql == {"posapp.store", "posapp.services", "sync.client", "sync.server", "sync.sqltypes"}
 
 
 def test_the_checker_reads_the_real_tree() -> None:

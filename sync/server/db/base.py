@@ -1,16 +1,19 @@
-"""Declarative base with a stable naming convention, and column types shared by every model."""
+"""Declarative base with a stable naming convention, and column types shared by every model.
+
+``UTCDateTime`` is the terminal's type too (``sync.sqltypes``); it is re-exported here because the
+server's models and its Alembic revisions name it as ``sync.server.db.base.UTCDateTime``.
+"""
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
-from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Integer, MetaData
+from sqlalchemy import JSON, BigInteger, Integer, MetaData
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
-from sqlalchemy.types import TypeDecorator
+from uuid6 import uuid7 as new_uuid7
+
+from sync.sqltypes import UTCDateTime as UTCDateTime
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -26,45 +29,15 @@ BigId = BigInteger().with_variant(Integer(), "sqlite")
 JsonDoc = JSON().with_variant(JSONB(), "postgresql")
 
 
-class UTCDateTime(TypeDecorator[datetime]):
-    """A timezone-aware UTC timestamp on every backend (SQLite forgets the zone, so we put it back)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to a UTC column")
-        return value.astimezone(UTC)
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
-
-
 def utcnow() -> datetime:
     """Now, in UTC, timezone-aware."""
     return datetime.now(UTC)
 
 
 def uuid7() -> str:
-    """A time-ordered UUIDv7 as text (Python 3.11 has no ``uuid.uuid7``)."""
-    import os
-    import time
-
-    millis = time.time_ns() // 1_000_000
-    rand = int.from_bytes(os.urandom(10), "big")
-    value = (millis & ((1 << 48) - 1)) << 80
-    value |= 0x7 << 76
-    value |= (rand >> 68 & 0xFFF) << 64
-    value |= 0b10 << 62
-    value |= rand & ((1 << 62) - 1)
-    return str(uuid.UUID(int=value))
+    """A time-ordered UUIDv7 as text (Python 3.11 has no ``uuid.uuid7``; the terminal's ids come from the
+    same ``uuid6`` package)."""
+    return str(new_uuid7())
 
 
 class Base(DeclarativeBase):
