@@ -19,7 +19,7 @@ AXIS_COLOUR = QColor("#444444")
 def nice_step(top: int, ticks: int = 4) -> int:
     """A round tick interval (1, 2 or 5 × a power of ten) giving about ``ticks`` lines up to ``top``."""
     raw = max(top / ticks, 1)
-    power = 10 ** (len(str(int(raw))) - 1)
+    power: int = 10 ** (len(str(int(raw))) - 1)
     return next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
 
 

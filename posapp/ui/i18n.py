@@ -60,7 +60,7 @@ class TsTranslator(QTranslator):
         super().__init__()
         self.catalogue = catalogue
 
-    def translate(  # type: ignore[override]
+    def translate(
         self, context: str, source_text: str, disambiguation: str | None = None, n: int = -1
     ) -> str:
         """The English of ``source_text``, or "" so Qt keeps the Japanese."""

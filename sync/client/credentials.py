@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import cast
 
 import keyring
 import keyring.errors
@@ -32,8 +33,8 @@ def _backend(data_dir: Path | None) -> KeyringBackend:
 
         backend = PlaintextKeyring()
         if data_dir is not None:
-            backend.file_path = str(data_dir / "demo-keyring-NOT-SECURE.cfg")  # type: ignore[misc]
-        return backend
+            backend.file_path = str(data_dir / "demo-keyring-NOT-SECURE.cfg")
+        return cast("KeyringBackend", backend)
     backend = keyring.get_keyring()
     priority = getattr(backend, "priority", 0)
     name = type(backend).__module__

@@ -178,6 +178,7 @@ def _replay(body: bytes, receive: Any) -> Any:
         if not sent:
             sent = True
             return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()  # after the body: wait for the disconnect, as the server's receive does
+        message: Message = await receive()
+        return message  # after the body: wait for the disconnect, as the server's receive does
 
     return replay

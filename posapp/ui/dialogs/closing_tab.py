@@ -244,7 +244,7 @@ class ZTab(QWidget):
         fields = [*self.grid.counts.values(), self.next_float]
         focused = QApplication.focusWidget()
         if focused in fields[:-1]:
-            fields[fields.index(focused) + 1].setFocus()  # type: ignore[arg-type]
+            fields[fields.index(focused) + 1].setFocus()
         elif focused is self.next_float:
             self.run_button.setFocus()
 

@@ -86,7 +86,7 @@ class PrinterPage(QWidget):
         self.original = setup
         self.logo_png = setup.logo_png
         spec = setup.transport_spec()
-        self.kind = _combo(KINDS)  # type: ignore[arg-type]
+        self.kind = _combo(KINDS)
         self.host = QLineEdit(spec.host)
         self.host.setPlaceholderText("192.168.1.50")
         self.port = QLineEdit(str(spec.port))
@@ -126,11 +126,11 @@ class PrinterPage(QWidget):
             self.stack.addWidget(form_widget)
         self.kind.currentIndexChanged.connect(self._kind_chosen)
         _select(self.kind, spec.kind)
-        self.columns = _combo(PAPERS)  # type: ignore[arg-type]
+        self.columns = _combo(PAPERS)
         _select(self.columns, setup.columns)
-        self.mode = _combo(MODES)  # type: ignore[arg-type]
+        self.mode = _combo(MODES)
         _select(self.mode, setup.raster)
-        self.cut = _combo(CUTS)  # type: ignore[arg-type]
+        self.cut = _combo(CUTS)
         _select(self.cut, setup.cut)
         self.drawer_pin = _combo(((2, QT_TR_NOOP("2番ピン")), (5, QT_TR_NOOP("5番ピン"))))
         _select(self.drawer_pin, setup.drawer_pin)

@@ -35,7 +35,7 @@ class Chart:
 
 def _nice_step(top: int) -> int:
     raw = max(1, top // 4)
-    magnitude = 10 ** (len(str(raw)) - 1)
+    magnitude: int = 10 ** (len(str(raw)) - 1)
     for factor in (1, 2, 5, 10):
         if raw <= factor * magnitude:
             return factor * magnitude

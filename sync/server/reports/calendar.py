@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any, Literal, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Date
@@ -67,7 +67,7 @@ def _period_sqlite(element: period_start, compiler: SQLCompiler, **kw: Any) -> s
 def period_of(day: Any, grouping: Grouping) -> ColumnElement[date]:
     """The first day of the period ``day`` falls in (``day`` itself for daily grouping)."""
     if grouping == "day":
-        return day
+        return cast("ColumnElement[date]", day)  # a column or a column attribute of a model
     return period_start(day, grouping)
 
 

@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from sync.server.deps import SessionDep
 from sync.server.hq.charts import stacked_bars
 from sync.server.hq.web import PageDep, chain_today, render
+from sync.server.reports.schemas import SummaryReport
 from sync.server.reports.summary import rate_amount, summary, to_csv
 from sync.server.stores import service as stores_service
 
@@ -23,8 +24,8 @@ Group = Annotated[Literal["day", "week", "month"], Query()]
 By = Annotated[Literal["store", "chain"], Query()]
 
 
-def _report(page: PageDep, session: SessionDep, first: date | None, last: date | None, group: str, by: str,
-            store: str):  # type: ignore[no-untyped-def]  # fmt: skip
+def _report(page: PageDep, session: SessionDep, first: date | None, last: date | None, group: Group, by: By,
+            store: str) -> SummaryReport:  # fmt: skip
     last = last or chain_today()
     first = first or (last - timedelta(days=13))
     scope = page.viewer.store_ids if page.viewer.role == "manager" else None
@@ -32,7 +33,7 @@ def _report(page: PageDep, session: SessionDep, first: date | None, last: date |
         chosen = stores_service.get_store(session, store)
         page.require_store(chosen.id)
         scope = frozenset({chosen.id})
-    return summary(session, first=first, last=last, grouping=group, by=by, store_ids=scope)  # type: ignore[arg-type]
+    return summary(session, first=first, last=last, grouping=group, by=by, store_ids=scope)
 
 
 @router.get("/reports")
