@@ -46,7 +46,8 @@ LAYERS = (
         ("posapp.domain", "posapp.store", "sync.protocol"),
         ("requests", "urllib3", "keyring", "keyrings", "filelock", "sqlalchemy"),
     ),
-    # Use cases own their queries (dispatch style): SQL is allowed here, Qt and the UI are not.
+    # Use cases own their queries (dispatch style): SQL is allowed here, Qt and the UI are not. pydantic:
+    # the use cases build the wire payloads (sync.protocol's models) they record in the outbox.
     Layer(
         "posapp.services",
         (
@@ -58,7 +59,7 @@ LAYERS = (
             "posapp.logfile",
             "posapp.version",
         ),
-        ("sqlalchemy", "platformdirs", "uuid6"),
+        ("sqlalchemy", "pydantic", "platformdirs", "uuid6"),
     ),
     Layer(
         "posapp.ui",
