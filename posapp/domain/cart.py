@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import Any
 
 from posapp.domain.errors import EmptyCart, InvalidDiscount, InvalidPrice, InvalidQuantity, LineNotFound
 from posapp.domain.money import MAX_AMOUNT, Yen
@@ -33,6 +34,10 @@ class Discount:
         if value > base:
             raise InvalidDiscount(f"discount {value} is larger than {base}", value=value, limit=base)
         return value
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON values (a suspended cart keeps its discounts so)."""
+        return {"amount": self.amount, "percent": self.percent, "label": self.label}
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +84,35 @@ class CartLine:
     def rate(self, *, eat_in: bool) -> int:
         """The tax rate of this line for a sale that is (or is not) eaten in."""
         return rate_for(self.tax_class, eat_in=eat_in)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON values; :meth:`from_dict` makes the same line again."""
+        return {
+            "sku": self.sku,
+            "name": self.name,
+            "unit_price": self.unit_price,
+            "quantity": self.quantity,
+            "tax_class": self.tax_class.value,
+            "jan": self.jan,
+            "category": self.category,
+            "override_price": self.override_price,
+            "discount": None if self.discount is None else self.discount.to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CartLine:
+        """The line :meth:`to_dict` wrote (checked again like any new line)."""
+        return cls(
+            sku=data["sku"],
+            name=data["name"],
+            unit_price=data["unit_price"],
+            quantity=data["quantity"],
+            tax_class=TaxClass(data["tax_class"]),
+            jan=data["jan"],
+            category=data["category"],
+            override_price=data["override_price"],
+            discount=None if data["discount"] is None else Discount(**data["discount"]),
+        )
 
 
 def check_quantity(quantity: int) -> int:
@@ -227,6 +261,28 @@ class Cart:
     def with_eat_in(self, eat_in: bool) -> Cart:
         """Mark the sale as eaten in (reduced-rate food becomes 10%) or taken out."""
         return replace(self, eat_in=eat_in)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON values (what a suspended cart stores); the tax policy is the store's, not the cart's."""
+        return {
+            "eat_in": self.eat_in,
+            "points_used": self.points_used,
+            "basket_discounts": [discount.to_dict() for discount in self.basket_discounts],
+            "lines": [line.to_dict() for line in self.lines],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], *, policy: TaxPolicy) -> Cart:
+        """The cart :meth:`to_dict` wrote, under the store's ``policy``; refused like the changes that made it."""
+        cart = cls(
+            lines=tuple(CartLine.from_dict(line) for line in data["lines"]),
+            basket_discounts=tuple(Discount(**discount) for discount in data["basket_discounts"]),
+            points_used=data.get("points_used", 0),
+            eat_in=data["eat_in"],
+            policy=policy,
+        )
+        cart.totals()
+        return cart
 
     def require_lines(self) -> None:
         """Refuse to complete an empty cart."""

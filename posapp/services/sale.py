@@ -8,7 +8,7 @@ payments, points, receipt number, stock movement and outbox event in one SQLite 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -512,7 +512,7 @@ class SaleSession:
         self.cart.require_lines()
         clerk = self.terminal.require_clerk()
         suspended_id = new_id()
-        cart = _cart_to_json(self.cart, self.customer.member_no if self.customer else None)
+        cart = {**self.cart.to_dict(), "member_no": self.customer.member_no if self.customer else None}
         if self.coupon is not None:  # kept held on the server; resume holds it again
             coupon = self.coupon
             cart["coupon"] = {"code": coupon.code, "discount": coupon.discount,
@@ -553,7 +553,9 @@ class SaleSession:
                 raise ReceiptNotFound("no such suspended sale", value=suspended_id)
             data = row.cart
             session.delete(row)
-        sale = cls(terminal, _cart_from_json(data, terminal.settings.tax_policy()))
+        # A resumed cart starts without points: the hold on them was given back when it was put aside.
+        cart = Cart.from_dict(data, policy=terminal.settings.tax_policy()).with_points(0)
+        sale = cls(terminal, cart)
         if data.get("member_no"):
             sale.customer = terminal.customer(data["member_no"])
         if data.get("coupon"):
@@ -657,55 +659,3 @@ def _zone(name: str) -> Any:
     from zoneinfo import ZoneInfo
 
     return ZoneInfo(name)
-
-
-def _cart_to_json(cart: Cart, member_no: str | None) -> dict[str, Any]:
-    return {
-        "member_no": member_no,
-        "eat_in": cart.eat_in,
-        "points_used": cart.points_used,
-        "basket_discounts": [
-            {"amount": d.amount, "percent": d.percent, "label": d.label} for d in cart.basket_discounts
-        ],
-        "lines": [
-            {
-                "sku": line.sku,
-                "name": line.name,
-                "unit_price": line.unit_price,
-                "quantity": line.quantity,
-                "tax_class": line.tax_class.value,
-                "jan": line.jan,
-                "category": line.category,
-                "override_price": line.override_price,
-                "discount": None
-                if line.discount is None
-                else {
-                    "amount": line.discount.amount,
-                    "percent": line.discount.percent,
-                    "label": line.discount.label,
-                },
-            }
-            for line in cart.lines
-        ],
-    }
-
-
-def _cart_from_json(data: dict[str, Any], policy: Any) -> Cart:
-    lines = tuple(
-        CartLine(
-            sku=x["sku"],
-            name=x["name"],
-            unit_price=x["unit_price"],
-            quantity=x["quantity"],
-            tax_class=TaxClass(x["tax_class"]),
-            jan=x["jan"],
-            category=x["category"],
-            override_price=x["override_price"],
-            discount=None if x["discount"] is None else Discount(**x["discount"]),
-        )
-        for x in data["lines"]
-    )
-    cart = Cart(lines=lines, eat_in=data["eat_in"], policy=policy)
-    for discount in data["basket_discounts"]:
-        cart = cart.with_basket_discount(Discount(**discount))
-    return replace(cart, points_used=0)

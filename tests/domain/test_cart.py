@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -98,6 +100,23 @@ def test_void_line_and_errors_leave_the_cart_unchanged() -> None:
         Cart().require_lines()
 
 
+def test_a_cart_comes_back_from_its_plain_dict() -> None:
+    cart = (
+        worked_cart()
+        .with_line_discount(0, Discount(percent=10, label="見切り"))
+        .with_price_override(3, 350)
+        .with_basket_discount(Discount(amount=100, label="クーポン"))
+        .with_points(50)
+        .with_eat_in(True)
+    )
+    data = cart.to_dict()
+    assert data["lines"][0]["discount"] == {"amount": 0, "percent": 10, "label": "見切り"}
+    again = Cart.from_dict(json.loads(json.dumps(data)), policy=TaxPolicy())
+    assert again == cart and again.totals() == cart.totals()
+    with pytest.raises(InvalidDiscount):  # stored data is checked like the changes that made it
+        Cart.from_dict({**data, "points_used": 10**6}, policy=TaxPolicy())
+
+
 lines = st.lists(
     st.builds(
         line,
@@ -175,3 +194,6 @@ def test_a_cart_kept_scan_by_scan_totals_what_its_lines_add_up_to(
         fresh = Cart(lines=cart.lines, basket_discounts=cart.basket_discounts, points_used=cart.points_used,
                      eat_in=cart.eat_in, policy=cart.policy)  # fmt: skip
         assert cart.totals() == fresh.totals()
+        # A suspended cart is stored as JSON and comes back the same.
+        again = Cart.from_dict(json.loads(json.dumps(cart.to_dict())), policy=cart.policy)
+        assert again == cart and again.totals() == cart.totals()
