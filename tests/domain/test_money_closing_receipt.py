@@ -80,6 +80,6 @@ def test_sale_receipt_document_marks_reduced_items() -> None:
     assert [i.reduced for i in doc.items] == [True, True, True, False, False, False]
     assert doc.has_reduced_items and doc.change == 949 and doc.total == 2051
     assert doc.barcode == "S001-01-000123"
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="timezone-aware"):
         ReceiptHeader("x", "T7000012050002", datetime(2025, 1, 1), "01", "a", "r")
     assert datetime.now(UTC).tzinfo is not None

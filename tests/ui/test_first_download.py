@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -49,12 +48,12 @@ class SlowLine:
 
 
 @pytest.fixture
-def slow_line(monkeypatch: pytest.MonkeyPatch) -> Iterator[SlowLine]:
+def slow_line(monkeypatch: pytest.MonkeyPatch) -> SlowLine:
     monkeypatch.setenv(credentials.FILE_KEYRING_ENV, "file")
     monkeypatch.setattr(agent_module, "PULL_PAGE", PAGE)
     line = SlowLine(drop_after=8)
     monkeypatch.setattr(SyncClient, "pull", lambda client, **kw: line(client, **kw))
-    yield line
+    return line
 
 
 def open_window(qtbot: QtBot, terminal: Terminal, data_dir: Path) -> MainWindow:
