@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from posapp.services.link import ServerLink
     from posapp.services.terminal import Terminal
 
-LIVE_TIMEOUT = 1.5
 SUBJECT_MAX = 200
 BODY_MAX = 4000
 NOTE_MAX = 2000
@@ -197,7 +196,7 @@ def member_contacts(terminal: Terminal, link: ServerLink | None, member_no: str)
         return cached
     try:
         rows: list[dict[str, Any]] = link.client.get_json(
-            f"/v1/customers/{server_id}/contacts", timeout=LIVE_TIMEOUT
+            f"/v1/customers/{server_id}/contacts", timeout=terminal.settings.lookup_timeout_seconds
         )
     except (ServerUnavailable, ServerRefused):
         return cached
@@ -236,7 +235,9 @@ def add_note(terminal: Terminal, link: ServerLink | None, *, server_id: int | No
         raise ContactOffline("this register is not connected to the server")
     try:
         answer = link.client.post_json(
-            f"/v1/contacts/{server_id}/notes", {"body": body}, timeout=LIVE_TIMEOUT
+            f"/v1/contacts/{server_id}/notes",
+            {"body": body},
+            timeout=terminal.settings.server_call_timeout_seconds,
         )
     except ServerUnavailable as error:
         raise ContactOffline("the server cannot be reached") from error

@@ -26,8 +26,6 @@ if TYPE_CHECKING:
 
 DEVICES_KEY = "devices"
 MAX_SCAN_HOSTS = 1024
-STATUS_TIMEOUT = 1.5
-"""Seconds a status poll waits: short, the status bar only needs to know."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +131,7 @@ def print_test_page(
     from posapp.devices.testpage import render_test_page
 
     setup.validate()
-    status = poll_status(setup)
+    status = poll_status(setup, timeout=terminal.settings.printer_status_timeout_seconds)
     printer = printer_for(dataclasses.replace(setup, watch_status=False), terminal.settings.language)
     if printer is None:
         return _no_printer(), status
@@ -163,12 +161,12 @@ def store_logo(setup: PrinterSetup) -> tuple[PrintResult, PrinterSetup]:
     return result, setup
 
 
-def poll_status(setup: PrinterSetup) -> PrinterStatus:
+def poll_status(setup: PrinterSetup, *, timeout: float) -> PrinterStatus:
     """Ask the printer of ``setup`` how it is (``DLE EOT``); never raises."""
     from posapp.devices.status import PrinterState, PrinterStatus
 
     try:
-        transport = open_printer_transport(setup, timeout=STATUS_TIMEOUT)
+        transport = open_printer_transport(setup, timeout=timeout)
     except InvalidDeviceSetting as error:
         return PrinterStatus(PrinterState.UNKNOWN, error.detail)
     if transport is None:

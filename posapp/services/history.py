@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from posapp.services.link import ServerLink
     from posapp.services.terminal import Terminal
 
-LIVE_TIMEOUT = 1.5
 HISTORY_TTL = timedelta(seconds=20)
 """How long a history fetched for one member is reused by later looks (not by a new attach)."""
 HISTORY_LIMIT = 100
@@ -177,7 +176,9 @@ def customer_history(
     if link is not None and server_id is not None:
         try:
             rows = link.client.get_json(
-                f"/v1/customers/{server_id}/history", timeout=LIVE_TIMEOUT, params={"limit": HISTORY_LIMIT}
+                f"/v1/customers/{server_id}/history",
+                timeout=terminal.settings.lookup_timeout_seconds,
+                params={"limit": HISTORY_LIMIT},
             )
         except (ServerUnavailable, ServerRefused):
             pass

@@ -26,8 +26,6 @@ if TYPE_CHECKING:
     from sync.client.agent import SyncAgent
     from sync.client.http import SyncClient
 
-LIVE_TIMEOUT = 1.5
-
 
 class PairingFailed(DomainError):
     """The server could not be reached, or refused the pairing code."""
@@ -152,7 +150,9 @@ def live_customers(terminal: Terminal, link: ServerLink | None, query: str) -> l
     if link is None or not query.strip():
         return []
     try:
-        rows = link.client.get_json("/v1/customers", timeout=LIVE_TIMEOUT, params={"q": query.strip()})
+        rows = link.client.get_json(
+            "/v1/customers", timeout=terminal.settings.lookup_timeout_seconds, params={"q": query.strip()}
+        )
     except (ServerUnavailable, ServerRefused):
         return []
     with terminal.db.write() as session:
@@ -165,7 +165,9 @@ def stock_everywhere(terminal: Terminal, link: ServerLink | None, sku: str) -> S
     """Stock of ``sku`` in every store and the online warehouse: live, or cached and labelled."""
     if link is not None:
         try:
-            data = StockLevels.model_validate(link.client.get_json(f"/v1/stock/{sku}", timeout=LIVE_TIMEOUT))
+            data = StockLevels.model_validate(
+                link.client.get_json(f"/v1/stock/{sku}", timeout=terminal.settings.lookup_timeout_seconds)
+            )
             levels = tuple(StockAt(level.location, level.quantity, level.updated_at) for level in data.levels)
             return StockView(sku, levels, terminal.now(), live=True)
         except (ServerUnavailable, ServerRefused):

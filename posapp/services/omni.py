@@ -39,7 +39,6 @@ if TYPE_CHECKING:
     from posapp.services.terminal import Terminal
     from sync.client.http import SyncClient
 
-LIVE_TIMEOUT = 3.0
 CACHED_CHECK_LIFE = timedelta(hours=12)
 """How long a code the server said was valid may be applied offline from this terminal's memory."""
 
@@ -210,7 +209,9 @@ def get_json(terminal: Terminal, path: str, *, offline: type[DomainError], **par
     client = _client(terminal, offline)
     query = {key: value for key, value in params.items() if value is not None}
     try:
-        return client.get_json(path, timeout=LIVE_TIMEOUT, params=query or None)
+        return client.get_json(
+            path, timeout=terminal.settings.server_call_timeout_seconds, params=query or None
+        )
     except ServerUnavailable as error:
         raise offline(str(error)) from error
 
@@ -219,7 +220,7 @@ def post_json(terminal: Terminal, path: str, body: dict[str, Any], *, offline: t
     """A live POST; an unreachable server raises ``offline``."""
     client = _client(terminal, offline)
     try:
-        return client.post_json(path, body, timeout=LIVE_TIMEOUT)
+        return client.post_json(path, body, timeout=terminal.settings.server_call_timeout_seconds)
     except ServerUnavailable as error:
         raise offline(str(error)) from error
 

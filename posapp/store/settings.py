@@ -42,6 +42,14 @@ class TerminalSettings:
     offline_points_cap: int = 1_000
     approval_discount_percent: int = 20
     footer_messages: tuple[str, ...] = ("お買い上げありがとうございます",)
+    lookup_timeout_seconds: float = 1.5
+    """Seconds a look-up on the server (members, history, contacts, stock) waits before the counter
+    shows what this terminal has cached."""
+    server_call_timeout_seconds: float = 3.0
+    """Seconds a call with no cached answer (coupons, points holds, web-order pickups, interests,
+    contact notes) waits before the cashier is told the server cannot be reached."""
+    printer_status_timeout_seconds: float = 1.5
+    """Seconds a printer status query (``DLE EOT``) waits: the status bar only needs to know."""
 
     def tax_policy(self) -> TaxPolicy:
         """The tax policy of the store (prices are tax-inclusive in Japan)."""

@@ -230,7 +230,7 @@ class MainWindow(Retranslating, QMainWindow):
 
     def apply_devices(self, setup: DeviceSetup) -> None:
         """Follow the stored device setup: watch the printer, open or close the customer displays."""
-        self.printer_watch.apply(setup.printer)
+        self.printer_watch.apply(setup.printer, timeout=self.terminal.settings.printer_status_timeout_seconds)
         display = setup.display
         if self.customer_display is None and not (display.window or display.line):
             return

@@ -1,7 +1,8 @@
 """Watching the receipt printer (``DLE EOT``) every few seconds, on a thread of its own.
 
-Not on the database worker: a printer that does not answer holds a poll for up to 1.5 s, and the
-counter's database calls must not queue behind it. Only changes are announced.
+Not on the database worker: a printer that does not answer holds a poll for up to the terminal's
+``printer_status_timeout_seconds`` (1.5 s), and the counter's database calls must not queue behind it.
+Only changes are announced.
 """
 
 from __future__ import annotations
@@ -33,16 +34,19 @@ class PrinterWatch(QObject):
         self.timer.timeout.connect(self.poll)
         self._arrived.connect(self._show)
         self.setup: PrinterSetup | None = None
+        self.timeout = 0.0
         self.status: object = None
         self._in_flight = False
         self._running = True
 
-    def apply(self, setup: PrinterSetup | None) -> None:
-        """Watch ``setup``'s printer when the store asked for it; otherwise stop and clear."""
+    def apply(self, setup: PrinterSetup | None, *, timeout: float) -> None:
+        """Watch ``setup``'s printer when the store asked for it, each poll waiting up to ``timeout``
+        seconds; otherwise stop and clear."""
         watching = (
             setup is not None and setup.watch_status and setup.transport_spec().kind is not TransportKind.NONE
         )
         self.setup = setup if watching else None
+        self.timeout = timeout
         if self.setup is None:
             self.timer.stop()
             self._show(None, None)
@@ -56,7 +60,8 @@ class PrinterWatch(QObject):
         if setup is None or self._in_flight or not self._running:
             return
         self._in_flight = True
-        self._executor.submit(lambda: self._arrived.emit(setup, poll_status(setup)))
+        timeout = self.timeout
+        self._executor.submit(lambda: self._arrived.emit(setup, poll_status(setup, timeout=timeout)))
 
     def _show(self, setup: object, status: object) -> None:
         self._in_flight = False

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+import time
 from pathlib import Path
 
 import keyring
@@ -76,6 +78,26 @@ def test_live_history_and_stock_then_offline_fallback(
     stock = terminal.stock_everywhere("SKU-ONIGIRI")
     assert not stock.live and stock.as_of is not None
     server.start()
+    terminal.close()
+
+
+def test_a_server_that_does_not_answer_costs_a_look_up_the_configured_timeout(
+    server: LiveServer, tmp_path: Path, file_keyring: None
+) -> None:
+    terminal = paired_terminal(server, tmp_path / "t")
+    terminal.connect(background=False)
+    terminal.configure(lookup_timeout_seconds=0.3)
+    assert terminal.stock_everywhere("SKU-ONIGIRI").live
+    assert server.process is not None
+    server.process.send_signal(signal.SIGSTOP)  # the port still accepts connections; nothing answers
+    try:
+        started = time.monotonic()
+        stock = terminal.stock_everywhere("SKU-ONIGIRI")
+        waited = time.monotonic() - started
+    finally:
+        server.process.send_signal(signal.SIGCONT)
+    assert not stock.live and stock.as_of is not None
+    assert waited < 1.2, f"waited {waited:.2f} s for a look-up configured to give up after 0.3 s"
     terminal.close()
 
 
