@@ -1,4 +1,4 @@
-"""Sale events built the way a terminal builds them (``posapp.services.sale.sale_event``)."""
+"""Sale events built the way a terminal builds them (``sync.protocol.sale_payload.sale_completed``)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from uuid6 import uuid7
 from posapp.domain.cart import Cart, CartLine, LineMerge
 from posapp.domain.points import PointsPolicy, points_earned
 from posapp.domain.tax import TaxClass, TaxPolicy
-from sync.protocol.events import EventKind, Payment, RateLine, SaleCompleted, SoldLine
+from posapp.domain.tender import Tender, TenderKind, settle
+from sync.protocol.events import EventKind, SaleCompleted
+from sync.protocol.sale_payload import sale_completed
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,36 +62,15 @@ def build_sale(
     earned = points_earned(totals, PointsPolicy()) if member else 0
     now = datetime.now(UTC)
     tendered = _cash_tendered(totals.amount_due)
-    return SaleCompleted(
+    return sale_completed(
         sale_id=str(uuid7()),
         receipt_no=receipt_no,
         business_day=now.date(),
         sold_at=now,
         clerk_code="1001",
+        cart=cart,
+        settlement=settle(totals.amount_due, (Tender(TenderKind.CASH, tendered),)),
         member_no=member.member_no if member else None,
-        eat_in=False,
-        lines=[
-            SoldLine(
-                line_no=i + 1,
-                sku=line.sku,
-                name=line.name,
-                quantity=line.quantity,
-                unit_price=line.price,
-                discount=line.discount_amount,
-                amount=line.amount,
-                tax_class=line.tax_class.value,
-                rate=line.rate(eat_in=False),
-            )
-            for i, line in enumerate(cart.lines)
-        ],
-        by_rate=[RateLine(rate=r.rate, taxable=r.taxable, tax=r.tax) for r in totals.by_rate],
-        subtotal=totals.subtotal,
-        discount=totals.basket_discount,
-        points_discount=totals.points_discount,
-        total=totals.amount_due,
-        payments=[Payment(kind="cash", amount=tendered)],
-        change=tendered - totals.amount_due,
-        points_used=cart.points_used,
         points_earned=earned,
     )
 

@@ -7,7 +7,6 @@ payments, points, receipt number, stock movement and outbox event in one SQLite 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -42,14 +41,8 @@ from posapp.services.records import (
 )
 from posapp.store.models import Customer, PaymentRow, Sale, SaleLine, SuspendedSale, SyncState
 from posapp.store.stock import move_stock
-from sync.protocol.events import (
-    CouponUse,
-    Payment,
-    RateLine,
-    SaleApproval,
-    SaleCompleted,
-    SoldLine,
-)
+from sync.protocol.events import SaleCompleted
+from sync.protocol.sale_payload import sale_completed
 
 if TYPE_CHECKING:
     from posapp.services.terminal import Approval, Terminal
@@ -404,7 +397,6 @@ class SaleSession:
         now = terminal.now()
         day = terminal.business_day(now)
         sale_id = new_id()
-        net_amounts = _net_amounts(totals)
         with terminal.db.write() as session:
             seq = next_number(session, RECEIPT_COUNTER)
             number = receipt_no(settings, seq)
@@ -416,66 +408,28 @@ class SaleSession:
                     row.last_visit = now
                 if hold is not None:  # the server's balance once it set the points aside
                     balance_after = hold.balance_after + earned
-            sale = Sale(
-                id=sale_id,
-                kind="sale",
+            event = sale_completed(
+                sale_id=sale_id,
                 receipt_no=number,
-                receipt_seq=seq,
                 business_day=day,
-                at=now,
+                sold_at=now,
                 clerk_code=clerk.code,
+                cart=self.cart,
+                settlement=settlement,
                 member_no=member_no,
-                eat_in=self.cart.eat_in,
-                subtotal=totals.subtotal,
-                discount=totals.basket_discount + sum(line.discount_amount for line in self.cart.lines),
-                points_discount=totals.points_discount,
-                total=totals.amount_due,
-                by_rate=[
-                    {"rate": r.rate, "taxable": r.taxable, "tax": r.tax, "gross": r.gross}
-                    for r in totals.by_rate
-                ],
-                item_count=totals.item_count,
-                change=settlement.change,
-                points_used=self.cart.points_used,
                 points_earned=earned,
-                points_balance_after=balance_after,
                 offline_points=bool(self.cart.points_used) and hold is None and not online,
+                approvals=self.approvals,
+                points_hold_id=hold.hold_id if hold else None,
+                coupon=self.coupon.use() if self.coupon else None,
             )
-            sale.lines = [
-                SaleLine(
-                    line_no=i + 1,
-                    sku=line.sku,
-                    name=line.name,
-                    quantity=line.quantity,
-                    unit_price=line.price,
-                    catalog_price=line.unit_price,
-                    discount=line.discount_amount,
-                    discount_label=line.discount.label if line.discount else "",
-                    amount=line.amount,
-                    net_amount=net_amounts[i],
-                    tax_class=line.tax_class.value,
-                    rate=line.rate(eat_in=self.cart.eat_in),
-                    price_overridden=line.override_price is not None,
-                )
-                for i, line in enumerate(self.cart.lines)
-            ]
-            sale.payments = [
-                PaymentRow(seq=i + 1, kind=t.kind.value, amount=t.amount, reference=t.reference)
-                for i, t in enumerate(settlement.tenders)
-            ]
+            sale = stored_sale(event, seq=seq, cart=self.cart, balance_after=balance_after)
             session.add(sale)
             move_stock(
                 session,
                 location=settings.store_code,
                 moves=[(line.sku, -line.quantity) for line in self.cart.lines],
                 now=now,
-            )
-            event = sale_event(
-                sale,
-                member_no=member_no,
-                approvals=self.approvals,
-                points_hold_id=hold.hold_id if hold else None,
-                coupon=self.coupon.use() if self.coupon else None,
             )
             record_fact(
                 session,
@@ -591,53 +545,58 @@ def _net_amounts(totals: CartTotals) -> list[int]:
     return shares
 
 
-def sale_event(
-    sale: Sale,
-    *,
-    member_no: str | None,
-    approvals: Sequence[tuple[str, str]] = (),
-    points_hold_id: str | None = None,
-    coupon: CouponUse | None = None,
-) -> SaleCompleted:
-    """The ``sale.completed`` payload of a stored sale, with the manager approvals it was given and
-    the holds its push captures."""
-    return SaleCompleted(
-        sale_id=sale.id,
-        receipt_no=sale.receipt_no,
-        business_day=sale.business_day,
-        sold_at=sale.at,
-        clerk_code=sale.clerk_code,
-        member_no=member_no,
-        eat_in=sale.eat_in,
-        lines=[
-            SoldLine(
-                line_no=line.line_no,
-                sku=line.sku,
-                name=line.name,
-                quantity=line.quantity,
-                unit_price=line.unit_price,
-                discount=line.discount,
-                amount=line.amount,
-                tax_class=line.tax_class,
-                rate=line.rate,
-                price_overridden=line.price_overridden,
-            )
-            for line in sale.lines
+def stored_sale(event: SaleCompleted, *, seq: int, cart: Cart, balance_after: int | None) -> Sale:
+    """The terminal's row of the sale ``event`` tells the server, with what only the terminal keeps:
+    catalogue prices, discount labels, each line's share of what was paid (for refunds), tax per rate."""
+    totals = cart.totals()
+    net_amounts = _net_amounts(totals)
+    sale = Sale(
+        id=event.sale_id,
+        kind="sale",
+        receipt_no=event.receipt_no,
+        receipt_seq=seq,
+        business_day=event.business_day,
+        at=event.sold_at,
+        clerk_code=event.clerk_code,
+        member_no=event.member_no,
+        eat_in=event.eat_in,
+        subtotal=event.subtotal,
+        discount=event.discount,
+        points_discount=event.points_discount,
+        total=event.total,
+        by_rate=[
+            {"rate": r.rate, "taxable": r.taxable, "tax": r.tax, "gross": r.gross} for r in totals.by_rate
         ],
-        by_rate=[RateLine(rate=r["rate"], taxable=r["taxable"], tax=r["tax"]) for r in sale.by_rate],
-        subtotal=sale.subtotal,
-        discount=sale.discount,
-        points_discount=sale.points_discount,
-        total=sale.total,
-        payments=[Payment(kind=p.kind, amount=p.amount, reference=p.reference) for p in sale.payments],
-        change=sale.change,
-        points_used=sale.points_used,
-        points_earned=sale.points_earned,
-        offline_points=sale.offline_points,
-        approvals=[SaleApproval(action=action, manager_code=manager) for action, manager in approvals],
-        points_hold_id=points_hold_id,
-        coupon=coupon,
+        item_count=totals.item_count,
+        change=event.change,
+        points_used=event.points_used,
+        points_earned=event.points_earned,
+        points_balance_after=balance_after,
+        offline_points=event.offline_points,
     )
+    sale.lines = [
+        SaleLine(
+            line_no=sold.line_no,
+            sku=sold.sku,
+            name=sold.name,
+            quantity=sold.quantity,
+            unit_price=sold.unit_price,
+            catalog_price=line.unit_price,
+            discount=sold.discount,
+            discount_label=line.discount.label if line.discount else "",
+            amount=sold.amount,
+            net_amount=net_amounts[i],
+            tax_class=sold.tax_class,
+            rate=sold.rate,
+            price_overridden=sold.price_overridden,
+        )
+        for i, (sold, line) in enumerate(zip(event.lines, cart.lines, strict=True))
+    ]
+    sale.payments = [
+        PaymentRow(seq=i, kind=p.kind, amount=p.amount, reference=p.reference)
+        for i, p in enumerate(event.payments, start=1)
+    ]
+    return sale
 
 
 def terminal_header(terminal: Terminal, number: str, at: datetime) -> ReceiptHeader:
