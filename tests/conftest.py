@@ -74,7 +74,7 @@ def pg_url() -> Iterator[str]:
     """
     try:
         admin = _pg_connect(PG_ADMIN_URL)
-    except Exception as exc:  # pragma: no cover - depends on the machine
+    except Exception as exc:  # noqa: BLE001  # pragma: no cover - depends on the machine
         if os.environ.get("CI"):
             pytest.fail(f"PostgreSQL is required under CI and is not reachable: {exc}")
         pytest.skip(f"PostgreSQL not reachable at {PG_ADMIN_URL}: {exc}")

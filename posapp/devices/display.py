@@ -228,7 +228,7 @@ class LineDisplay:
                     self.transport.send(frame)
                     self._last_sent = frame
                     self.sent += 1
-            except Exception as error:  # an unplugged display must never reach the sale
+            except Exception as error:  # noqa: BLE001 - an unplugged display must never reach the sale
                 self.failures += 1
                 log.warning("line display: %s", error)
             finally:

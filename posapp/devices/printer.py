@@ -195,7 +195,7 @@ class EscposDeviceTransport:
             device = self._device()
             device.open()
             try:
-                device._raw(data)  # our bytes are already complete ESC/POS
+                device._raw(data)  # noqa: SLF001 - python-escpos has no public raw write; our bytes are complete ESC/POS
             finally:
                 device.close()
         except PrinterError:
@@ -209,11 +209,11 @@ class EscposDeviceTransport:
             device = self._device()
             device.open()
             try:
-                device._raw(STATUS_QUERY)
-                reply = bytes(device._read() or b"")
+                device._raw(STATUS_QUERY)  # noqa: SLF001 - python-escpos has no public raw write or read
+                reply = bytes(device._read() or b"")  # noqa: SLF001
             finally:
                 device.close()
-        except Exception as exc:  # not there, no permission, unplugged
+        except Exception as exc:  # noqa: BLE001 - not there, no permission, unplugged
             return PrinterStatus(PrinterState.OFFLINE, f"{self.kind}: {exc}")
         if len(reply) < 2:
             return PrinterStatus(PrinterState.UNKNOWN, f"{self.kind}: no answer to DLE EOT")

@@ -334,7 +334,7 @@ class SalePage(Retranslating, QWidget):
         """Apply a cart change; show the error if it is refused (the cart stays as it was)."""
         try:
             change()
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - any refusal of a service call is shown, never lost
             self.show_error(error)
             return False
         self.banner.clear()
@@ -356,7 +356,7 @@ class SalePage(Retranslating, QWidget):
             return
         try:
             result = sale.scan(code)
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - any refusal of a service call is shown, never lost
             self.show_error(error)
             return
         self._scanned(result)
@@ -422,7 +422,7 @@ class SalePage(Retranslating, QWidget):
                 else Discount(amount=value, label=tr("値引"))
             )
             sale.discount_line(row, discount)
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - any refusal of a service call is shown, never lost
             if needs_approval(error):
                 self.with_approval(
                     "line_discount",

@@ -108,7 +108,7 @@ class DbWorker(QObject):
         job = self._jobs[ticket]
         try:
             job.outcome = (True, job.op())
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - every failure goes back to the caller by signal
             job.outcome = (False, error)
         del job  # before the signal: the GUI thread must hold the last reference
         self._delivered.emit(ticket)

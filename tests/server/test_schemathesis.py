@@ -53,7 +53,7 @@ def test_api_conforms_to_its_openapi_schema(api: Api, caller: str, tmp_path: Pat
 
         try:
             run()
-        except Exception as exc:  # collect every failing operation, not only the first
+        except Exception as exc:  # noqa: BLE001 - collect every failing operation, not only the first
             failures.append(f"{operation.label}: {exc}")
     assert not failures, "\n\n".join(failures)
     # The run exercised real work, not only refusals (with no token, everything is refused).

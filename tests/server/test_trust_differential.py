@@ -99,6 +99,20 @@ scripts = st.tuples(
 )
 
 
+def tell_lie(payload: dict[str, Any], lie: str) -> None:
+    """Make a sale's payload claim what the terminal should not ("": leave it honest)."""
+    if lie == "earned":
+        payload["points_earned"] = 1_000_000_000
+    elif lie == "total":
+        payload["total"] = payload["payments"][0]["amount"] = max(payload["total"] - 100, 0)
+    elif lie == "line":
+        payload["lines"][0]["amount"] += 50
+    elif lie == "tax":
+        payload["by_rate"][0]["tax"] += 1
+    elif lie == "unknown":
+        payload["lines"][0]["sku"] = "UNKNOWN"
+
+
 def events_of(pushes: list[list[Any]]) -> list[list[dict[str, Any]]]:
     """The pushes as a terminal would send them (built once, sent to both databases)."""
     till, sales, batches = Till(), [], []
@@ -113,17 +127,7 @@ def events_of(pushes: list[list[Any]]) -> list[list[dict[str, Any]]]:
                 event = till.sale(
                     *lines, member=member, points_used=min(op.points_used, due) if member else 0
                 )
-                payload = event["payload"]
-                if op.lie == "earned":
-                    payload["points_earned"] = 1_000_000_000
-                elif op.lie == "total":
-                    payload["total"] = payload["payments"][0]["amount"] = max(payload["total"] - 100, 0)
-                elif op.lie == "line":
-                    payload["lines"][0]["amount"] += 50
-                elif op.lie == "tax":
-                    payload["by_rate"][0]["tax"] += 1
-                elif op.lie == "unknown":
-                    payload["lines"][0]["sku"] = "UNKNOWN"
+                tell_lie(event["payload"], op.lie)
                 sales.append(event)
                 batch.append(event)
             elif isinstance(op, ReturnOp) and sales:

@@ -199,5 +199,5 @@ def test_a_resync_keeps_the_catalog_on_the_counter_until_the_new_one_is_in(
 def _run(work: Any, failures: list[BaseException]) -> None:
     try:
         work()
-    except BaseException as error:  # reported by the test thread
+    except BaseException as error:  # noqa: BLE001 - reported by the test thread
         failures.append(error)

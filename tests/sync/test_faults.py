@@ -123,7 +123,7 @@ def test_two_agents_for_one_terminal_never_double(server: LiveServer, tmp_path: 
     def run(agent: SyncAgent) -> None:
         try:
             agent.sync_once()
-        except BaseException as error:
+        except BaseException as error:  # noqa: BLE001 - the main thread reports whatever the agent thread raised
             errors.append(error)
 
     threads = [threading.Thread(target=run, args=(agent,)) for agent in (paired.agent, twin)]

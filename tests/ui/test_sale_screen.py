@@ -38,7 +38,7 @@ def test_a_scanner_burst_adds_the_product(qtbot: QtBot, page: SalePage) -> None:
 def test_typed_text_before_a_scan_stays_in_the_line(qtbot: QtBot, page: SalePage) -> None:
     page.input.setText("3")
     page.input.setCursorPosition(1)
-    page.input._last_key_at = 0.0  # the "3" was typed long ago
+    page.input._last_key_at = 0.0  # noqa: SLF001 - ages the last keystroke instead of sleeping: the "3" was typed long ago
     scan(qtbot, page, TEA)
     assert page.model.rowCount() == 1 and page.input.text() == "3"
     page.keys.buttons["quantity"].click()

@@ -130,7 +130,7 @@ class DeviceSetupDialog(PosDialog):
         stored, logo_result = outcome
         self.printer.original = stored.printer
         self.printer.refresh_preview()
-        self.printer._show_logo_state()
+        self.printer.show_logo_state()
         self.outcome.setText(("✔ " + tr("保存しました。") + " " + logo_text(logo_result)).strip())  # type: ignore[arg-type]
         self.saved.emit(stored)
 

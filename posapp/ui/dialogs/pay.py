@@ -203,7 +203,7 @@ class PayDialog(PosDialog):
             return True
         try:
             self.sale.add_tender(self.kind, value, reference=self.reference.text().strip() or None)
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - any refusal of a service call is shown, never lost
             self.show_error(error)
             return False
         self.clear_error()

@@ -211,7 +211,7 @@ class PrinterPage(QWidget):
             self.qr_receipt_no.toggled, self.qr_url.textChanged,
         ):  # fmt: skip
             signal.connect(self._changed)
-        self._show_logo_state()
+        self.show_logo_state()
         self.refresh_preview()
 
     # ---- reading the form --------------------------------------------------------------------------
@@ -306,17 +306,17 @@ class PrinterPage(QWidget):
             )
             self.logo_path.setFocus()
             return
-        self._show_logo_state()
+        self.show_logo_state()
         self._changed()
 
     def clear_logo(self) -> None:
         """No logo on receipts."""
         self.logo_png = b""
         self.logo_path.clear()
-        self._show_logo_state()
+        self.show_logo_state()
         self._changed()
 
-    def _show_logo_state(self) -> None:
+    def show_logo_state(self) -> None:
         from posapp.devices.graphics import logo_fingerprint
 
         if not self.logo_png:

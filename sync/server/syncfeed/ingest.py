@@ -109,7 +109,7 @@ def apply_batch(
         if run:
             try:
                 taken = bulk.apply_fast(session, caller, rules, run)
-            except Exception as error:  # any failure, SQLAlchemy's or the driver's (COPY), falls back
+            except Exception as error:  # noqa: BLE001 - any failure, SQLAlchemy's or the driver's (COPY), falls back
                 logger.warning("bulk ingest fell back to the per-event path: %s", type(error).__name__)
                 candidates.clear()
                 taken = []
@@ -165,7 +165,7 @@ def _apply_one(
     except OperationalError:
         # A deadlock or a lock timeout: nothing was kept (the savepoint rolled back); sent again, it applies.
         return EventResult(id=event.id, status=EventStatus.RETRY, detail="the server was busy; send it again")
-    except Exception as error:  # whatever else one event's content causes, it never fails the whole push
+    except Exception as error:  # noqa: BLE001 - whatever else one event's content causes, it never fails the whole push
         detail = f"the server could not store this event ({type(error).__name__})"
     return _refuse(session, caller, event, detail)
 
