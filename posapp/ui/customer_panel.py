@@ -21,8 +21,9 @@ from posapp.ui.widgets import Retranslating, caption, touch_button
 
 
 @dataclass(frozen=True, slots=True)
-class HistoryEntry:
-    """One purchase in the customer's timeline, from any channel."""
+class PanelPurchase:
+    """One line of the panel's recent purchases: a view of a ``sync.protocol.live.HistoryEntry`` (the
+    wire model of every event in a customer's history) reduced to what the panel shows."""
 
     at: datetime
     channel: str
@@ -31,10 +32,10 @@ class HistoryEntry:
     note: str = ""
 
 
-def panel_entries(history: CustomerHistory) -> list[HistoryEntry]:
+def panel_purchases(history: CustomerHistory) -> list[PanelPurchase]:
     """The purchases of a customer's timeline for the panel, returns and voids labelled as such."""
     return [
-        HistoryEntry(
+        PanelPurchase(
             at=entry.occurred_at,
             channel=entry.channel,
             place=place(entry),
@@ -45,7 +46,7 @@ def panel_entries(history: CustomerHistory) -> list[HistoryEntry]:
     ]
 
 
-def history_lines(entries: Sequence[HistoryEntry], zone: str, limit: int = 3) -> list[str]:
+def history_lines(entries: Sequence[PanelPurchase], zone: str, limit: int = 3) -> list[str]:
     """``11/15 新宿店  ¥3,240`` lines, newest first, with a channel mark for online orders."""
     lines = []
     for entry in sorted(entries, key=lambda e: e.at, reverse=True)[:limit]:
@@ -86,7 +87,7 @@ class CustomerPanel(Retranslating, QFrame):
         self.setObjectName("customerPanel")
         self.zone = "Asia/Tokyo"
         self.customer: CustomerInfo | None = None
-        self.history: list[HistoryEntry] | None = None
+        self.history: list[PanelPurchase] | None = None
         self.contacts: MemberContacts | None = None
         self.complaint = QLabel()
         self.complaint.setObjectName("openComplaint")
@@ -143,7 +144,7 @@ class CustomerPanel(Retranslating, QFrame):
         self.retranslate()
 
     def show_customer(
-        self, customer: CustomerInfo | None, history: list[HistoryEntry] | None = None, age: str = ""
+        self, customer: CustomerInfo | None, history: list[PanelPurchase] | None = None, age: str = ""
     ) -> None:
         """Fill the panel (``None`` empties it); ``history`` is ``None`` when not available yet, ``age``
         says how fresh it is."""

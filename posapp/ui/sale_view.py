@@ -31,7 +31,7 @@ from posapp.services.history import CustomerHistory
 from posapp.services.printing import print_receipt
 from posapp.services.sale import CompletedSale, SaleSession, ScanResult, needs_server
 from posapp.ui.cart_model import CartTableModel
-from posapp.ui.customer_panel import CustomerPanel, HistoryEntry, panel_entries
+from posapp.ui.customer_panel import CustomerPanel, PanelPurchase, panel_purchases
 from posapp.ui.dialogs.approval import ApprovalDialog
 from posapp.ui.dialogs.base import PosDialog
 from posapp.ui.dialogs.contact import ContactDialog
@@ -224,7 +224,7 @@ class SalePage(Retranslating, QWidget):
         if self.last_sale is None:
             self.totals.show_totals(view.totals)
 
-    def _history(self) -> list[HistoryEntry] | None:
+    def _history(self) -> list[PanelPurchase] | None:
         # Asked of the server on every attach (a sale on another register shows on the next attach),
         # on the worker; the panel says "loading" until it arrives, then how old it is.
         customer = self.sale.customer if self.sale else None
@@ -251,7 +251,7 @@ class SalePage(Retranslating, QWidget):
                 success=lambda found: self._history_arrived(attachment, *found),
                 lane=Lane.IO,
             )
-        return None if self._history_found is None else panel_entries(self._history_found)
+        return None if self._history_found is None else panel_purchases(self._history_found)
 
     def _history_age(self) -> str:
         if self._history_found is None:
