@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from posapp.domain.tender import TenderKind
-
 _WEEKDAYS = {"ja": "月火水木金土日", "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
 
 JA: dict[str, str] = {
@@ -143,36 +141,10 @@ EN: dict[str, str] = {
     "over_short": "Over/short",
 }
 
-TENDER_JA = {
-    TenderKind.CASH: "現金",
-    TenderKind.CARD: "カード",
-    TenderKind.EMONEY: "電子マネー",
-    TenderKind.QR: "QR決済",
-    TenderKind.POINTS: "ポイント",
-    TenderKind.VOUCHER: "商品券",
-}
-TENDER_EN = {
-    TenderKind.CASH: "Cash",
-    TenderKind.CARD: "Card",
-    TenderKind.EMONEY: "E-money",
-    TenderKind.QR: "QR pay",
-    TenderKind.POINTS: "Points",
-    TenderKind.VOUCHER: "Voucher",
-}
-
 
 def labels(language: str) -> dict[str, str]:
     """The label table for ``language`` (anything but English prints Japanese)."""
     return EN if language == "en" else JA
-
-
-def tender_label(kind: TenderKind | str, language: str) -> str:
-    """A tender's printed name; unknown kinds print as they are stored."""
-    table = TENDER_EN if language == "en" else TENDER_JA
-    try:
-        return table[TenderKind(kind)]
-    except ValueError:
-        return str(kind)
 
 
 def format_datetime(at: datetime, language: str) -> str:

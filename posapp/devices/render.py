@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from posapp.devices import reports
 from posapp.devices.header import store_block, when_block
-from posapp.devices.labels import format_date, labels, tender_label
+from posapp.devices.labels import format_date, labels
 from posapp.devices.layout import ReceiptLine, display_width, truncate
 from posapp.devices.page import Page, yen
 from posapp.devices.setup import qr_url_text
 from posapp.domain.receipt import REDUCED_MARK, ReceiptDocument, ReceiptItem, ReceiptKind
 from posapp.domain.tax import REDUCED_RATE, STANDARD_RATE
-from posapp.domain.tender import TenderKind
+from posapp.domain.tender import TenderKind, tender_name
 
 DEFAULT_WIDTH = 42
 """80 mm Epson TM-T88; 48 for TM-T20 / TM-m30, about 32 for 58 mm paper."""
@@ -116,11 +116,11 @@ def _tenders(page: Page, doc: ReceiptDocument, language: str) -> None:
     negative = doc.kind in _NEGATIVE_KINDS
     for tender in doc.tenders:
         if negative:
-            label = f"{t['refund']} {tender_label(tender.kind, language)}"
+            label = f"{t['refund']} {tender_name(tender.kind, language)}"
         elif tender.kind is TenderKind.CASH:
             label = t["tendered"]
         else:
-            label = tender_label(tender.kind, language)
+            label = tender_name(tender.kind, language)
         page.pair(label, _money(doc, tender.amount))
         if tender.reference and tender.kind is not TenderKind.CASH:
             page.pair(f"  {t['approval']}", tender.reference)
@@ -206,7 +206,7 @@ def _formal(page: Page, doc: ReceiptDocument, language: str) -> None:
     page.text(t["purpose"].format(purpose=purpose))
     page.text(t["received"])
     _rate_lines(page, doc, language)
-    kinds = ", ".join(dict.fromkeys(tender_label(x.kind, language) for x in doc.tenders))
+    kinds = ", ".join(dict.fromkeys(tender_name(x.kind, language) for x in doc.tenders))
     if kinds:
         page.pair(t["paid_by"], kinds)
     _legend(page, doc, language)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from posapp.devices.header import store_block, when_block
-from posapp.devices.labels import labels, tender_label
+from posapp.devices.labels import labels
 from posapp.devices.page import Page, yen
 from posapp.domain.closing import CashReconciliation, ClosingFigures
 from posapp.domain.money import Yen
 from posapp.domain.receipt import ReceiptDocument, ReceiptHeader, ReceiptItem, ReceiptKind
+from posapp.domain.tender import tender_name
 
 
 def closing_document(
@@ -66,7 +67,7 @@ def closing_report(page: Page, doc: ReceiptDocument, language: str) -> None:
     page.rule()
     page.text(t["by_tender"])
     for kind, amount in figures.by_tender.items():
-        page.pair(f" {tender_label(kind, language)}", yen(amount))
+        page.pair(f" {tender_name(kind, language)}", yen(amount))
     page.rule()
     page.pair(t["customers"], t["people"].format(n=figures.customers))
     page.pair(t["items"], t["count"].format(n=figures.items).strip())

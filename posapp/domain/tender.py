@@ -21,6 +21,37 @@ class TenderKind(StrEnum):
     VOUCHER = "voucher"
 
 
+TENDER_NAMES: dict[str, dict[TenderKind, str]] = {
+    "ja": {
+        TenderKind.CASH: "現金",
+        TenderKind.CARD: "カード",
+        TenderKind.EMONEY: "電子マネー",
+        TenderKind.QR: "QR決済",
+        TenderKind.POINTS: "ポイント",
+        TenderKind.VOUCHER: "商品券",
+    },
+    "en": {
+        TenderKind.CASH: "Cash",
+        TenderKind.CARD: "Card",
+        TenderKind.EMONEY: "E-money",
+        TenderKind.QR: "QR pay",
+        TenderKind.POINTS: "Points",
+        TenderKind.VOUCHER: "Voucher",
+    },
+}
+"""Each payment method's one name, as receipts, the screens and the reports show it."""
+
+
+def tender_name(kind: TenderKind | str, language: str) -> str:
+    """The name of a payment method in ``language`` (anything but English is Japanese); an unknown kind
+    (from a newer server) is shown as it is stored."""
+    names = TENDER_NAMES["en" if language == "en" else "ja"]
+    try:
+        return names[TenderKind(kind)]
+    except ValueError:
+        return str(kind)
+
+
 _CARD_NUMBER = re.compile(r"\d(?:[ -]?\d){12,18}")
 """13–19 digits, possibly grouped: a primary account number, which the POS must never keep."""
 

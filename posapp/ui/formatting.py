@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from posapp.ui.i18n import QT_TR_NOOP, tr
+from posapp.domain.tender import TenderKind, tender_name
+from posapp.ui.i18n import current_language, tr
 
 
 def yen(amount: int) -> str:
@@ -48,12 +49,6 @@ def rank_text(rank: str) -> str:
     return names.get(rank.lower(), rank)
 
 
-# Payment methods as the manager's reports name them (Japanese source; tr() at display time).
-TENDER_NAMES = {
-    "cash": QT_TR_NOOP("現金"),
-    "card": QT_TR_NOOP("クレジット"),
-    "emoney": QT_TR_NOOP("電子マネー"),
-    "qr": QT_TR_NOOP("QR"),
-    "voucher": QT_TR_NOOP("商品券"),
-    "points": QT_TR_NOOP("ポイント"),
-}
+def tender_text(kind: TenderKind | str) -> str:
+    """A payment method's name in the screen's language (the same name its receipt prints)."""
+    return tender_name(kind, current_language())

@@ -47,3 +47,17 @@ def test_points_refused_as_overpaying_are_not_applied(qtbot: QtBot, page: SalePa
     qtbot.keyClick(dialog.amount, Qt.Key.Key_Return)  # nothing typed: the rest in cash, then complete
     qtbot.waitUntil(lambda: page.last_sale is not None)
     assert page.last_sale is not None and page.last_sale.points_used == 80
+
+
+def test_a_payment_method_is_called_on_screen_what_its_receipt_prints(qtbot: QtBot, page: SalePage) -> None:
+    type_and_enter(qtbot, page.input, ONIGIRI)
+    qtbot.keyClick(page.input, Qt.Key.Key_F10)
+    qtbot.waitUntil(lambda: isinstance(page.active_dialog, PayDialog))
+    dialog = page.active_dialog
+    assert isinstance(dialog, PayDialog)
+    assert dialog.kind_buttons[TenderKind.CARD].text() == "カード"  # type: ignore[attr-defined]
+    dialog.select_kind(TenderKind.CARD)
+    type_and_enter(qtbot, dialog.amount, "138")  # paid in full: the sale completes
+    qtbot.waitUntil(lambda: page.last_sale is not None)
+    preview = page.receipt_preview.toPlainText().splitlines()
+    assert any(line.startswith("カード") and line.endswith("¥138") for line in preview)

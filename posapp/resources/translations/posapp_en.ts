@@ -44,10 +44,6 @@
         <translation>OmniPOS Register</translation>
     </message>
     <message>
-        <source>QR</source>
-        <translation>QR</translation>
-    </message>
-    <message>
         <source>QRコードのURL(任意)</source>
         <translation>QR code address (optional)</translation>
     </message>
@@ -222,10 +218,6 @@
     <message>
         <source>キャンセル</source>
         <translation>Cancel</translation>
-    </message>
-    <message>
-        <source>クレジット</source>
-        <translation>Credit card</translation>
     </message>
     <message>
         <source>コード</source>
@@ -1188,10 +1180,6 @@
         <translation>No items yet. Scan an item first.</translation>
     </message>
     <message>
-        <source>商品券</source>
-        <translation>Gift voucher</translation>
-    </message>
-    <message>
         <source>商品名</source>
         <translation>Item</translation>
     </message>
@@ -1486,10 +1474,6 @@
     <message>
         <source>閉じる</source>
         <translation>Close</translation>
-    </message>
-    <message>
-        <source>電子マネー</source>
-        <translation>E-money</translation>
     </message>
     <message>
         <source>電話</source>

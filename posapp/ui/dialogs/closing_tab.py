@@ -42,7 +42,7 @@ ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 def report_text(report: ClosingReport) -> str:
     """The figures of an X or Z report, one per line."""
-    from posapp.ui.formatting import TENDER_NAMES
+    from posapp.ui.formatting import tender_text
 
     f = report.figures
     lines = [
@@ -61,7 +61,7 @@ def report_text(report: ClosingReport) -> str:
             f"{rate.rate}%" + tr("対象") + f"  {yen(rate.gross)}  (" + tr("内税") + f" {yen(rate.tax)})"
         )
     for kind, amount in f.by_tender.items():
-        lines.append(f"{tr(TENDER_NAMES.get(kind, kind))}  {yen(amount)}")
+        lines.append(f"{tender_text(kind)}  {yen(amount)}")
     lines += ["", tr("理論現金") + f"  {yen(f.expected_cash)}"]
     if report.closing_no is not None and report.reconciliation is not None:
         lines.insert(0, tr("精算") + f" No.{report.closing_no}")

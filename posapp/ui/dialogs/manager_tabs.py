@@ -23,7 +23,7 @@ from posapp.services.attention import AttentionItem
 from posapp.services.day_report import SalesReport
 from posapp.services.link import StockView
 from posapp.ui.bar_chart import BarChart
-from posapp.ui.formatting import TENDER_NAMES, local_time, yen
+from posapp.ui.formatting import local_time, tender_text, yen
 from posapp.ui.i18n import tr
 from posapp.ui.widgets import touch_button
 
@@ -187,8 +187,7 @@ class NumbersTab(QWidget):
             + tr("返品")
             + f" {report.returns.count} {yen(report.returns.amount)}",
             "  ".join(
-                f"{tr(TENDER_NAMES.get(kind, kind))} {yen(amount)}"
-                for kind, amount in sorted(report.by_payment.items())
+                f"{tender_text(kind)} {yen(amount)}" for kind, amount in sorted(report.by_payment.items())
             ),
             "  ".join(
                 (f"{r.rate}%" + tr("対象") + f" {yen(r.gross)} (" + tr("内税") + f" {yen(r.tax)})")

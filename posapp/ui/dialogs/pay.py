@@ -17,18 +17,13 @@ from PySide6.QtWidgets import (
 from posapp.domain.tender import TenderKind
 from posapp.services.sale import CompletedSale, SaleSession
 from posapp.ui.dialogs.base import PosDialog
-from posapp.ui.formatting import parse_amount, points, yen
-from posapp.ui.i18n import QT_TR_NOOP, tr
+from posapp.ui.formatting import parse_amount, points, tender_text, yen
+from posapp.ui.i18n import tr
 from posapp.ui.widgets import Keypad, caption, touch_button
 from posapp.ui.worker import DbWorker
 
-TENDER_LABELS: tuple[tuple[TenderKind, str], ...] = (
-    (TenderKind.CASH, QT_TR_NOOP("現金")),
-    (TenderKind.CARD, QT_TR_NOOP("クレジット")),
-    (TenderKind.EMONEY, QT_TR_NOOP("電子マネー")),
-    (TenderKind.QR, QT_TR_NOOP("QR")),
-    (TenderKind.VOUCHER, QT_TR_NOOP("商品券")),
-)
+PAY_KINDS = (TenderKind.CASH, TenderKind.CARD, TenderKind.EMONEY, TenderKind.QR, TenderKind.VOUCHER)
+"""The buttons of the pay dialog, in this order; points are used through their own field."""
 QUICK_CASH = (1_000, 5_000, 10_000)
 
 
@@ -59,8 +54,8 @@ class PayDialog(PosDialog):
         self.kinds.setExclusive(True)
         kinds_row = QHBoxLayout()
         self.kind_buttons: dict[TenderKind, QWidget] = {}
-        for kind, label in TENDER_LABELS:
-            button = touch_button(tr(label), name="tenderKind")
+        for kind in PAY_KINDS:
+            button = touch_button(tender_text(kind), name="tenderKind")
             button.setCheckable(True)
             self.kinds.addButton(button)
             self.kind_buttons[kind] = button
@@ -169,8 +164,7 @@ class PayDialog(PosDialog):
             )
         self.tenders.clear()
         for tender in settlement.tenders:
-            label = dict(TENDER_LABELS).get(tender.kind, tender.kind.value)
-            self.tenders.addItem(f"{tr(label)}  {yen(tender.amount)}")
+            self.tenders.addItem(f"{tender_text(tender.kind)}  {yen(tender.amount)}")
         typed = parse_amount(self.amount.text()) or 0
         tendered = settlement.tendered + typed
         self.remaining.setText(tr("残り") + f" {yen(max(settlement.due - tendered, 0))}")

@@ -24,8 +24,8 @@ from posapp.services.aftersale import ReturnableLine
 from posapp.services.sale import CompletedSale
 from posapp.ui.dialogs.approval import ApprovalDialog
 from posapp.ui.dialogs.base import PosDialog
-from posapp.ui.dialogs.pay import TENDER_LABELS
-from posapp.ui.formatting import yen
+from posapp.ui.dialogs.pay import PAY_KINDS
+from posapp.ui.formatting import tender_text, yen
 from posapp.ui.i18n import tr
 from posapp.ui.widgets import touch_button
 from posapp.ui.worker import DbWorker
@@ -60,8 +60,8 @@ class ReturnsDialog(PosDialog):
         self.table.verticalHeader().setDefaultSectionSize(48)
         self.table.horizontalHeader().setMinimumSectionSize(120)
         self.refund_kind = QComboBox()
-        for kind, label in TENDER_LABELS:
-            self.refund_kind.addItem(tr(label), kind.value)
+        for kind in PAY_KINDS:
+            self.refund_kind.addItem(tender_text(kind), kind.value)
         self.refund_button = touch_button(tr("返品する(責任者承認)"), name="primary", focus=True)
         self.refund_button.clicked.connect(self.request_approval)
         self.refund_button.setEnabled(False)
