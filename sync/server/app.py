@@ -10,11 +10,13 @@ from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from pydantic import BaseModel, Field
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from posapp.version import software_version
 from sync.protocol import PROTOCOL_VERSION
 from sync.server.access_log import AccessLog
 from sync.server.admission import AdmissionLimit
+from sync.server.auth.cache import TokenCache, forget_on_revocation
 from sync.server.auth.router import admin_router as auth_admin_router
 from sync.server.auth.router import device_router
 from sync.server.auth.throttle import PairingThrottle
@@ -22,6 +24,7 @@ from sync.server.bodies import BodyLimits, BodyRules
 from sync.server.config import Settings, load_settings
 from sync.server.db.migrate import upgrade
 from sync.server.db.session import make_engine, make_session_factory
+from sync.server.deps import Database
 from sync.server.hq.router import mount_hq
 from sync.server.jobs import install_minutely
 from sync.server.points.holds import release_expired_holds
@@ -65,6 +68,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
+    app.state.database = Database(app.state.session_factory)
+    app.state.token_cache = TokenCache()  # per app, so per worker process
+    forget_on_revocation(app.state.session_factory, app.state.token_cache)
     app.state.pairing_throttle = PairingThrottle()  # per app, so per worker process
     install_problem_handlers(app)
     # Pull pages are large JSON documents: gzip cuts them several-fold, which is what a slow store line needs.
@@ -138,21 +144,24 @@ def _routers() -> list:  # type: ignore[type-arg]
 
 def _install_health(app: FastAPI) -> None:
     @app.get("/healthz", response_model=Health, tags=["ops"])
-    def healthz() -> Health:
+    async def healthz() -> Health:
         """Whether the server is up and its database answers."""
-        from sync.server.operations.service import feed_lag, open_dead_letters
+        return await app.state.database.run(_health, app.state.engine.dialect.name)
 
-        with app.state.session_factory() as session:
-            session.execute(text("SELECT 1"))
-            dead, (_latest, lag, _behind) = open_dead_letters(session), feed_lag(session)
-        return Health(
-            status="ok",
-            database=app.state.engine.dialect.name,
-            dead_letters=dead,
-            feed_lag_seconds=lag,
-            version=software_version(),
-            protocol=PROTOCOL_VERSION,
-        )
+
+def _health(session: Session, database: str) -> Health:
+    from sync.server.operations.service import feed_lag, open_dead_letters
+
+    session.execute(text("SELECT 1"))
+    dead, (_latest, lag, _behind) = open_dead_letters(session), feed_lag(session)
+    return Health(
+        status="ok",
+        database=database,
+        dead_letters=dead,
+        feed_lag_seconds=lag,
+        version=software_version(),
+        protocol=PROTOCOL_VERSION,
+    )
 
 
 def _add_problem_schema(app: FastAPI) -> None:

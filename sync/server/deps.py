@@ -2,28 +2,72 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Annotated, Any
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, Any, Concatenate, ParamSpec, TypeVar
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from sync.protocol.messages import PENDING_HEADER, read_cursor
+from sync.server.auth.cache import TokenCache
 from sync.server.auth.service import Caller, authenticate, note_device_contact
 from sync.server.config import Settings
 from sync.server.problems import Forbidden, ProblemError
+from sync.server.security import hash_token
 
+P = ParamSpec("P")
+T = TypeVar("T")
 bearer = HTTPBearer(auto_error=False, description="admin (adm_…), device (dev_…) or channel (chn_…) token")
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """A session for one request; routers commit explicitly, anything else is rolled back."""
-    with request.app.state.session_factory() as session:
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """A session for one request; routers commit explicitly, anything else is rolled back.
+
+    Opened on the event loop (a session touches the database only when first used) and closed there
+    when it holds no connection (it committed, or never queried), so it costs no threadpool hop of
+    its own; one still in a transaction is rolled back and closed on a thread.
+    """
+    session: Session = request.app.state.session_factory()
+    try:
         yield session
+    finally:
+        if session.in_transaction():
+            await run_in_threadpool(session.close)
+        else:
+            session.close()
 
 
-def get_settings(request: Request) -> Settings:
+class Database:
+    """The app's sessions, for an ``async def`` endpoint that does all its database work in one hop.
+
+    A sync endpoint costs at least two threadpool hops (the endpoint, then FastAPI validating its
+    answer), and three when its session is still open at the end. ``await db.run(work, …)`` opens a
+    session, runs ``work(session, …)`` and closes the session in one hop; the answer is then checked
+    and serialised on the event loop (cheap for the small models of look-ups). ``work`` commits what
+    it wants kept, as routers do with ``SessionDep``.
+    """
+
+    def __init__(self, factory: sessionmaker[Session]) -> None:
+        self.factory = factory
+
+    async def run(self, work: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """``work(session, *args, **kwargs)`` on a worker thread with a session of its own."""
+        return await run_in_threadpool(self._in_session, work, *args, **kwargs)
+
+    def _in_session(self, work: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
+        with self.factory() as session:
+            return work(session, *args, **kwargs)
+
+
+async def get_database(request: Request) -> Database:
+    """The app's ``Database``."""
+    database: Database = request.app.state.database
+    return database
+
+
+async def get_settings(request: Request) -> Settings:
     """The app's settings."""
     settings: Settings = request.app.state.settings
     return settings
@@ -31,6 +75,7 @@ def get_settings(request: Request) -> Settings:
 
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+DatabaseDep = Annotated[Database, Depends(get_database)]
 
 
 class Unauthorized(ProblemError):
@@ -40,20 +85,44 @@ class Unauthorized(ProblemError):
         super().__init__(401, "a valid bearer token is required", slug="unauthorized")
 
 
-def get_caller(
+async def get_caller(
     request: Request,
-    session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Caller:
-    """The authenticated caller, or 401. A terminal's contact is noted for the HQ device list."""
+    """The authenticated caller, or 401. A terminal's contact is noted for the HQ device list.
+
+    A token seen in the last few seconds is answered from the worker's token cache (``auth.cache``)
+    on the event loop: no query, no threadpool hop. Otherwise one hop reads the caller and notes the
+    device's contact (at most every ``CONTACT_EVERY``, or when its software changed) in one session.
+    """
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized()
-    caller = authenticate(session, credentials.credentials)
+    token = credentials.credentials
+    cache: TokenCache = request.app.state.token_cache
+    digest = hash_token(token)
+    agent = request.headers.get("user-agent")
+    client_version = agent[:64] if agent else None
+    known = cache.get(digest)
+    if known is not None and (
+        known.caller.kind != "device" or client_version in (None, known.client_version)
+    ):  # a terminal's new software is noted at once, so it is read afresh
+        return known.caller
+    generation = cache.generation
+    caller = await run_in_threadpool(
+        _authenticate, request.app.state.session_factory, token, device_report(request)
+    )
     if caller is None:
         raise Unauthorized()
-    if caller.kind == "device" and note_device_contact(session, caller, **device_report(request)):
-        session.commit()
+    cache.put(digest, caller, client_version=client_version, generation=generation)
     return caller
+
+
+def _authenticate(factory: sessionmaker[Session], token: str, report: dict[str, Any]) -> Caller | None:
+    with factory() as session:
+        caller = authenticate(session, token)
+        if caller is not None and caller.kind == "device" and note_device_contact(session, caller, **report):
+            session.commit()
+        return caller
 
 
 def device_report(request: Request) -> dict[str, Any]:
@@ -77,7 +146,7 @@ CallerDep = Annotated[Caller, Depends(get_caller)]
 def _require(kind: str, *also: str):  # type: ignore[no-untyped-def]
     allowed = {kind, *also}
 
-    def dependency(caller: CallerDep) -> Caller:
+    async def dependency(caller: CallerDep) -> Caller:  # a check on the event loop: no threadpool hop
         if caller.kind not in allowed:
             raise Forbidden(f"this needs a {' or '.join(sorted(allowed))} token")
         return caller
@@ -89,3 +158,4 @@ AdminDep = Annotated[Caller, Depends(_require("admin"))]
 DeviceDep = Annotated[Caller, Depends(_require("device"))]
 ChannelDep = Annotated[Caller, Depends(_require("channel"))]
 DeviceOrAdminDep = Annotated[Caller, Depends(_require("device", "admin"))]
+DeviceOrChannelDep = Annotated[Caller, Depends(_require("device", "channel"))]

@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from sync.server.auth.cache import TTL_SECONDS
 from sync.server.auth.models import AdminToken, Channel
 from sync.server.auth.throttle import PairingThrottle
 from sync.server.cli import main
@@ -259,6 +260,13 @@ def _url(api: Api) -> str:
     return str(api.client.app.state.settings.resolved_database_url)  # type: ignore[attr-defined]
 
 
+def let_the_token_cache_expire(api: Api) -> None:
+    """Move the app's token-cache clock past the TTL (``auth.cache``; docs/security.md, "Revocation")."""
+    cache = api.client.app.state.token_cache  # type: ignore[attr-defined]
+    later = cache.clock() + TTL_SECONDS
+    cache.clock = lambda: later
+
+
 @pytest.mark.usefixtures("cli_env")
 def test_cli_admin_token_prints_its_id_and_revoke_admin_token_works(
     api: Api, capsys: pytest.CaptureFixture[str]
@@ -280,6 +288,7 @@ def test_cli_admin_token_prints_its_id_and_revoke_admin_token_works(
     assert main(["revoke-admin-token", "--database", url, str(row.id)]) == 0
     printed = json.loads(capsys.readouterr().out)
     assert printed["admin_token_id"] == row.id and printed["revoked_at"]
+    let_the_token_cache_expire(api)  # the CLI is another process: the server sees it within the TTL
     assert api.client.get("/v1/admin/devices", headers=headers).status_code == 401
     assert api.client.get("/v1/admin/devices", headers=api.admin).status_code == 200
     assert main(["revoke-admin-token", "--database", url, str(row.id)]) == 0  # idempotent
@@ -298,6 +307,7 @@ def test_cli_revoke_channel_works(api: Api, capsys: pytest.CaptureFixture[str]) 
     assert main(["revoke-channel", "--database", url, str(created["id"])]) == 0
     printed = json.loads(capsys.readouterr().out)
     assert printed["channel_id"] == created["id"] and printed["name"] == "Amazon" and printed["revoked_at"]
+    let_the_token_cache_expire(api)
     assert api.client.get("/v1/channel/availability", params={"sku": "A1"}, headers=key).status_code == 401
     assert main(["revoke-channel", "--database", url, "999999"]) == 1
     assert "no channel 999999" in capsys.readouterr().err

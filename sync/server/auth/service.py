@@ -16,6 +16,8 @@ from sync.server.security import hash_token, new_pairing_code, new_token
 from sync.server.stores.models import Store
 
 _AUTHENTICATED_DEVICE = "authenticated_device"
+REVOKED_IN_SESSION = "revoked_credential"
+"""``session.info`` key set by every revocation: the token cache (``auth.cache``) forgets at commit."""
 CallerKind = Literal["admin", "device", "channel", "hq_user"]
 """``hq_user``: a person signed in to the HQ console (their user name is the credential id in logs)."""
 
@@ -87,6 +89,7 @@ def revoke_admin_token(session: Session, token_id: int, *, acting_token_id: int 
         raise Conflict("an admin token cannot revoke itself; use another admin token", slug="own-token")
     if row.revoked_at is None:
         row.revoked_at = utcnow()
+        session.info[REVOKED_IN_SESSION] = True
         session.flush()
     return row
 
@@ -117,6 +120,7 @@ def revoke_channel(session: Session, channel_id: int) -> Channel:
         raise NotFound(f"no channel {channel_id}")
     if row.revoked_at is None:
         row.revoked_at = utcnow()
+        session.info[REVOKED_IN_SESSION] = True
         session.flush()
     return row
 
@@ -186,6 +190,7 @@ def revoke_device(session: Session, *, device_id: str) -> tuple[Device, str]:
     device, code = row
     if device.revoked_at is None:
         device.revoked_at = utcnow()
+        session.info[REVOKED_IN_SESSION] = True
         session.flush()
     return device, code
 

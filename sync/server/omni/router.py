@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Path, Query
 
 from sync.protocol.holds import CouponHoldOut, CouponHoldRequest
 from sync.server.auth.service import Caller
 from sync.server.customers import service as customers_service
 from sync.server.customers.access import record_access
 from sync.server.db.base import utcnow
-from sync.server.deps import AdminDep, CallerDep, ChannelDep, DeviceDep, SessionDep, SettingsDep
+from sync.server.deps import AdminDep, ChannelDep, DeviceDep, DeviceOrChannelDep, SessionDep, SettingsDep
 from sync.server.omni import browsing, coupons, service
 from sync.server.omni.schemas import (
     BrowsingBatchIn,
@@ -29,22 +29,12 @@ from sync.server.omni.schemas import (
     RedemptionOut,
     ReleaseIn,
 )
-from sync.server.problems import PROBLEM_RESPONSES, Forbidden
+from sync.server.problems import PROBLEM_RESPONSES
 
 router = APIRouter(responses=PROBLEM_RESPONSES)
 OrderId = Annotated[str, Path(min_length=1, max_length=64)]
 CustomerId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 CodePath = Annotated[str, Path(min_length=4, max_length=32, pattern=r"^[A-Za-z0-9-]+$")]
-
-
-def device_or_channel(caller: CallerDep) -> Caller:
-    """A store terminal or the web shop: both may check and use coupons."""
-    if caller.kind not in ("device", "channel"):
-        raise Forbidden("this needs a channel or device token")
-    return caller
-
-
-DeviceOrChannelDep = Annotated[Caller, Depends(device_or_channel)]
 
 
 def caller_label(caller: Caller) -> str:

@@ -6,10 +6,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from sync.server.deps import AdminDep, SessionDep
-from sync.server.problems import PROBLEM_MEDIA_TYPE, PROBLEM_RESPONSES, ProblemError
+from sync.server.deps import AdminDep, DatabaseDep, SessionDep
+from sync.server.problems import PROBLEM_MEDIA_TYPE, PROBLEM_RESPONSES, NotFound, ProblemError
 from sync.server.products import schedule, service
 from sync.server.products.csv_import import parse_products_csv
 from sync.server.products.models import PriceChange, Product
@@ -129,19 +131,23 @@ def schedule_price_change(
 
 
 @router.get("/{sku}", response_model=ProductOut)
-def get_product(
-    sku: Annotated[str, Path(min_length=1, max_length=64)], session: SessionDep, admin: AdminDep
+async def get_product(
+    sku: Annotated[str, Path(min_length=1, max_length=64)], db: DatabaseDep, admin: AdminDep
 ) -> ProductOut:
     """One product by SKU (404 if unknown)."""
-    product = service.get_product(session, sku)
-    return ProductOut(
-        sku=product.sku,
-        jan=product.jan,
-        name=product.name,
-        name_kana=product.name_kana,
-        price=product.price,
-        tax_class=product.tax_class,  # type: ignore[arg-type]
-        category=product.category,
-        active=product.active,
-        updated_at=product.updated_at,
-    )
+    return await db.run(product_by_sku, sku)
+
+
+_PRODUCT_BY_SKU = select(
+    Product.sku, Product.jan, Product.name, Product.name_kana, Product.price, Product.tax_class,
+    Product.category, Product.active, Product.updated_at,
+).where(Product.sku == bindparam("sku"))  # fmt: skip
+"""Built once: its compiled form is found by the statement itself, and the row is a tuple, not an ORM object."""
+
+
+def product_by_sku(session: Session, sku: str) -> ProductOut:
+    """The product as the API shows it, or 404."""
+    row = session.execute(_PRODUCT_BY_SKU, {"sku": sku}).first()
+    if row is None:
+        raise NotFound(f"no product {sku}")
+    return ProductOut.model_validate(row._asdict())
