@@ -11,6 +11,8 @@ import unicodedata
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
+from posapp.devices.layout import display_width
+from posapp.devices.render import DEFAULT_WIDTH
 from posapp.domain.errors import DomainError
 from posapp.domain.tax import Rounding
 from posapp.services.errors import ApprovalRequired
@@ -23,8 +25,9 @@ if TYPE_CHECKING:
 LANGUAGES = ("ja", "en")
 MAX_POINTS_CAP = 1_000_000
 MAX_FOOTER_LINES = 5
-MAX_FOOTER_WIDTH = 42
-"""Columns of an 80 mm receipt; a full-width character takes two."""
+MAX_FOOTER_WIDTH = DEFAULT_WIDTH
+"""Columns of an 80 mm receipt, measured as the printer does (``display_width``: a full-width or
+ambiguous character such as ※ takes two)."""
 
 
 class InvalidSetting(DomainError):
@@ -62,10 +65,6 @@ class SettingsChange:
         }
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
-
-
 def _whole_number(name: str, value: object, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise InvalidSetting(name, f"{name} must be a whole number {low}..{high}", value=value)
@@ -93,7 +92,7 @@ def _check(name: str, value: object) -> object:
             isinstance(line, str)
             and line.strip() == line
             and line
-            and _width(line) <= MAX_FOOTER_WIDTH
+            and display_width(line) <= MAX_FOOTER_WIDTH
             and all(unicodedata.category(c)[0] != "C" for c in line)
             for line in lines
         ):

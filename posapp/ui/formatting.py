@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from posapp.domain.money import format_yen
 from posapp.domain.tender import TenderKind, tender_name
 from posapp.ui.i18n import current_language, tr
 
 
 def yen(amount: int) -> str:
-    """``¥1,234`` (minus sign before the yen mark for refunds)."""
-    return f"-¥{-amount:,}" if amount < 0 else f"¥{amount:,}"
+    """``¥1,234`` (minus sign before the yen mark for refunds), as receipts print it."""
+    return format_yen(amount)
 
 
 def points(value: int) -> str:

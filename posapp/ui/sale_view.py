@@ -191,7 +191,9 @@ class SalePage(Retranslating, QWidget):
         )
         self.model.retranslate()
         if self.last_sale is not None:
-            self.receipt_preview.setPlainText(receipt_text(self.last_sale.receipt))
+            self.receipt_preview.setPlainText(
+                receipt_text(self.last_sale.receipt, language=self.terminal.settings.language)
+            )
 
     def _size_number_columns(self) -> None:
         # Fixed widths that fit the largest figures: sizing to contents measured every row of the
@@ -606,7 +608,9 @@ class SalePage(Retranslating, QWidget):
                 item_count=done.receipt.item_count,
             )
         )
-        self.receipt_preview.setPlainText(receipt_text(done.receipt))
+        self.receipt_preview.setPlainText(
+            receipt_text(done.receipt, language=self.terminal.settings.language)
+        )
         self.side.setCurrentWidget(self.receipt_preview)
         self.banner.clear()
         self.input.setFocus()

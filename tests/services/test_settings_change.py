@@ -49,6 +49,7 @@ def test_a_change_is_stored_and_audited(signed_in: Terminal) -> None:
         (SettingsChange(language="fr"), "language"),
         (SettingsChange(footer_messages=("x" * 43,)), "footer_messages"),
         (SettingsChange(footer_messages=("あ" * 22,)), "footer_messages"),  # 44 columns
+        (SettingsChange(footer_messages=("※" * 22,)), "footer_messages"),  # 44 columns on paper too
         (SettingsChange(footer_messages=("a",) * 6), "footer_messages"),
         (SettingsChange(footer_messages=("line\x1b[2J",)), "footer_messages"),
         (SettingsChange(footer_messages="one line"), "footer_messages"),  # type: ignore[arg-type]

@@ -150,6 +150,10 @@ class ReturnsDialog(PosDialog):
     def _done(self, result: CompletedSale) -> None:
         self.refund_result = result
         self.table.hide()
-        self.preview.setPlainText(tr("返金額") + f" {yen(result.total)}\n\n" + receipt_text(result.receipt))
+        self.preview.setPlainText(
+            tr("返金額")
+            + f" {yen(result.total)}\n\n"
+            + receipt_text(result.receipt, language=self.terminal.settings.language)
+        )
         self.preview.show()
         self.refund_button.setEnabled(False)
