@@ -146,7 +146,8 @@ def _install_health(app: FastAPI) -> None:
     @app.get("/healthz", response_model=Health, tags=["ops"])
     async def healthz() -> Health:
         """Whether the server is up and its database answers."""
-        return await app.state.database.run(_health, app.state.engine.dialect.name)
+        database: Database = app.state.database
+        return await database.run(_health, app.state.engine.dialect.name)
 
 
 def _health(session: Session, database: str) -> Health:

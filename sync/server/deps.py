@@ -54,11 +54,12 @@ class Database:
 
     async def run(self, work: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
         """``work(session, *args, **kwargs)`` on a worker thread with a session of its own."""
-        return await run_in_threadpool(self._in_session, work, *args, **kwargs)
 
-    def _in_session(self, work: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
-        with self.factory() as session:
-            return work(session, *args, **kwargs)
+        def in_session() -> T:
+            with self.factory() as session:
+                return work(session, *args, **kwargs)
+
+        return await run_in_threadpool(in_session)
 
 
 async def get_database(request: Request) -> Database:
