@@ -8,10 +8,11 @@ payments, points, receipt number, stock movement and outbox event in one SQLite 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from posapp.domain.barcodes import (
     BookPriceCode,
@@ -40,6 +41,7 @@ from posapp.services.records import (
     record_fact,
 )
 from posapp.store.models import Customer, PaymentRow, Sale, SaleLine, SuspendedSale, SyncState
+from posapp.store.settings import TerminalSettings
 from posapp.store.stock import move_stock
 from sync.protocol.events import SaleCompleted
 from sync.protocol.sale_payload import sale_completed
@@ -89,6 +91,22 @@ class SuspendedSaleInfo:
     clerk_code: str
     label: str
     item_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class _CheckedSale:
+    """What completing a sale found before writing anything."""
+
+    clerk_code: str
+    settings: TerminalSettings
+    settlement: Settlement
+    member_no: str | None
+    earned: int
+    hold: omni.HeldPoints | None
+    """The server's hold on exactly the points used (online), captured by the sale's push."""
+    offline_points: bool
+    now: datetime
+    day: date
 
 
 class SaleSession:
@@ -373,90 +391,99 @@ class SaleSession:
 
     def complete(self) -> CompletedSale:
         """Store the sale. Every check runs before the write; the write is one transaction."""
-        terminal = self.terminal
-        clerk = terminal.require_clerk()
-        settings = terminal.require_configured()
+        checked = self._checked_for_completion()
+        with self.terminal.db.write() as session:
+            sale = self._record(session, checked)
+        if self.coupon is not None:
+            omni.coupon_used(self.terminal, self.coupon.code)
+        return self._completed(sale, checked)
+
+    def _checked_for_completion(self) -> _CheckedSale:
+        """Everything a sale needs before it is written: a clerk, a store, lines, payment, points."""
+        clerk = self.terminal.require_clerk()
+        settings = self.terminal.require_configured()
         self.cart.require_lines()
-        totals = self.totals
-        settlement = require_paid(settle(totals.amount_due, self.tenders))
+        settlement = require_paid(settle(self.totals.amount_due, self.tenders))
         online = self._online()
         member_no = self.customer.member_no if self.customer else None
-        hold = (
-            self.points_hold
-            if self.points_hold and self.points_hold.points == self.cart.points_used
-            else None
-        )
-        if self.cart.points_used and hold is None:
+        points_used = self.cart.points_used
+        hold = self.points_hold if self.points_hold and self.points_hold.points == points_used else None
+        if points_used and hold is None:
             assert self.customer is not None
             check_redeemable(
-                self.cart.points_used,
-                balance=terminal.customer(self.customer.member_no).available_points,
+                points_used,
+                balance=self.terminal.customer(self.customer.member_no).available_points,
                 cap=None if online else self._offline_cap(),
             )
-        earned = points_earned(totals, settings.points_policy()) if member_no else 0
-        now = terminal.now()
-        day = terminal.business_day(now)
-        sale_id = new_id()
-        with terminal.db.write() as session:
-            seq = next_number(session, RECEIPT_COUNTER)
-            number = receipt_no(settings, seq)
-            balance_after = None
-            if member_no:
-                row = session.scalar(select(Customer).where(Customer.member_no == member_no))
-                if row is not None:
-                    balance_after = row.points_balance - self.cart.points_used + earned
-                    row.last_visit = now
-                if hold is not None:  # the server's balance once it set the points aside
-                    balance_after = hold.balance_after + earned
-            event = sale_completed(
-                sale_id=sale_id,
-                receipt_no=number,
-                business_day=day,
-                sold_at=now,
-                clerk_code=clerk.code,
-                cart=self.cart,
-                settlement=settlement,
-                member_no=member_no,
-                points_earned=earned,
-                offline_points=bool(self.cart.points_used) and hold is None and not online,
-                approvals=self.approvals,
-                points_hold_id=hold.hold_id if hold else None,
-                coupon=self.coupon.use() if self.coupon else None,
-            )
-            sale = stored_sale(event, seq=seq, cart=self.cart, balance_after=balance_after)
-            session.add(sale)
-            move_stock(
-                session,
-                location=settings.store_code,
-                moves=[(line.sku, -line.quantity) for line in self.cart.lines],
-                now=now,
-            )
-            record_fact(
-                session,
-                event,
-                aggregate_id=sale_id,
-                now=now,
-                wake=terminal.sync_now,
-                audits=[
-                    AuditNote(action, clerk.code, approved_by=manager, detail={"receipt_no": number})
-                    for action, manager in self.approvals
-                ],
-            )
-        if self.coupon is not None:
-            omni.coupon_used(terminal, self.coupon.code)
-        points = None
-        if member_no:
-            points = ReceiptPoints(member_no, self.cart.points_used, earned, balance_after)
-        document = build_sale_receipt(
-            header=terminal_header(terminal, number, now),
-            cart=self.cart,
-            totals=totals,
+        now = self.terminal.now()
+        return _CheckedSale(
+            clerk_code=clerk.code,
+            settings=settings,
             settlement=settlement,
+            member_no=member_no,
+            earned=points_earned(self.totals, settings.points_policy()) if member_no else 0,
+            hold=hold,
+            offline_points=bool(points_used) and hold is None and not online,
+            now=now,
+            day=self.terminal.business_day(now),
+        )
+
+    def _record(self, session: Session, checked: _CheckedSale) -> Sale:
+        """Write the sale, its stock movement, the member's visit and its outbox event."""
+        seq = next_number(session, RECEIPT_COUNTER)
+        event = sale_completed(
+            sale_id=new_id(),
+            receipt_no=receipt_no(checked.settings, seq),
+            business_day=checked.day,
+            sold_at=checked.now,
+            clerk_code=checked.clerk_code,
+            cart=self.cart,
+            settlement=checked.settlement,
+            member_no=checked.member_no,
+            points_earned=checked.earned,
+            offline_points=checked.offline_points,
+            approvals=self.approvals,
+            points_hold_id=checked.hold.hold_id if checked.hold else None,
+            coupon=self.coupon.use() if self.coupon else None,
+        )
+        balance_after = _member_visit(session, checked, points_used=self.cart.points_used)
+        sale = stored_sale(event, seq=seq, cart=self.cart, balance_after=balance_after)
+        session.add(sale)
+        moves = [(line.sku, -line.quantity) for line in self.cart.lines]
+        move_stock(session, location=checked.settings.store_code, moves=moves, now=checked.now)
+        approvals = [
+            AuditNote(
+                action, checked.clerk_code, approved_by=manager, detail={"receipt_no": event.receipt_no}
+            )
+            for action, manager in self.approvals
+        ]
+        record_fact(
+            session,
+            event,
+            aggregate_id=event.sale_id,
+            now=checked.now,
+            wake=self.terminal.sync_now,
+            audits=approvals,
+        )
+        return sale
+
+    def _completed(self, sale: Sale, checked: _CheckedSale) -> CompletedSale:
+        """What to print and tell the customer about the stored ``sale``."""
+        points = None
+        if sale.member_no:
+            points = ReceiptPoints(
+                sale.member_no, sale.points_used, sale.points_earned, sale.points_balance_after
+            )
+        document = build_sale_receipt(
+            header=terminal_header(self.terminal, sale.receipt_no, sale.at),
+            cart=self.cart,
+            totals=self.totals,
+            settlement=checked.settlement,
             points=points,
-            footer_messages=settings.footer_messages,
+            footer_messages=checked.settings.footer_messages,
         )
         return CompletedSale(
-            sale_id, number, totals.amount_due, settlement.change, self.cart.points_used, earned, document
+            sale.id, sale.receipt_no, sale.total, sale.change, sale.points_used, sale.points_earned, document
         )
 
     # ---- suspend and resume -----------------------------------------------------------------------
@@ -543,6 +570,20 @@ def _net_amounts(totals: CartTotals) -> list[int]:
     shares = [amount * paid // gross for amount in lines]
     shares[shares.index(max(shares))] += paid - sum(shares)
     return shares
+
+
+def _member_visit(session: Session, checked: _CheckedSale, *, points_used: int) -> int | None:
+    """Note the member's visit; their balance after the sale (the server's when it holds the points)."""
+    if not checked.member_no:
+        return None
+    balance_after = None
+    row = session.scalar(select(Customer).where(Customer.member_no == checked.member_no))
+    if row is not None:
+        balance_after = row.points_balance - points_used + checked.earned
+        row.last_visit = checked.now
+    if checked.hold is not None:  # the server's balance once it set the points aside
+        balance_after = checked.hold.balance_after + checked.earned
+    return balance_after
 
 
 def stored_sale(event: SaleCompleted, *, seq: int, cart: Cart, balance_after: int | None) -> Sale:
