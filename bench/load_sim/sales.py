@@ -56,8 +56,10 @@ def build_sale(
         line = CartLine(item.sku, item.name, item.price, rng.randint(1, 3), TaxClass(item.tax_class))
         cart = cart.add(line, merge=LineMerge.NEW_LINE)
     member = rng.choice(members) if members and rng.random() < member_share else None
-    if member is not None and member.balance >= 100 and rng.random() < points_share:
-        cart = cart.with_points(min(rng.randint(1, 50), cart.totals().amount_due))
+    due = cart.totals().amount_due
+    # Points never cover a whole sale here: a sale needs a tender, and a tender of ¥0 is refused.
+    if member is not None and member.balance >= 100 and due > 1 and rng.random() < points_share:
+        cart = cart.with_points(min(rng.randint(1, 50), due - 1))
     totals = cart.totals()
     earned = points_earned(totals, PointsPolicy()) if member else 0
     now = datetime.now(UTC)
