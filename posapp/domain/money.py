@@ -12,7 +12,7 @@ MAX_AMOUNT: Yen = 99_999_999
 """No single amount on a register goes past eight digits; anything larger is a typing or scanning slip."""
 
 
-def format_yen(amount: Yen, *, language: str = "ja") -> str:
+def format_yen(amount: Yen) -> str:
     """``¥1,234`` (minus sign before the symbol for negatives); the same in English and Japanese."""
     if not isinstance(amount, int) or isinstance(amount, bool):
         raise TypeError(f"money must be int yen, got {type(amount).__name__}")

@@ -78,7 +78,7 @@ def apply_changes(
         elif change.entity == "customer":
             _apply_customer(session, p, change.version)
         elif change.entity == "points_balance":
-            _apply_balance(session, p, change.version)
+            _apply_balance(session, p)
         elif change.entity == "clerk":
             _apply_clerk(session, p, change.version)
         elif change.entity == "contact":
@@ -195,11 +195,11 @@ def remember_customer(session: Session, profile: dict[str, Any]) -> None:
     _apply_customer(session, profile, 0)
     if profile.get("points_balance") is not None:
         _apply_balance(
-            session, {**profile, "customer_id": profile.get("id"), "balance": profile["points_balance"]}, 0
+            session, {**profile, "customer_id": profile.get("id"), "balance": profile["points_balance"]}
         )
 
 
-def _apply_balance(session: Session, p: dict[str, Any], version: int) -> None:
+def _apply_balance(session: Session, p: dict[str, Any]) -> None:
     row = session.scalar(select(Customer).where(Customer.server_id == p.get("customer_id")))
     if row is None and p.get("member_no"):
         row = session.scalar(select(Customer).where(Customer.member_no == p["member_no"]))

@@ -45,7 +45,7 @@ class BarChart(QWidget):
         self.x_title, self.y_title = x_title, y_title
         self.update()
 
-    def paintEvent(self, event: QPaintEvent) -> None:
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: ARG002 - Qt override
         """Axes, ticks, bars and labels, scaled to the widget."""
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)

@@ -61,7 +61,11 @@ class TsTranslator(QTranslator):
         self.catalogue = catalogue
 
     def translate(
-        self, context: str, source_text: str, disambiguation: str | None = None, n: int = -1
+        self,
+        context: str,
+        source_text: str,
+        disambiguation: str | None = None,  # noqa: ARG002
+        n: int = -1,  # noqa: ARG002 - QTranslator.translate's signature
     ) -> str:
         """The English of ``source_text``, or "" so Qt keeps the Japanese."""
         return self.catalogue.get(source_text, "") if context == CONTEXT else ""

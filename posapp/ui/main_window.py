@@ -115,7 +115,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.stack.setCurrentWidget(self.sign_in)
         self.sign_in.code.setFocus()
 
-    def signed_in(self, clerk: ClerkInfo) -> None:
+    def signed_in(self, clerk: ClerkInfo) -> None:  # noqa: ARG002 - slot of SignInPage.signed_in(clerk)
         """Open the sale screen for ``clerk``."""
         self.stack.setCurrentWidget(self.sale)
         self.sale.begin()

@@ -57,7 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         upgrade(engine)
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:  # noqa: ARG001 - FastAPI's lifespan signature
         # As many request threads as pooled connections (pool_size + as many overflow); the admission
         # limit below keeps fewer requests than that inside, so none can wait on another for ever.
         anyio.to_thread.current_default_thread_limiter().total_tokens = 2 * settings.pool_size

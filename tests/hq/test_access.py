@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from sync.server.hq.models import HqAuditEntry, HqUser
@@ -123,7 +124,8 @@ def test_every_change_is_audited_with_who_and_what(api: Api, admin: Browser) -> 
         )
 
 
-def test_the_console_speaks_english_when_asked(api: Api, admin: Browser) -> None:
+@pytest.mark.usefixtures("api")
+def test_the_console_speaks_english_when_asked(admin: Browser) -> None:
     assert "店舗・レジ" in admin.client.get("/hq/").text
     admin.client.get("/hq/lang/en?next=/hq/")
     page = admin.client.get("/hq/").text

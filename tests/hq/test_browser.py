@@ -65,9 +65,8 @@ def file_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(credentials.FILE_KEYRING_ENV, "file")
 
 
-def test_a_chain_opens_a_store_from_the_browser_and_sells(
-    live: LiveServer, tmp_path: Path, file_keyring: None
-) -> None:
+@pytest.mark.usefixtures("file_keyring")
+def test_a_chain_opens_a_store_from_the_browser_and_sells(live: LiveServer, tmp_path: Path) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as playwright:

@@ -12,7 +12,7 @@ from sync.server.app import admission_limit
 
 
 def slow_app(inside: list[int], peak: list[int]) -> Any:
-    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:  # noqa: ARG001 - ASGI signature
         inside.append(1)
         peak[0] = max(peak[0], len(inside))
         await asyncio.sleep(0.05)

@@ -5,8 +5,6 @@ No 5xx anywhere, and every response fits its documented schema.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -22,7 +20,7 @@ CHECKS = [not_a_server_error, response_schema_conformance, content_type_conforma
 @pytest.mark.slow
 @pytest.mark.parametrize("api", ["sqlite"], indirect=True)
 @pytest.mark.parametrize("caller", ["admin", "device", "channel", "none"])
-def test_api_conforms_to_its_openapi_schema(api: Api, caller: str, tmp_path: Path) -> None:
+def test_api_conforms_to_its_openapi_schema(api: Api, caller: str) -> None:
     api.store("S001")
     api.products({"sku": "A1", "name": "おにぎり", "price": 138, "tax_class": "reduced"})
     api.customer()

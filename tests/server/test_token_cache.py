@@ -42,7 +42,7 @@ def statements(api: Api) -> Iterator[list[str]]:
     seen: list[str] = []
     engine = api.client.app.state.engine  # type: ignore[attr-defined]
 
-    def record(conn: object, cursor: object, statement: str, *args: object) -> None:
+    def record(conn: object, cursor: object, statement: str, *args: object) -> None:  # noqa: ARG001 - SQLAlchemy event signature
         seen.append(statement)
 
     event.listen(engine, "before_cursor_execute", record)
@@ -92,7 +92,8 @@ def test_a_device_revoked_elsewhere_is_refused_within_the_ttl(api: Api, clock: C
     assert api.client.get("/v1/sync/dead-letters", headers=headers).status_code == 401  # never cached
 
 
-def test_revocations_through_this_worker_count_at_once(api: Api, clock: Clock) -> None:
+@pytest.mark.usefixtures("clock")
+def test_revocations_through_this_worker_count_at_once(api: Api) -> None:
     device, channel = api.device(), api.channel
     other_admin = auth_service.issue_admin_token
     with api.session() as session:
@@ -128,7 +129,8 @@ def test_missing_unknown_and_wrong_kind_answer_401_and_403_from_memory_too(api: 
     assert forbidden["status"] == 403 and forbidden["detail"] == "this needs a admin token"
 
 
-def test_a_terminals_contact_and_new_software_are_noted_for_hq(api: Api, clock: Clock) -> None:
+@pytest.mark.usefixtures("clock")
+def test_a_terminals_contact_and_new_software_are_noted_for_hq(api: Api) -> None:
     headers = {**api.device(), "User-Agent": "OmniPOS/1.0"}
     assert api.client.get("/v1/sync/dead-letters", headers=headers).status_code == 200
     updated = {**headers, "User-Agent": "OmniPOS/1.1"}

@@ -77,7 +77,8 @@ def refused_everywhere(api: Api, device: dict[str, str], event: dict[str, Any], 
     assert any(d["event_id"] == event["id"] and d["store"] == "S001" and words in d["detail"] for d in hq)
 
 
-def test_a_138_yen_sale_claiming_a_billion_points_earns_what_the_policy_gives(api: Api, path: str) -> None:
+@pytest.mark.usefixtures("path")
+def test_a_138_yen_sale_claiming_a_billion_points_earns_what_the_policy_gives(api: Api) -> None:
     device, till, member = setup_store(api)
     sale = till.sale(Line("TEA", 138), member=member["member_no"], points_earned=1_000_000_000)
     [result] = results(api, device, [sale])
@@ -87,9 +88,8 @@ def test_a_138_yen_sale_claiming_a_billion_points_earns_what_the_policy_gives(ap
     assert stored(api, sale["payload"]["sale_id"]).points_earned == 1
 
 
-def test_a_return_claiming_a_billion_points_restored_is_refused_and_changes_nothing(
-    api: Api, path: str
-) -> None:
+@pytest.mark.usefixtures("path")
+def test_a_return_claiming_a_billion_points_restored_is_refused_and_changes_nothing(api: Api) -> None:
     device, till, member = setup_store(api)
     api.give_points(member["id"], 100)
     sale = till.sale(Line("STD", 1_000), member=member["member_no"], points_used=50)
@@ -109,7 +109,8 @@ def test_a_return_claiming_a_billion_points_restored_is_refused_and_changes_noth
     assert level(api, "STD") == before[1] + 1
 
 
-def test_a_five_million_yen_void_of_a_138_yen_sale_is_refused(api: Api, path: str) -> None:
+@pytest.mark.usefixtures("path")
+def test_a_five_million_yen_void_of_a_138_yen_sale_is_refused(api: Api) -> None:
     device, till, _ = setup_store(api)
     sale = till.sale(Line("TEA", 138))
     assert results(api, device, [sale])[0]["status"] == "applied"
@@ -119,7 +120,8 @@ def test_a_five_million_yen_void_of_a_138_yen_sale_is_refused(api: Api, path: st
         assert session.scalar(select(StoreSale).where(StoreSale.kind == "void")) is None
 
 
-def test_a_sale_is_voided_once(api: Api, path: str) -> None:
+@pytest.mark.usefixtures("path")
+def test_a_sale_is_voided_once(api: Api) -> None:
     device, till, member = setup_store(api)
     sale = till.sale(Line("TEA", 138, 2), member=member["member_no"])
     assert results(api, device, [sale])[0]["status"] == "applied"
@@ -133,7 +135,8 @@ def test_a_sale_is_voided_once(api: Api, path: str) -> None:
     assert level(api, "TEA") == 10
 
 
-def test_more_than_was_sold_cannot_be_returned(api: Api, path: str) -> None:
+@pytest.mark.usefixtures("path")
+def test_more_than_was_sold_cannot_be_returned(api: Api) -> None:
     device, till, _ = setup_store(api)
     sale = till.sale(Line("TEA", 138, 2), Line("PEN", 200))
     assert results(api, device, [sale])[0]["status"] == "applied"
@@ -152,9 +155,8 @@ def test_more_than_was_sold_cannot_be_returned(api: Api, path: str) -> None:
     refused_everywhere(api, device, till.void(sale), "were returned")  # no void after a return
 
 
-def test_lines_that_do_not_add_up_are_flagged_and_stored_with_the_servers_figures(
-    api: Api, path: str
-) -> None:
+@pytest.mark.usefixtures("path")
+def test_lines_that_do_not_add_up_are_flagged_and_stored_with_the_servers_figures(api: Api) -> None:
     device, till, _ = setup_store(api)
     short = till.sale(Line("STD", 1_000), total=100, payments=[{"kind": "cash", "amount": 100}])
     wrong_line = till.sale(Line("TEA", 138, 2))
@@ -168,13 +170,15 @@ def test_lines_that_do_not_add_up_are_flagged_and_stored_with_the_servers_figure
     assert stored(api, wrong_line["payload"]["sale_id"]).items[0]["amount"] == 276
 
 
-def test_tax_claims_are_flagged(api: Api, path: str) -> None:
+@pytest.mark.usefixtures("path")
+def test_tax_claims_are_flagged(api: Api) -> None:
     device, till, _ = setup_store(api)
     sale = till.sale(Line("STD", 1_000), by_rate=[{"rate": 10, "taxable": 1_000, "tax": 1}])
     assert results(api, device, [sale])[0]["flags"] == ["tax_differs"]
 
 
-def test_overrides_and_large_discounts_need_a_managers_approval(api: Api, path: str) -> None:
+@pytest.mark.usefixtures("path")
+def test_overrides_and_large_discounts_need_a_managers_approval(api: Api) -> None:
     device, till, _ = setup_store(api)
     for code, role in (("9001", "manager"), ("1001", "cashier")):
         body = {"store": "S001", "code": code, "name": "店長", "pin": "4826", "role": role}
@@ -198,7 +202,8 @@ def test_overrides_and_large_discounts_need_a_managers_approval(api: Api, path: 
     ]  # fmt: skip
 
 
-def test_stock_points_and_void_flags(api: Api, path: str) -> None:
+@pytest.mark.usefixtures("path")
+def test_stock_points_and_void_flags(api: Api) -> None:
     device, till, member = setup_store(api)
     api.give_points(member["id"], 10)
     overdraft = till.sale(Line("STD", 1_000), member=member["member_no"], points_used=30)
@@ -222,7 +227,8 @@ def test_stock_points_and_void_flags(api: Api, path: str) -> None:
     assert results(api, device, [keep_points])[0]["flags"] == ["points_taken_back_differ"]
 
 
-def test_every_flag_is_listed_for_hq_with_device_store_event_and_reason(api: Api, path: str) -> None:
+@pytest.mark.usefixtures("path")
+def test_every_flag_is_listed_for_hq_with_device_store_event_and_reason(api: Api) -> None:
     device, till, member = setup_store(api)
     sale = till.sale(Line("TEA", 138), member=member["member_no"], points_earned=1_000_000_000)
     results(api, device, [sale])
@@ -257,7 +263,8 @@ def test_a_driver_error_from_copy_falls_back_to_the_per_event_path(api: Api, mon
     assert level(api, "TEA") == 7
 
 
-def test_unpaid_sales_and_other_stores_sales_are_refused(api: Api, path: str) -> None:
+@pytest.mark.usefixtures("path")
+def test_unpaid_sales_and_other_stores_sales_are_refused(api: Api) -> None:
     device, till, _ = setup_store(api)
     unpaid = till.sale(Line("STD", 1_000), payments=[{"kind": "cash", "amount": 10}])
     refused_everywhere(api, device, unpaid, "payments do not add up")
@@ -271,7 +278,8 @@ def test_unpaid_sales_and_other_stores_sales_are_refused(api: Api, path: str) ->
     assert level(api, "TEA") == 9
 
 
-def test_returns_and_voids_are_not_returned_or_voided(api: Api, path: str) -> None:
+@pytest.mark.usefixtures("path")
+def test_returns_and_voids_are_not_returned_or_voided(api: Api) -> None:
     device, till, _ = setup_store(api)
     sale = till.sale(Line("TEA", 138, 2))
     ret = till.return_(sale, {"TEA": 1})

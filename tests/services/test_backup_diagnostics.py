@@ -119,7 +119,8 @@ def log_dir(tmp_path: Path) -> Iterator[Path]:
 
 
 @pytest.mark.gui
-def test_diagnostics_zip_from_the_manager_screen(qtbot: QtBot, log_dir: Path, tmp_path: Path) -> None:
+@pytest.mark.usefixtures("log_dir")
+def test_diagnostics_zip_from_the_manager_screen(qtbot: QtBot, tmp_path: Path) -> None:
     from posapp.ui.main_window import MainWindow
     from tests.ui.test_manager_tabs import open_manager
     from tests.ui.test_returns_manager import sell

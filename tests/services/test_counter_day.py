@@ -107,7 +107,8 @@ def test_bad_input_leaves_nothing_behind(signed_in: Terminal) -> None:
     assert outbox(signed_in) == []
 
 
-def test_non_plu_label_and_discounts(signed_in: Terminal, clock: FakeClock) -> None:
+@pytest.mark.usefixtures("clock")
+def test_non_plu_label_and_discounts(signed_in: Terminal) -> None:
     sale = signed_in.start_sale()
     sale.scan("0200123703981")  # 惣菜 at ¥398 from the label
     sale.scan("4901234567825")
@@ -173,7 +174,8 @@ def test_void_and_return_restore_stock_points_and_cash(signed_in: Terminal) -> N
     assert reprint.reprint and reprint.total == 2051
 
 
-def test_cash_x_and_z_reports(signed_in: Terminal, clock: FakeClock) -> None:
+@pytest.mark.usefixtures("clock")
+def test_cash_x_and_z_reports(signed_in: Terminal) -> None:
     manager = signed_in.approve(code=MANAGER[0], pin=MANAGER[1], action="z")
     signed_in.cash_in(amount=30_000, reason="釣銭準備")
     sale = ring_worked_example(signed_in)

@@ -71,9 +71,8 @@ def pay_cash(sale: SaleSession) -> str:
     return sale.complete().sale_id
 
 
-def test_two_online_terminals_cannot_both_spend_the_same_points(
-    server: LiveServer, tmp_path: Path, qapp: object
-) -> None:
+@pytest.mark.usefixtures("qapp")
+def test_two_online_terminals_cannot_both_spend_the_same_points(server: LiveServer, tmp_path: Path) -> None:
     customer_id = set_balance(server, 287)
     shibuya = online(server, tmp_path / "shibuya", "S001")
     shinjuku = online(server, tmp_path / "shinjuku", "S002")

@@ -33,9 +33,8 @@ def paired_terminal(server: LiveServer, data_dir: Path) -> Terminal:
     return terminal
 
 
-def test_pairing_keeps_the_token_out_of_plain_settings(
-    server: LiveServer, tmp_path: Path, file_keyring: None
-) -> None:
+@pytest.mark.usefixtures("file_keyring")
+def test_pairing_keeps_the_token_out_of_plain_settings(server: LiveServer, tmp_path: Path) -> None:
     terminal = paired_terminal(server, tmp_path / "t")
     assert (terminal.settings.store_code, terminal.settings.terminal_code) == ("S001", "02")
     assert terminal.search_products("緑茶")[0].price == 151
@@ -49,9 +48,8 @@ def test_pairing_keeps_the_token_out_of_plain_settings(
     terminal.close()
 
 
-def test_live_history_and_stock_then_offline_fallback(
-    server: LiveServer, tmp_path: Path, file_keyring: None
-) -> None:
+@pytest.mark.usefixtures("file_keyring")
+def test_live_history_and_stock_then_offline_fallback(server: LiveServer, tmp_path: Path) -> None:
     terminal = paired_terminal(server, tmp_path / "t")
     terminal.connect(background=False)
     terminal.sign_in(code="1001", pin="1234")
@@ -81,8 +79,9 @@ def test_live_history_and_stock_then_offline_fallback(
     terminal.close()
 
 
+@pytest.mark.usefixtures("file_keyring")
 def test_a_server_that_does_not_answer_costs_a_look_up_the_configured_timeout(
-    server: LiveServer, tmp_path: Path, file_keyring: None
+    server: LiveServer, tmp_path: Path
 ) -> None:
     terminal = paired_terminal(server, tmp_path / "t")
     terminal.connect(background=False)
@@ -101,7 +100,7 @@ def test_a_server_that_does_not_answer_costs_a_look_up_the_configured_timeout(
     terminal.close()
 
 
-def test_no_keyring_is_refused_clearly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_keyring_is_refused_clearly(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(credentials.FILE_KEYRING_ENV, raising=False)
     previous = keyring.get_keyring()
     keyring.set_keyring(FailKeyring())

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from posapp.ui.dialogs.approval import ApprovalDialog
-from posapp.ui.main_window import MainWindow
 from posapp.ui.sale_view import SalePage
 from tests.services.conftest import MANAGER
 
@@ -44,9 +43,8 @@ def approve_by_keyboard(qtbot: QtBot, dialog: ApprovalDialog) -> None:
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
 
 
-def test_enter_in_the_approval_dialog_opens_the_manager_screen(
-    qtbot: QtBot, window: MainWindow, page: SalePage
-) -> None:
+@pytest.mark.usefixtures("window")
+def test_enter_in_the_approval_dialog_opens_the_manager_screen(qtbot: QtBot, page: SalePage) -> None:
     from posapp.ui.dialogs.manager import ManagerDialog
 
     focus_window(qtbot, page)
@@ -66,7 +64,8 @@ def test_enter_in_the_approval_dialog_opens_the_manager_screen(
     qtbot.waitUntil(lambda: page.window().focusWidget() is page.input)
 
 
-def test_enter_approves_a_large_discount(qtbot: QtBot, window: MainWindow, page: SalePage) -> None:
+@pytest.mark.usefixtures("window")
+def test_enter_approves_a_large_discount(qtbot: QtBot, page: SalePage) -> None:
     type_and_enter(qtbot, page, BATTERY)
     qtbot.keyClicks(page.input, "50%")
     focus_window(qtbot, page)
@@ -77,9 +76,8 @@ def test_enter_approves_a_large_discount(qtbot: QtBot, window: MainWindow, page:
     qtbot.waitUntil(lambda: page.active_dialog is None)
 
 
-def test_esc_cancels_the_approval_and_a_wrong_pin_can_be_retyped(
-    qtbot: QtBot, window: MainWindow, page: SalePage
-) -> None:
+@pytest.mark.usefixtures("window")
+def test_esc_cancels_the_approval_and_a_wrong_pin_can_be_retyped(qtbot: QtBot, page: SalePage) -> None:
     focus_window(qtbot, page)
     qtbot.keyClick(page.input, Qt.Key.Key_F12)
     dialog = approval_dialog(qtbot, page)
@@ -95,9 +93,8 @@ def test_esc_cancels_the_approval_and_a_wrong_pin_can_be_retyped(
     qtbot.waitUntil(lambda: page.window().focusWidget() is page.input)
 
 
-def test_a_scan_while_the_approval_dialog_is_open_is_refused_not_typed(
-    qtbot: QtBot, window: MainWindow, page: SalePage
-) -> None:
+@pytest.mark.usefixtures("window")
+def test_a_scan_while_the_approval_dialog_is_open_is_refused_not_typed(qtbot: QtBot, page: SalePage) -> None:
     focus_window(qtbot, page)
     qtbot.keyClick(page.input, Qt.Key.Key_F12)
     dialog = approval_dialog(qtbot, page)
@@ -112,9 +109,8 @@ def test_a_scan_while_the_approval_dialog_is_open_is_refused_not_typed(
     qtbot.waitUntil(lambda: not isinstance(page.active_dialog, ApprovalDialog), timeout=10_000)
 
 
-def test_search_by_keyboard_enter_chooses_esc_closes(
-    qtbot: QtBot, window: MainWindow, page: SalePage
-) -> None:
+@pytest.mark.usefixtures("window")
+def test_search_by_keyboard_enter_chooses_esc_closes(qtbot: QtBot, page: SalePage) -> None:
     from posapp.ui.dialogs.search import SearchDialog
 
     focus_window(qtbot, page)
@@ -139,9 +135,8 @@ def test_search_by_keyboard_enter_chooses_esc_closes(
     assert page.model.rowCount() == 1 and page.window().focusWidget() is page.input
 
 
-def test_member_by_keyboard_number_enter_then_enter_attaches(
-    qtbot: QtBot, window: MainWindow, page: SalePage
-) -> None:
+@pytest.mark.usefixtures("window")
+def test_member_by_keyboard_number_enter_then_enter_attaches(qtbot: QtBot, page: SalePage) -> None:
     from posapp.ui.dialogs.customer import CustomerDialog
     from tests.services.conftest import MEMBER_NO
 

@@ -70,8 +70,9 @@ def devices_in(server: LiveServer, store_code: str = "S001") -> int:
 
 
 @pytest.mark.parametrize("server", ["sqlite", pytest.param("pg", marks=pytest.mark.pg)], indirect=True)
+@pytest.mark.usefixtures("file_keyring")
 def test_pairing_from_the_first_run_page_then_a_sale_reaches_the_server(
-    qtbot: QtBot, server: LiveServer, window: MainWindow, file_keyring: None
+    qtbot: QtBot, server: LiveServer, window: MainWindow
 ) -> None:
     server.pair("S001", "レジ1")  # the store's first register exists already: this one is 02
     type_pairing(qtbot, window, server)

@@ -17,7 +17,9 @@ class _Rows(QAbstractTableModel):
         return 0 if parent.isValid() else 2
 
     def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+        self,
+        index: QModelIndex | QPersistentModelIndex,  # noqa: ARG002 - Qt override
+        role: int = Qt.ItemDataRole.DisplayRole,
     ) -> object:
         return "x" if role == Qt.ItemDataRole.DisplayRole else None
 

@@ -84,9 +84,8 @@ def test_full_sale_with_member_points_and_split_tender(qtbot: QtBot, page: SaleP
     assert page.totals.total.text() == "¥151" and page.totals.total_caption.text() == "合計"
 
 
-def test_offline_status_shows_and_selling_goes_on(
-    qtbot: QtBot, window: MainWindow, page: SalePage, terminal: Terminal
-) -> None:
+@pytest.mark.usefixtures("window")
+def test_offline_status_shows_and_selling_goes_on(qtbot: QtBot, page: SalePage, terminal: Terminal) -> None:
     set_online(terminal, True)
     qtbot.waitUntil(lambda: "オンライン" in page.header.sync.text() and page.header.online)
     set_online(terminal, False)

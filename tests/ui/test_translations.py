@@ -10,8 +10,8 @@ import sys
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QCoreApplication, Qt, QTranslator
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from posapp.ui.i18n import TRANSLATIONS_DIR, set_language, tr
@@ -77,9 +77,8 @@ def test_no_tr_call_hides_inside_an_f_string_where_lupdate_cannot_see_it() -> No
     assert hidden == [], "concatenate instead: tr('…') + f' {value}'"
 
 
-def test_the_compiled_catalogue_translates_under_the_context_lupdate_uses(
-    qapp: QApplication, tmp_path: Path
-) -> None:
+@pytest.mark.usefixtures("qapp")
+def test_the_compiled_catalogue_translates_under_the_context_lupdate_uses(tmp_path: Path) -> None:
     compiled = tmp_path / "posapp_en.qm"
     subprocess.run(
         [qt_tool("pyside6-lrelease"), str(CATALOGUE), "-qm", str(compiled)], check=True, capture_output=True

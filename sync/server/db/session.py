@@ -37,7 +37,7 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
 
 def _install_sqlite_pragmas(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
-    def on_connect(dbapi_connection: Any, connection_record: Any) -> None:
+    def on_connect(dbapi_connection: Any, connection_record: Any) -> None:  # noqa: ARG001 - SQLAlchemy's connect event signature
         # Let SQLAlchemy own transactions; BEGIN IMMEDIATE makes writers queue instead of failing.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
