@@ -224,7 +224,7 @@ def _returned_lines(original: Sale, wanted: dict[int, int]) -> list[_Returned]:
     return returned
 
 
-def _return_of(
+def _return_of(  # noqa: PLR0913 - keyword-only, one per fact of the return row
     original: Sale,
     returned: list[_Returned],
     *,

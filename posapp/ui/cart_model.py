@@ -67,7 +67,7 @@ class CartTableModel(QAbstractTableModel):
                 return LEFT if section == 1 else RIGHT
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: PLR0911 - one return per Qt role and column
         """Cell text and alignment."""
         if not index.isValid():
             return None

@@ -48,7 +48,7 @@ def _label(text: str = "", name: str = "") -> QLabel:
 class CustomerDisplayWindow(QWidget):
     """Idle: the store and its message. Sale: the lines as scanned, the total. Paid: tendered, change, points."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:  # noqa: PLR0915 - builds and lays out every widget of the screen; TODO(issue 21): one method per section
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("customerDisplay")
         self.setWindowTitle("OmniPOS — お客様表示 / Customer display")

@@ -73,7 +73,7 @@ class SalePage(Retranslating, QWidget):
     devices_changed = Signal(object)
     """The manager saved the device setup (a ``DeviceSetup``)."""
 
-    def __init__(self, terminal: Terminal, worker: DbWorker, parent: QWidget | None = None) -> None:
+    def __init__(self, terminal: Terminal, worker: DbWorker, parent: QWidget | None = None) -> None:  # noqa: PLR0915 - builds and lays out every widget of the screen; TODO(issue 21): one method per section
         super().__init__(parent)
         self.terminal = terminal
         self.worker = worker

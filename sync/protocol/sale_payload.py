@@ -11,7 +11,7 @@ from posapp.domain.tender import Settlement
 from sync.protocol.events import CouponUse, Payment, RateLine, SaleApproval, SaleCompleted, SoldLine
 
 
-def sale_completed(
+def sale_completed(  # noqa: PLR0913 - keyword-only, one per fact the event carries
     *,
     sale_id: str,
     receipt_no: str,

@@ -83,7 +83,7 @@ class ContactDialog(PosDialog):
 
     recorded = Signal()
 
-    def __init__(
+    def __init__(  # noqa: PLR0915 - builds and lays out every widget of the screen; TODO(issue 21): one method per section
         self, terminal: Terminal, worker: DbWorker, member_no: str, name: str, parent: QWidget | None = None
     ) -> None:
         super().__init__(worker, tr("問い合わせ・クレーム"), parent)

@@ -212,7 +212,7 @@ class NumbersTab(QWidget):
         self.summary.setPlainText("\n".join(lines))
 
 
-def attention_text(item: AttentionItem) -> str:
+def attention_text(item: AttentionItem) -> str:  # noqa: PLR0911 - one sentence per kind of item
     """One line per item, in words a manager reads at a glance."""
     kind = item.kind
     if kind == "dead_letter":

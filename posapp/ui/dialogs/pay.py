@@ -32,7 +32,7 @@ class PayDialog(PosDialog):
 
     completed = Signal(object)
 
-    def __init__(self, sale: SaleSession, worker: DbWorker, parent: QWidget | None = None) -> None:
+    def __init__(self, sale: SaleSession, worker: DbWorker, parent: QWidget | None = None) -> None:  # noqa: PLR0915 - builds and lays out every widget of the screen; TODO(issue 21): one method per section
         super().__init__(worker, tr("会計"), parent)
         self.sale = sale
         self.completing = False

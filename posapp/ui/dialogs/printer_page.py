@@ -81,7 +81,7 @@ class PrinterPage(QWidget):
     problem = Signal(object)
     """A picture that could not be used (the dialog shows it on its error line)."""
 
-    def __init__(self, setup: PrinterSetup, subnet: str, parent: QWidget | None = None) -> None:
+    def __init__(self, setup: PrinterSetup, subnet: str, parent: QWidget | None = None) -> None:  # noqa: PLR0915 - builds and lays out every widget of the screen; TODO(issue 21): one method per section
         super().__init__(parent)
         self.original = setup
         self.logo_png = setup.logo_png

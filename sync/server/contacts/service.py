@@ -80,7 +80,7 @@ def body_hash(fields: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def record(
+def record(  # noqa: PLR0913 - keyword-only, one per field of the contact
     session: Session,
     *,
     source: str,

@@ -325,7 +325,7 @@ def release_expired(session: Session, *, now: datetime, coupon_id: int | None = 
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def redeem_for_sale(
+def redeem_for_sale(  # noqa: PLR0911 - one guard clause per reason a coupon is not redeemed
     session: Session, *, use: CouponUse, sale_id: str, member_no: str | None, caller: str
 ) -> list[str]:
     """At ingest: the sale's coupon becomes its redemption, exactly once; returns the sale's flags.

@@ -176,7 +176,7 @@ def _change(
     return _append(session, customer_id, kind, points, new_balance, idempotency_key, source, reason, location)
 
 
-def _append(
+def _append(  # noqa: PLR0913, PLR0917 - one per column of the ledger row; TODO(issue 21): keyword-only
     session: Session,
     customer_id: int,
     kind: str,

@@ -108,7 +108,7 @@ def _refused(sent: Any, detail: str) -> RefusedEvent:
     )
 
 
-def _storable(value: Any, depth: int = 0) -> Any:
+def _storable(value: Any, depth: int = 0) -> Any:  # noqa: PLR0911 - one return per JSON type
     """A copy of ``value`` any database keeps as JSON: NUL shown as U+FFFD, odd numbers as text."""
     if depth > MAX_ENVELOPE_DEPTH:
         return "…"
