@@ -12,7 +12,8 @@ from sync.server.db.base import Base, BigId, JsonDoc, UTCDateTime, utcnow
 
 
 class ChangeLog(Base):
-    """One change to data a terminal caches; ``id`` only grows in commit order."""
+    """One change to data a terminal caches; ``id`` grows in commit order per key, and readers serve
+    it only up to a bound no later commit can go below (``changes.service``)."""
 
     __tablename__ = "change_log"
 

@@ -1,10 +1,43 @@
 """Recording and reading the change feed.
 
 Writers never insert into ``change_log`` directly: ``record_change`` queues a row on the session and
-the rows are appended just before the commit, after taking a transaction-scoped advisory lock on
-PostgreSQL. So log ids are handed out in commit order and a reader polling ``id > cursor`` can never
-pass a row that is still to become visible. Taking the lock last (at commit) also means a writer
-holding it never waits for another lock, so it cannot deadlock with row locks.
+the rows are appended just before the commit (after the last flush, so no row lock is taken later).
+Taking ids at commit keeps the ids of one key in commit order: a second writer of the same row waits
+for the first one's row lock, so it takes its ids after the first has committed.
+
+Ids come from the table's sequence with no lock between writers: writers of different stores never
+queue on each other. Ids are then handed out in a different order than transactions commit, so a
+reader must not pass an id that is still to become visible. On PostgreSQL every writer *announces*
+itself before taking ids, and a reader serves rows only up to a *safe bound*:
+
+- writer, at commit: (w1) read ``h``, the last id the sequence has handed out, and take a shared
+  transaction-scoped advisory lock whose key carries ``h`` (the announcement; shared locks never
+  wait for each other); (w2) insert its rows, taking ids from the sequence: each is greater than
+  ``h``; (w3) commit, which releases the lock.
+- reader: (r1) ``L``, the last id handed out; (r2) ``A``, the smallest ``h`` among the announcements
+  held now (none: no bound); bound ``B = min(L, A)``; (r3) the rows with ``cursor < id <= B``, in id
+  order, in a statement after r2 (so with a snapshot taken after r2).
+
+Gap-freedom: let row ``n <= B`` commit in writer W, ever. ``n <= L``, so the sequence handed ``n``
+out before r1 (later values exceed ``L``; the sequence caches one value, so none is handed out from
+a backend's private cache), hence W announced (w1) before r1, and so before r2. At r2 either W still
+held its announcement, then ``A <= h_W < n``, contradicting ``n <= B``; or W's transaction had ended
+already: aborted (row ``n`` never appears) or committed, and PostgreSQL makes a transaction visible
+before it releases its locks, so r3's snapshot sees row ``n``. So every row with ``id <= B`` that
+will ever exist is in r3's answer, and a reader whose cursor only moves to ids it was given (all
+``<= B``) can never skip a row that commits later with a smaller id. The reader needs READ
+COMMITTED (each statement a new snapshot): under REPEATABLE READ, r3 would use the transaction's
+first snapshot, taken before r2; ``safe_bound`` refuses to run so.
+
+Why not the transaction snapshot alone (rows whose ``xid`` is below ``pg_snapshot_xmin``): ids are
+taken in a different order than xids are assigned (an old transaction may take its ids late), so
+"every row below xmin is final" does not make "every row below some id is final", and the feed must
+be served in id order (the terminal keeps the newest version of each key, within a page the last one
+it reads). Making that work needs an xid assigned *after* the ids are taken (a subtransaction per
+commit), and then any long transaction in the cluster stalls every terminal's feed; an announcement
+only holds the feed back for the moment between a writer's ids and its commit.
+
+SQLite has one writer at a time (``BEGIN IMMEDIATE``): ids are in commit order with no bound.
 """
 
 from __future__ import annotations
@@ -20,7 +53,23 @@ from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 from sync.server.changes.models import ChangeLog, ServerEpoch
 from sync.server.db.base import utcnow
 
-CHANGE_LOG_LOCK_ID = 0x0D0C_1A06
+ANNOUNCE_TAG = 0x0C1A_0000
+"""Advisory locks with the two-integer key ``(ANNOUNCE_TAG + h >> 32, low 32 bits of h)`` are change-log
+writers' announcements (see above); no other code uses that key range."""
+_HANDED_OUT = "CASE WHEN is_called THEN last_value ELSE last_value - 1 END"
+_ANNOUNCE = text(
+    "SELECT pg_advisory_xact_lock_shared(:tag + (h >> 32)::int, h::bit(32)::int) "
+    f"FROM (SELECT {_HANDED_OUT} AS h FROM change_log_id_seq) AS seq"
+)
+_LAST_HANDED_OUT = text(
+    f"SELECT {_HANDED_OUT}, current_setting('transaction_isolation') FROM change_log_id_seq"
+)
+_OLDEST_ANNOUNCED = text(
+    "SELECT min(((classid::bigint - :tag) << 32) | objid::bigint) FROM pg_locks "
+    "WHERE locktype = 'advisory' AND objsubid = 2 AND classid::bigint >= :tag "
+    "AND classid::bigint < :tag + 65536 "
+    "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+)
 _PENDING = "pending_changes"
 _SAVEPOINT_MARKS = "pending_changes_marks"
 
@@ -72,8 +121,31 @@ def _write_pending(session: Session) -> None:
     if not pending:
         return
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:lock_id)"), {"lock_id": CHANGE_LOG_LOCK_ID})
+        session.execute(_ANNOUNCE, {"tag": ANNOUNCE_TAG})
     session.execute(insert(ChangeLog), pending)
+
+
+def write_pending(session: Session) -> None:
+    """Write the queued changes now, as the commit would (tests hold a writer here, before its commit)."""
+    _write_pending(session)
+
+
+def safe_bound(session: Session, *, after: int = 0) -> int | None:
+    """The greatest id a reader may serve now: every row up to it that will ever commit is visible to
+    the session's next statement (see the module's docstring). ``None``: no bound (SQLite).
+
+    A reader at ``after`` or beyond the last id handed out has nothing to read whatever the
+    announcements say: the common idle poll then costs one statement and no look at ``pg_locks``.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    handed_out, isolation = session.execute(_LAST_HANDED_OUT).one()
+    if isolation != "read committed":
+        raise RuntimeError(f"the change feed is read under READ COMMITTED, not {isolation}")
+    if handed_out <= after:
+        return int(handed_out)
+    announced = session.scalar(_OLDEST_ANNOUNCED, {"tag": ANNOUNCE_TAG})
+    return int(handed_out) if announced is None else min(int(handed_out), int(announced))
 
 
 def _mark_savepoint(session: Session, transaction: SessionTransaction) -> None:
@@ -113,7 +185,7 @@ def read_changes(
     only: ColumnElement[bool] | None = None,
 ) -> list[Change]:
     """Changes with id greater than ``after``, oldest first: chain-wide ones and those for ``store_code``
-    (narrowed by ``only``)."""
+    (narrowed by ``only``), up to the safe bound (none that a later commit could put before them)."""
     # Plain columns, not ORM entities: a pull page is thousands of rows and identity-map work per row
     # is most of its cost.
     query = (
@@ -129,6 +201,11 @@ def read_changes(
         query = query.where(or_(ChangeLog.store_code.is_(None), ChangeLog.store_code == store_code))
     if only is not None:
         query = query.where(only)
+    bound = safe_bound(session, after=after)
+    if bound is not None:
+        if bound <= after:
+            return []
+        query = query.where(ChangeLog.id <= bound)
     return [Change(*row) for row in session.execute(query)]
 
 
@@ -154,6 +231,11 @@ def read_changes_raw(
         query = query.where(or_(ChangeLog.store_code.is_(None), ChangeLog.store_code == store_code))
     if only is not None:
         query = query.where(only)
+    bound = safe_bound(session, after=after)
+    if bound is not None:
+        if bound <= after:
+            return []
+        query = query.where(ChangeLog.id <= bound)
     return [(row[0], row[1], row[2], row[3]) for row in session.execute(query)]
 
 

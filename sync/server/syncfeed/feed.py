@@ -1,7 +1,7 @@
 """Serving the change feed to a terminal: pages after its cursor, or "resync" when the cursor is no good.
 
-The change log's ids are handed out in commit order (see ``changes.service``), so a page never skips
-a row that commits later with a smaller id. A cursor from another epoch (the database was restored
+A page stops at the change log's safe bound (see ``changes.service``), so it never skips a row that
+commits later with a smaller id. A cursor from another epoch (the database was restored
 or rebuilt) or beyond the newest change (restored from an older backup) cannot be trusted: the
 terminal is told to resync from scratch.
 
