@@ -17,6 +17,8 @@ from posapp.services.terminal import default_data_dir
 from posapp.version import software_version
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication, QWidget
+
     from posapp.devices.layout import ReceiptLine
 
 STYLE_SHEET = RESOURCES / "styles" / "pos.qss"
@@ -148,6 +150,27 @@ def pair_with_server(terminal: Terminal, url: str, code: str) -> None:
     terminal.pair_with_server(server_url=url, pairing_code=code, device_name=platform.node() or "OmniPOS")
 
 
+def _start_logging(log_dir: Path | None) -> None:
+    """Log to a file from the first line, so a start that fails leaves its reason behind."""
+    import logging
+
+    from posapp.logfile import start_log_file
+
+    log_file = start_log_file(log_dir)
+    logging.getLogger("posapp").info("OmniPOS %s starting, log %s", software_version(), log_file)
+
+
+def _screenshot_and_quit(app: QApplication, window: QWidget, target: Path) -> None:
+    """Save the window to ``target`` once it has drawn (a second after the start), then quit."""
+    from PySide6.QtCore import QTimer
+
+    def save_and_quit() -> None:
+        window.grab().save(str(target))
+        app.quit()
+
+    QTimer.singleShot(1_000, save_and_quit)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the window (or the self-check) and return the exit code."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
@@ -158,11 +181,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     import logging
 
-    from posapp.logfile import start_log_file
     from posapp.services.reset import apply_pending_reset
 
-    log_file = start_log_file(args.log_dir)
-    logging.getLogger("posapp").info("OmniPOS %s starting, log %s", software_version(), log_file)
+    _start_logging(args.log_dir)
 
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
@@ -200,13 +221,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     window.show()
     QTimer.singleShot(0, window.connect_in_background)  # after the first frame: selling never waits for sync
     if args.screenshot is not None:
-        target: Path = args.screenshot
-
-        def save_and_quit() -> None:
-            window.grab().save(str(target))
-            app.quit()
-
-        QTimer.singleShot(1_000, save_and_quit)
+        _screenshot_and_quit(app, window, args.screenshot)
     try:
         return app.exec()
     finally:

@@ -113,6 +113,28 @@ class PeriodFigures:
         return self.cash_sales - self.cash_refunds + self.cash_in - self.cash_out + self.pickup_cash
 
 
+def _add_rates(rates: dict[int, list[int]], fact: SaleFact) -> None:
+    """Add ``fact``'s taxable, tax and gross per rate into ``rates`` (signed: a void takes away)."""
+    for r in fact.by_rate:
+        bucket = rates[r.rate]
+        bucket[0] += fact.sign * r.taxable
+        bucket[1] += fact.sign * r.tax
+        bucket[2] += fact.sign * r.gross
+
+
+def _add_tenders(tenders: dict[str, int], fact: SaleFact) -> tuple[int, int]:
+    """Add ``fact``'s tenders into ``tenders``; return the cash it took in and the cash it paid back."""
+    taken = refunded = 0
+    for kind, amount in fact.tendered():
+        tenders[kind] += amount
+        if kind == "cash":
+            if amount >= 0:
+                taken += amount
+            else:
+                refunded -= amount
+    return taken, refunded
+
+
 def fold_period(sales: Iterable[SaleFact], cash: Iterable[CashFact] = ()) -> PeriodFigures:
     """The figures of ``sales`` and ``cash``, in any order (the fold is commutative)."""
     rates: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
@@ -123,18 +145,10 @@ def fold_period(sales: Iterable[SaleFact], cash: Iterable[CashFact] = ()) -> Per
     cash_sales = cash_refunds = member_customers = member_sales = 0
     for fact in sales:
         sign = fact.sign
-        for r in fact.by_rate:
-            bucket = rates[r.rate]
-            bucket[0] += sign * r.taxable
-            bucket[1] += sign * r.tax
-            bucket[2] += sign * r.gross
-        for kind, amount in fact.tendered():
-            tenders[kind] += amount
-            if kind == "cash":
-                if amount >= 0:
-                    cash_sales += amount
-                else:
-                    cash_refunds -= amount
+        _add_rates(rates, fact)
+        taken, refunded = _add_tenders(tenders, fact)
+        cash_sales += taken
+        cash_refunds += refunded
         customers += fact.visit
         items += sign * fact.item_count
         points_used += sign * fact.points_used

@@ -7,6 +7,7 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -270,6 +271,41 @@ def import_products_epilog() -> str:
     )
 
 
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _add_command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    handler: Handler,
+    help_text: str,
+    epilog: str | None,
+) -> argparse.ArgumentParser:
+    """One sub-command; every one takes --database and lists the settings in its help."""
+    sub = commands.add_parser(
+        name,
+        help=help_text,
+        description=help_text,
+        epilog=epilog if epilog is not None else settings_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub.add_argument("--database", metavar="URL", help=_setting_help("database_url"))
+    sub.set_defaults(handler=handler)
+    return sub
+
+
+def _add_create_user(command: Callable[[str, Handler, str], argparse.ArgumentParser]) -> None:
+    user = command("create-user", cmd_create_user, "create an HQ console user (e.g. the first admin)")
+    user.add_argument("username", help="2–32 lower-case letters, digits, '.', '_' or '-'")
+    user.add_argument("--role", choices=["admin", "manager", "auditor"], default="admin")
+    user.add_argument("--name", help="the name shown in the console")
+    user.add_argument("--store", action="append", help="a store a manager runs (repeat for several)")
+    user.add_argument("--language", choices=["ja", "en"], default="ja")
+    user.add_argument(
+        "--password-from-env", action="store_true", help="read the password from POSAPP_HQ_PASSWORD (scripts)"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command-line grammar."""
     parser = argparse.ArgumentParser(
@@ -280,17 +316,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
-    def command(name: str, handler, help_text: str, epilog: str | None = None) -> argparse.ArgumentParser:  # type: ignore[no-untyped-def]
-        sub = commands.add_parser(
-            name,
-            help=help_text,
-            description=help_text,
-            epilog=epilog if epilog is not None else settings_epilog(),
-            formatter_class=argparse.RawDescriptionHelpFormatter,
-        )
-        sub.add_argument("--database", metavar="URL", help=_setting_help("database_url"))
-        sub.set_defaults(handler=handler)
-        return sub
+    def command(
+        name: str, handler: Handler, help_text: str, epilog: str | None = None
+    ) -> argparse.ArgumentParser:
+        return _add_command(commands, name, handler, help_text, epilog)
 
     run = command("run", cmd_run, "serve the HTTP API")
     run.add_argument("--host", help=_setting_help("host"))
@@ -316,15 +345,7 @@ def build_parser() -> argparse.ArgumentParser:
     revoke_token.add_argument("id", type=int, help="the id printed by `admin-token`")
     revoke_channel = command("revoke-channel", cmd_revoke_channel, "revoke an online-shop channel's API key")
     revoke_channel.add_argument("id", type=int, help="the channel id (GET /v1/admin/channels)")
-    user = command("create-user", cmd_create_user, "create an HQ console user (e.g. the first admin)")
-    user.add_argument("username", help="2–32 lower-case letters, digits, '.', '_' or '-'")
-    user.add_argument("--role", choices=["admin", "manager", "auditor"], default="admin")
-    user.add_argument("--name", help="the name shown in the console")
-    user.add_argument("--store", action="append", help="a store a manager runs (repeat for several)")
-    user.add_argument("--language", choices=["ja", "en"], default="ja")
-    user.add_argument(
-        "--password-from-env", action="store_true", help="read the password from POSAPP_HQ_PASSWORD (scripts)"
-    )
+    _add_create_user(command)
     imports = command(
         "import-products",
         cmd_import_products,
