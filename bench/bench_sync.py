@@ -5,6 +5,10 @@
 Pushes N queued sales from a terminal's outbox, and pulls a catalog of P products into an empty
 terminal (search index included), through the real agent, HTTP client and server. Targets on
 loopback: push 10,000 ≤ 1 s, pull 100,000 ≤ 5 s (PouchDB: about 3.2 s and 26 s).
+
+Right after each push, PouchDB 9 replicates as many sale-like docs to an express-pouchdb peer on
+loopback (``bench/pouchdb/replicate.js``), so both figures come from the same minutes of the same
+machine. It needs Node.js and ``npm ci --prefix bench/pouchdb`` once; without them the table says so.
 """
 
 from __future__ import annotations
@@ -55,7 +59,8 @@ SELLING_CATALOG = 200  # products the push terminal sells from (the big catalogs
 LOAD_CHUNK = 50_000
 # (operation kind, count the target is stated for) → seconds on loopback; PouchDB for reference.
 TARGETS = {("push", 10_000): 1.0, ("pull", 100_000): 5.0}
-POUCHDB = {("push", 10_000): 3.2, ("pull", 100_000): 26.0}
+POUCHDB = {("push", 10_000): 3.2, ("pull", 100_000): 26.0}  # the issue's figures, when not measured
+POUCHDB_DIR = ROOT / "bench" / "pouchdb"
 BRANDS = ["明治", "森永", "雪印", "キリン", "アサヒ", "花王", "ライオン", "日清", "カルビー", "伊藤園"]
 ITEMS = [("おいしい牛乳", "オイシイギュウニュウ", "reduced"), ("緑茶", "リョクチャ", "reduced"),
          ("ポテトチップス うすしお", "ポテトチップス ウスシオ", "reduced"), ("食器用洗剤", "ショッキヨウセンザイ", "standard"),
@@ -84,6 +89,8 @@ class Result:
 
     @property
     def target(self) -> str:
+        if self.kind == "reference":
+            return "—"
         goal = TARGETS.get((self.kind, self.count))
         if goal is None or self.rtt_ms:
             reference = POUCHDB.get((self.kind, self.count))
@@ -289,6 +296,20 @@ def bench_push(
                   f"selling them through the Terminal API took {selling:.1f} s")  # fmt: skip
 
 
+def pouchdb_push(docs: int) -> Result:
+    """PouchDB's figure for the same push: ``replicate.js`` with ``docs`` sale-like docs, seconds."""
+    script = POUCHDB_DIR / "replicate.js"
+    if not (POUCHDB_DIR / "node_modules").is_dir():
+        return Result("reference", f"PouchDB replication of {docs:,} sale docs", 0, docs, 0.0,
+                      note="not measured: run `npm ci --prefix bench/pouchdb` (Node.js 18+) once")  # fmt: skip
+    done = subprocess.run(["node", str(script), "--docs", str(docs)], cwd=POUCHDB_DIR, capture_output=True,
+                          text=True, timeout=900, check=True)  # fmt: skip
+    figure = json.loads(done.stdout.strip().splitlines()[-1])
+    return Result("reference", f"PouchDB {figure['pouchdb']} replication of {docs:,} sale docs", 0, docs,
+                  float(figure["seconds"]), note=f"same run; {figure['adapter']} on both sides, express-pouchdb "
+                  f"peer in its own process, batch size {figure['batch_size']} (PouchDB's default)")  # fmt: skip
+
+
 def raw_bulk_load(products: int, folder: Path) -> tuple[float, float]:
     """The raw limit beside a pull: plain ``sqlite3`` loading the same rows into an empty file.
 
@@ -371,8 +392,9 @@ def run(
     workers: int,
     folder: Path,
     profile: Path | None = None,
+    pouchdb: bool = True,
 ) -> list[Result]:
-    """Every measurement, in order: pushes (small catalog), then pulls of growing catalogs."""
+    """Every measurement, in order: pushes (small catalog) each followed by PouchDB's, then pulls."""
     server = BenchServer(database, workers=workers, log_path=folder / "server.log")
     proxies = {rtt: LatencyProxy(server.port, rtt).start() for rtt in rtts if rtt}
     ports = {rtt: proxies[rtt].port if rtt else server.port for rtt in rtts}
@@ -385,6 +407,13 @@ def run(
             results.append(
                 bench_push(server, sales=sales, rtt_ms=rtt, port=ports[rtt], folder=where, profile=profile)
             )
+            if pouchdb and not rtt and sales:
+                reference = pouchdb_push(sales)
+                results.append(reference)
+                if reference.seconds:
+                    push = results[-2]
+                    push.note += (f"; PouchDB in the same run: {reference.seconds:.2f} s, "
+                                  f"{reference.seconds / push.seconds:.1f} × this push's time")  # fmt: skip
         server.forget_stock_changes()
         loaded = SELLING_CATALOG
         for count in sorted(products):
@@ -430,17 +459,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rtt-ms", default="0,50", help="comma-separated added round-trip times")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument("--json", action="store_true", help="print JSON rows instead of the table")
+    parser.add_argument("--no-pouchdb", action="store_true", help="skip PouchDB's figure beside the push")
     parser.add_argument("--profile", type=Path, help="write cProfile (terminal) and py-spy (server) files here; "
                         "the timings then include the profilers' overhead")  # fmt: skip
     args = parser.parse_args(argv)
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="bench-sync-") as folder:
         results = run(args.database, sales=args.sales, workers=args.workers, folder=Path(folder),
                       profile=args.profile, products=[int(x) for x in args.products.split(",") if x],
+                      pouchdb=not args.no_pouchdb,
                       rtts=[float(x) for x in args.rtt_ms.split(",") if x])  # fmt: skip
     if args.json:
         print(json.dumps([{**asdict(r), "per_second": r.per_second, "target": r.target} for r in results]))
     else:
         print(markdown(results))
+        load_after = os.getloadavg()
+        print(f"\nmachine load average (1/5/15 min) before: {' / '.join(f'{x:.2f}' for x in load_before)}; "
+              f"after: {' / '.join(f'{x:.2f}' for x in load_after)}; {os.cpu_count()} cores")  # fmt: skip
     return 0
 
 

@@ -7,6 +7,7 @@ Push bodies are gzipped (hundreds of sales per request); replies come back gzipp
 from __future__ import annotations
 
 import gzip
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
@@ -25,10 +26,18 @@ from sync.client.errors import (
 from sync.protocol import PROTOCOL_VERSION
 from sync.protocol.catalog import PullPage, read_pull_page
 from sync.protocol.events import Event
-from sync.protocol.messages import PENDING_HEADER, PROTOCOL_HEADER, PushReply, PushRequest
+from sync.protocol.messages import (
+    PENDING_HEADER,
+    PROTOCOL_HEADER,
+    PushReply,
+    PushRequest,
+    StoredEvent,
+    push_request_json,
+)
 
 __all__ = [
     "InsecureServer",
+    "OutgoingPush",
     "Pairing",
     "ServerRefused",
     "ServerUnavailable",
@@ -48,6 +57,25 @@ class Pairing:
     token: str
     store_code: str
     terminal_code: str
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingPush:
+    """A push ready to go: its events (to match the reply against) and the gzipped body.
+
+    Built apart from sending (``of``) so the agent can make the next one while the server stores
+    this one.
+    """
+
+    terminal_code: str
+    store_code: str
+    events: Sequence[StoredEvent]
+    body: bytes
+
+    @classmethod
+    def of(cls, terminal_code: str, store_code: str, events: Sequence[StoredEvent]) -> OutgoingPush:
+        body = gzip.compress(push_request_json(terminal_code, store_code, events), compresslevel=5)
+        return cls(terminal_code, store_code, events, body)
 
 
 def _software_version() -> str:
@@ -136,10 +164,17 @@ class SyncClient:
     def push(self, *, terminal_code: str, events: list[Event]) -> PushReply:
         """Send a batch of events; the reply has one result per event."""
         body = PushRequest(terminal_code=terminal_code, events=events).model_dump_json().encode("utf-8")
+        return self._post_push(gzip.compress(body, compresslevel=5))
+
+    def send(self, push: OutgoingPush) -> PushReply:
+        """Send a push the agent prepared from its outbox; the reply has one result per event."""
+        return self._post_push(push.body)
+
+    def _post_push(self, gzipped: bytes) -> PushReply:
         response = self._request(
             "POST",
             "/v1/sync/push",
-            data=gzip.compress(body, compresslevel=5),
+            data=gzipped,
             headers={"Content-Type": "application/json", "Content-Encoding": "gzip"},
         )
         return PushReply.model_validate_json(response.content)

@@ -323,9 +323,16 @@ class Event(BaseModel):
         """The payload validated against its kind's schema (raises ``pydantic.ValidationError``)."""
         return PAYLOAD_TYPES[self.kind].model_validate(self.payload)
 
-    def payload_hash(self) -> str:
-        """A stable hash of what the event says, to tell a resend from a different event with the same id."""
-        canonical = json.dumps(
-            {"kind": self.kind.value, "payload": self.payload}, sort_keys=True, separators=(",", ":")
-        )
+    def canonical_payload(self) -> str:
+        """The payload as JSON text with sorted keys and no spaces: what ``payload_hash`` hashes."""
+        return json.dumps(self.payload, sort_keys=True, separators=(",", ":"))
+
+    def payload_hash(self, canonical_payload: str | None = None) -> str:
+        """A stable hash of what the event says, to tell a resend from a different event with the same id.
+
+        The hash of ``{"kind": …, "payload": …}`` written with sorted keys and no spaces; pass
+        ``canonical_payload`` when it is already written (the bulk path stores that text too).
+        """
+        payload = self.canonical_payload() if canonical_payload is None else canonical_payload
+        canonical = '{"kind":' + json.dumps(self.kind.value) + ',"payload":' + payload + "}"
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -28,6 +31,41 @@ class PushRequest(BaseModel):
     protocol_version: Annotated[int, Field(ge=1)] = PROTOCOL_VERSION
     terminal_code: Annotated[str, Field(min_length=1, max_length=10)]
     events: list[Event] = Field(max_length=MAX_PUSH_EVENTS)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEvent:
+    """An outbox event as the terminal keeps it, its payload still the JSON text the outbox stored.
+
+    A push of a thousand sales built through ``Event`` models parses every payload and walks it for
+    NUL and NaN only to write it out again; the server validates every event anyway. So the agent
+    sends stored events with ``push_request_json``, which writes exactly the ``PushRequest`` shape
+    (``tests/protocol/test_push_body.py`` pins it against the model).
+    """
+
+    id: str
+    seq: int
+    kind: str
+    created_at: datetime
+    payload_json: str
+
+
+def push_request_json(terminal_code: str, store_code: str, events: Sequence[StoredEvent]) -> bytes:
+    """A ``PushRequest`` of ``events`` as JSON, their payloads spliced in as stored."""
+    terminal, store = json.dumps(terminal_code), json.dumps(store_code)
+    envelopes = ",".join(
+        f'{{"id":{json.dumps(e.id)},"seq":{int(e.seq)},"kind":{json.dumps(e.kind)},"terminal_code":{terminal},'
+        f'"store_code":{store},"created_at":"{_utc_text(e.created_at)}","payload":{e.payload_json}}}'
+        for e in events
+    )
+    head = f'{{"protocol_version":{PROTOCOL_VERSION},"terminal_code":{terminal},"events":['
+    return (head + envelopes + "]}").encode("utf-8")
+
+
+def _utc_text(moment: datetime) -> str:
+    """``moment`` (naive means UTC, as the terminal stores it) in UTC as ISO 8601 with ``Z``."""
+    aware = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return aware.isoformat().replace("+00:00", "Z")
 
 
 class EventStatus(StrEnum):

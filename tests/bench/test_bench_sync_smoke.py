@@ -17,11 +17,21 @@ from bench.latency_proxy import LatencyProxy
 @pytest.mark.slow
 def test_sync_benchmark_reports_push_and_pull(pg_url: str, tmp_path: Path) -> None:
     results = bench_sync.run(pg_url, sales=50, products=[500], rtts=[0.0], workers=1, folder=tmp_path)
-    assert [(r.kind, r.count, r.rtt_ms) for r in results] == [("push", 50, 0.0), ("pull", 500, 0.0)]
-    assert all(r.seconds > 0 and r.per_second > 0 and r.pages > 0 and r.bytes_received > 0 for r in results)
+    kinds = [(r.kind, r.count, r.rtt_ms) for r in results]
+    assert kinds == [("push", 50, 0.0), ("reference", 50, 0.0), ("pull", 500, 0.0)]
+    ours = [r for r in results if r.kind != "reference"]
+    assert all(r.seconds > 0 and r.per_second > 0 and r.pages > 0 and r.bytes_received > 0 for r in ours)
     table = bench_sync.markdown(results)
     assert "| push 50 queued sales | 0 ms | 50 |" in table
     assert "| initial pull of 500 products | 0 ms | 500 |" in table
+    # PouchDB's figure from the same run, or how to get it.
+    reference = results[1]
+    assert "replication of 50 sale docs" in reference.operation
+    assert (
+        reference.seconds > 0
+        if (bench_sync.POUCHDB_DIR / "node_modules").is_dir()
+        else "npm ci" in reference.note
+    )
 
 
 def _echo_server() -> tuple[socket.socket, int]:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import gzip
 import random
 import time
 from enum import StrEnum
 from typing import Any
 
-from sync.client.http import ServerUnavailable, SyncClient
+from sync.client.http import OutgoingPush, ServerUnavailable, SyncClient
 from sync.protocol.catalog import PullPage
-from sync.protocol.events import Event
-from sync.protocol.messages import PushReply, PushRequest
+from sync.protocol.messages import PushReply
 
 
 class Fault(StrEnum):
@@ -46,7 +44,7 @@ class FaultyClient(SyncClient):
             return self._first_round.pop()
         return self.rng.choice([f for f in Fault if f is not Fault.NONE])
 
-    def push(self, *, terminal_code: str, events: list[Event]) -> PushReply:
+    def send(self, push: OutgoingPush) -> PushReply:
         fault = self._next_fault()
         self.seen.append(fault)
         if fault is Fault.DROP_REQUEST:
@@ -56,22 +54,20 @@ class FaultyClient(SyncClient):
         if fault is Fault.DELAY:
             time.sleep(self.rng.uniform(0.01, 0.05))
         if fault is Fault.REORDER:
-            events = events[:]
+            events = list(push.events)
             self.rng.shuffle(events)
+            push = OutgoingPush.of(push.terminal_code, push.store_code, events)
         if fault is Fault.TRUNCATE_REQUEST:
-            body = gzip.compress(
-                PushRequest(terminal_code=terminal_code, events=events).model_dump_json().encode()
-            )
-            cut = body[: self.rng.randint(1, max(1, len(body) - 1))]
+            cut = push.body[: self.rng.randint(1, max(1, len(push.body) - 1))]
             try:
                 self._request("POST", "/v1/sync/push", data=cut,
                               headers={"Content-Type": "application/json", "Content-Encoding": "gzip"})  # fmt: skip
             except Exception as error:
                 raise ServerUnavailable(f"injected: truncated request refused ({error})") from error
             raise AssertionError("a truncated body must not be accepted")
-        reply = super().push(terminal_code=terminal_code, events=events)
+        reply = super().send(push)
         if fault is Fault.DUPLICATE:
-            reply = super().push(terminal_code=terminal_code, events=events)
+            reply = super().send(push)
         if fault in (Fault.DROP_REPLY, Fault.TRUNCATE_REPLY):
             raise ServerUnavailable(f"injected: {fault.value} after the server committed")
         return reply

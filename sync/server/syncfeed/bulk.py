@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -145,12 +146,33 @@ def apply_fast(
         _bulk_insert(
             session,
             ReceivedEvent,
-            [rows.received_row(caller, event, EventStatus.APPLIED, "", flags[index], now)
-             for index, event, *_ in batch],
-        )  # fmt: skip
+            [_received(caller, event, flags[index], now) for index, event, *_ in batch],
+        )
     return [
         EventResult(id=event.id, status=EventStatus.APPLIED, flags=flags[index]) for index, event, *_ in batch
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """A JSON value with its text already written (an event's payload is written for its hash anyway)."""
+
+    value: Any
+    text: str
+
+
+def _received(caller: Caller, event: Event, flags: list[str], now: datetime) -> dict[str, Any]:
+    """The event's ``received_events`` row; its payload written once, for the hash and for the column."""
+    canonical = event.canonical_payload()
+    row = rows.received_row(
+        caller, event, EventStatus.APPLIED, "", flags, now, payload_hash=event.payload_hash(canonical)
+    )
+    row["payload"] = Written(event.payload, canonical)
+    return row
+
+
+def _as_written(text: str) -> str:
+    return text
 
 
 def _bulk_insert(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
@@ -158,9 +180,17 @@ def _bulk_insert(session: Session, model: Any, rows: list[dict[str, Any]]) -> No
     if not rows:
         return
     if session.get_bind().dialect.name != "postgresql":
-        session.execute(insert(model), rows)
+        session.execute(
+            insert(model),
+            [{k: v.value if isinstance(v, Written) else v for k, v in row.items()} for row in rows],
+        )
         return
     from psycopg.types.json import Jsonb
+
+    def cell(value: Any) -> Any:
+        if isinstance(value, Written):
+            return Jsonb(value.text, dumps=_as_written)
+        return Jsonb(value) if isinstance(value, dict | list) else value
 
     columns = list(rows[0])
     raw = session.connection().connection.driver_connection
@@ -170,7 +200,7 @@ def _bulk_insert(session: Session, model: Any, rows: list[dict[str, Any]]) -> No
         cursor.copy(f"COPY {model.__tablename__} ({', '.join(columns)}) FROM STDIN") as copy,
     ):
         for row in rows:
-            copy.write_row([Jsonb(v) if isinstance(v, dict | list) else v for v in (row[c] for c in columns)])
+            copy.write_row([cell(row[c]) for c in columns])
 
 
 def _move_stock(

@@ -52,9 +52,16 @@ def sale_row(
 
 
 def received_row(
-    caller: Caller, event: Event, status: EventStatus, detail: str, flags: list[str], now: datetime
+    caller: Caller,
+    event: Event,
+    status: EventStatus,
+    detail: str,
+    flags: list[str],
+    now: datetime,
+    *,
+    payload_hash: str | None = None,
 ) -> dict[str, Any]:
-    """The ``received_events`` row recording what became of ``event``."""
+    """The ``received_events`` row recording what became of ``event`` (its hash, when already made)."""
     return {
         "id": event.id,
         "store_id": caller.store_id,
@@ -62,7 +69,7 @@ def received_row(
         "terminal_code": event.terminal_code[:10],
         "seq": event.seq,
         "kind": event.kind.value,
-        "payload_hash": event.payload_hash(),
+        "payload_hash": payload_hash or event.payload_hash(),
         "payload": event.payload,
         "status": status.value,
         "detail": detail,
