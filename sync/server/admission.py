@@ -8,6 +8,11 @@ timeout, then does it again (bench/LOAD.md, sections 1 and 6). Admitting fewer r
 pool has connections makes that impossible: every admitted request can get a connection and a thread.
 Waiting requests cost only a coroutine on the event loop; one that waits too long gets a 503 with
 ``Retry-After``, which the terminals' agent and the online shop treat as "try again shortly".
+
+The limit is per worker process on purpose, unlike the pairing and sign-in throttles (which count in
+the database): what it protects is this process's own connection pool and threads, so N workers or
+N instances rightly admit N times as many requests. The database's ``max_connections`` bounds their
+sum (docs/deploy.md, "Several instances").
 """
 
 from __future__ import annotations

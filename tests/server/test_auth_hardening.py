@@ -15,6 +15,7 @@ from sync.server.auth.cache import TTL_SECONDS
 from sync.server.auth.models import AdminToken, Channel
 from sync.server.auth.throttle import PairingThrottle
 from sync.server.cli import main
+from tests.hq.conftest import Browser
 from tests.server.conftest import Api, product
 
 PROBLEM = "application/problem+json"
@@ -60,7 +61,9 @@ def test_ten_wrong_codes_then_even_the_right_code_is_refused(api: Api) -> None:
     _assert_too_many(_pair(api.client, code))
     _assert_too_many(_pair(api.client, WRONG))
     # The refused right code was not spent: once the block is lifted it still pairs.
-    api.client.app.state.pairing_throttle.reset()  # type: ignore[attr-defined]
+    with api.session() as session:
+        api.client.app.state.pairing_throttle.reset(session)  # type: ignore[attr-defined]
+        session.commit()
     assert _pair(api.client, code).status_code == 201
 
 
@@ -128,12 +131,25 @@ def test_the_block_lifts_when_the_window_passes(api: Api) -> None:
     assert _pair(api.client, _code(api)).status_code == 201
 
 
-def test_each_app_has_its_own_throttle(api: Api) -> None:
+def test_workers_and_instances_share_one_allowance(api: Api) -> None:
+    # Two apps on one database: two workers of a server, or two servers behind a proxy.
     from sync.server.app import create_app
 
+    api.store()
     other = create_app(api.client.app.state.settings)  # type: ignore[attr-defined]
     try:
-        assert other.state.pairing_throttle is not api.client.app.state.pairing_throttle  # type: ignore[attr-defined]
+        with TestClient(other) as second:
+            for client in (api.client, second) * 5:
+                assert _pair(client, WRONG).status_code == 422
+            _assert_too_many(_pair(second, _code(api)))
+            _assert_too_many(_pair(api.client, _code(api)))
+            # A name's sign-in allowance (5 failures) is shared the same way.
+            browsers = [
+                Browser(TestClient(app, base_url="https://testserver")) for app in (api.client.app, other)
+            ]
+            for attempt in range(5):
+                assert browsers[attempt % 2].login("nobody", "wrong password!").status_code == 401
+            assert browsers[1].login("nobody", "wrong password!").status_code == 429
     finally:
         other.state.engine.dispose()
 

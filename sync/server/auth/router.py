@@ -41,13 +41,15 @@ def pair(
     ``Retry-After``, whatever the code.
     """
     address = client_address(request)
-    throttle.check(address)
+    throttle.check(session, address)
     try:
         device, token, store_code = service.pair_device(
             session, pairing_code=body.pairing_code, device_name=body.device_name
         )
     except service.PairingCodeRejected:
-        throttle.failed(address)
+        session.rollback()  # of the attempt only its count is kept
+        throttle.failed(session, address)
+        session.commit()
         raise
     terminal_code = service.terminal_number(device)
     session.commit()

@@ -6,25 +6,22 @@ address within the window that address gets 429 (with ``Retry-After``) until the
 the window; after ``overall`` failures from all addresses together everybody gets 429, so spreading the
 guesses over many addresses does not help either. A successful pairing costs nothing.
 
-The counts live in this process's memory (``limits`` moving window on ``MemoryStorage``): with N
-uvicorn workers the effective limit is N times the configured one, and a restart forgets it. That is
-still far too few guesses for a 10^8 space; a global limit, if wanted, belongs in the reverse proxy.
-One throttle is made per app (``app.state.pairing_throttle`` in ``create_app``), so tests get a fresh one
-and may replace it with other limits.
+The counts live in the database (``throttles.counter``, a sliding window), so the limits hold for
+the whole installation: every worker and every instance behind a proxy draws on one allowance, and a
+restart forgets nothing. One throttle object is made per app (``app.state.pairing_throttle``);
+tests may replace it with other limits.
 """
 
 from __future__ import annotations
 
 import logging
-import math
-import time
 
 from fastapi import Request
 from limits import RateLimitItem, parse
-from limits.storage import MemoryStorage
-from limits.strategies import MovingWindowRateLimiter
+from sqlalchemy.orm import Session
 
 from sync.server.problems import TooManyRequests
+from sync.server.throttles.counter import SharedCounter
 
 log = logging.getLogger("sync.server.auth.throttle")
 
@@ -36,39 +33,37 @@ class PairingThrottle:
     """Counts failed pairing attempts per client address and overall, and refuses once either is spent."""
 
     def __init__(self, *, per_address: str = PER_ADDRESS, overall: str = OVERALL) -> None:
-        self._storage = MemoryStorage()
-        self._limiter = MovingWindowRateLimiter(self._storage)
+        self.counter = SharedCounter()
         self.per_address: RateLimitItem = parse(per_address)
         self.overall: RateLimitItem = parse(overall)
 
-    def _limits(self, address: str) -> tuple[tuple[RateLimitItem, tuple[str, ...], str], ...]:
+    def _limits(self, address: str) -> tuple[tuple[RateLimitItem, str, str], ...]:
         return (
-            (self.per_address, ("pair-failed", "address", address), "from this address"),
-            (self.overall, ("pair-failed", "overall"), "from all addresses"),
+            (self.per_address, f"pair-failed:address:{address}", "from this address"),
+            (self.overall, "pair-failed:overall", "from all addresses"),
         )
 
-    def check(self, address: str) -> None:
+    def check(self, session: Session, address: str) -> None:
         """Raise 429 when ``address`` (or everybody) has used up its failed attempts for now."""
-        for item, keys, scope in self._limits(address):
-            if not self._limiter.test(item, *keys):
-                reset_at = self._limiter.get_window_stats(item, *keys).reset_time
+        for item, key, scope in self._limits(address):
+            wait = self.counter.retry_after(session, item, key)
+            if wait:
                 raise TooManyRequests(
-                    f"too many failed pairing attempts {scope}; try again later",
-                    retry_after=math.ceil(reset_at - time.time()),
+                    f"too many failed pairing attempts {scope}; try again later", retry_after=wait
                 )
 
-    def failed(self, address: str) -> None:
+    def failed(self, session: Session, address: str) -> None:
         """Count one failed attempt from ``address``."""
-        for item, keys, scope in self._limits(address):
-            self._limiter.hit(item, *keys)
-            if not self._limiter.test(item, *keys):
+        for item, key, scope in self._limits(address):
+            self.counter.hit(session, item, key)
+            if self.counter.retry_after(session, item, key):
                 log.warning(
                     "pairing refused %s for now (%s failed attempts)", scope, item, extra={"client": address}
                 )
 
-    def reset(self) -> None:
-        """Forget every count."""
-        self._storage.reset()
+    def reset(self, session: Session) -> None:
+        """Forget every count (committed with ``session``)."""
+        self.counter.reset(session, "pair-failed:")
 
 
 def client_address(request: Request) -> str:

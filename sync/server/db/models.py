@@ -23,6 +23,7 @@ from sync.server.sales.models import StoreSale, StoreSaleRate
 from sync.server.stock.models import StockLevel, StockMovement
 from sync.server.stores.models import Clerk, Store
 from sync.server.syncfeed.models import DeadLetter, ReceivedEvent
+from sync.server.throttles.models import ThrottleCount
 
 __all__ = [
     "AdminToken",
@@ -63,5 +64,6 @@ __all__ = [
     "Store",
     "StoreSale",
     "StoreSaleRate",
+    "ThrottleCount",
     "TrackingExclusion",
 ]

@@ -9,12 +9,10 @@ N times as many guesses, still far too few for a 10-character password.
 
 from __future__ import annotations
 
-import math
-import time
-
 from limits import RateLimitItem, parse
-from limits.storage import MemoryStorage
-from limits.strategies import MovingWindowRateLimiter
+from sqlalchemy.orm import Session
+
+from sync.server.throttles.counter import SharedCounter
 
 PER_USER = "5/15 minutes"
 PER_ADDRESS = "20/15 minutes"
@@ -24,31 +22,27 @@ class LoginThrottle:
     """Counts failed sign-ins; ``retry_after`` says how long a name or address must wait (0: go on)."""
 
     def __init__(self, *, per_user: str = PER_USER, per_address: str = PER_ADDRESS) -> None:
-        self._storage = MemoryStorage()
-        self._limiter = MovingWindowRateLimiter(self._storage)
+        self.counter = SharedCounter()
         self.per_user: RateLimitItem = parse(per_user)
         self.per_address: RateLimitItem = parse(per_address)
 
-    def _keys(self, username: str, address: str) -> tuple[tuple[RateLimitItem, tuple[str, ...]], ...]:
+    def _keys(self, username: str, address: str) -> tuple[tuple[RateLimitItem, str], ...]:
         return (
-            (self.per_user, ("hq-login", "user", username.strip().lower()[:64])),
-            (self.per_address, ("hq-login", "address", address)),
+            (self.per_user, f"hq-login:user:{username.strip().lower()[:64]}"),
+            (self.per_address, f"hq-login:address:{address}"),
         )
 
-    def retry_after(self, username: str, address: str) -> int:
+    def retry_after(self, session: Session, username: str, address: str) -> int:
         """Seconds until another attempt is allowed for this name and address (0 when it is now)."""
-        wait = 0
-        for item, keys in self._keys(username, address):
-            if not self._limiter.test(item, *keys):
-                reset_at = self._limiter.get_window_stats(item, *keys).reset_time
-                wait = max(wait, max(1, math.ceil(reset_at - time.time())))
-        return wait
+        return max(
+            self.counter.retry_after(session, item, key) for item, key in self._keys(username, address)
+        )
 
-    def failed(self, username: str, address: str) -> None:
+    def failed(self, session: Session, username: str, address: str) -> None:
         """Count one failed sign-in."""
-        for item, keys in self._keys(username, address):
-            self._limiter.hit(item, *keys)
+        for item, key in self._keys(username, address):
+            self.counter.hit(session, item, key)
 
-    def reset(self) -> None:
-        """Forget every count."""
-        self._storage.reset()
+    def reset(self, session: Session) -> None:
+        """Forget every count (committed with ``session``)."""
+        self.counter.reset(session, "hq-login:")

@@ -72,7 +72,7 @@ def login(
         return _login_page(request, error="login.https_needed", status=403, username=username)
     address = client_address(request)
     throttle = _throttle(request)
-    wait = throttle.retry_after(username, address)
+    wait = throttle.retry_after(session, username, address)
     if wait:
         audit.record(session, user_id=None, username=username[:32], action="login.throttled", address=address)
         session.commit()
@@ -81,7 +81,7 @@ def login(
         return response
     user = users.authenticate(session, username=username, password=password)
     if user is None:
-        throttle.failed(username, address)
+        throttle.failed(session, username, address)
         audit.record(session, user_id=None, username=username[:32], action="login.failed", address=address)
         session.commit()
         return _login_page(request, error="login.wrong", status=401, username=username)

@@ -1,0 +1,1 @@
+"""Counts of failed attempts kept in the database, so every worker and instance shares one allowance."""
