@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from pydantic import BaseModel, Field
 from sqlalchemy import text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from posapp.version import software_version
 from sync.protocol import PROTOCOL_VERSION
@@ -68,7 +68,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
-    app.state.database = Database(app.state.session_factory)
+    # Look-ups that only read skip the transaction (autocommit is a client-side switch in psycopg).
+    reads = (
+        None if settings.is_sqlite else sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"))
+    )
+    app.state.database = Database(app.state.session_factory, reads)
     app.state.token_cache = TokenCache()  # per app, so per worker process
     forget_on_revocation(app.state.session_factory, app.state.token_cache)
     app.state.pairing_throttle = PairingThrottle()  # per app, so per worker process
@@ -147,7 +151,7 @@ def _install_health(app: FastAPI) -> None:
     async def healthz() -> Health:
         """Whether the server is up and its database answers."""
         database: Database = app.state.database
-        return await database.run(_health, app.state.engine.dialect.name)
+        return await database.read(_health, app.state.engine.dialect.name)
 
 
 def _health(session: Session, database: str) -> Health:

@@ -101,7 +101,8 @@ def log_config(level: str = "info") -> dict[str, Any]:
 
     Given to uvicorn as ``log_config``, so each worker process applies it when it starts: with
     ``--workers 2`` the workers are fresh interpreters that know nothing of the parent's handlers.
-    uvicorn's own loggers hand their records to the root (no second, coloured handler).
+    uvicorn's own loggers hand their records to the root (no second, coloured handler), except its
+    access log, which would repeat the app's own line for every request.
     """
     level = level.upper()
     return {
@@ -113,8 +114,14 @@ def log_config(level: str = "info") -> dict[str, Any]:
         },
         "root": {"handlers": ["stderr"], "level": level},
         "loggers": {
-            name: {"handlers": [], "propagate": True, "level": level}
-            for name in ("uvicorn", "uvicorn.error", "uvicorn.access")
+            **{
+                name: {"handlers": [], "propagate": True, "level": level}
+                for name in ("uvicorn", "uvicorn.error")
+            },
+            # The app writes each request's line itself (``access_log``, with its request id). uvicorn
+            # turns its own off with ``access_log=False``, but a worker applying this configuration
+            # after it (``app.create_app_from_env``) turned it back on: two lines per request.
+            "uvicorn.access": {"handlers": [], "propagate": False},
         },
     }
 

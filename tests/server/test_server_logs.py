@@ -65,6 +65,7 @@ def test_two_workers_both_log_json_lines_with_request_ids_and_no_colours(tmp_pat
     started = {e["pid"] for e in entries if str(e["message"]).startswith("Started server process")}
     assert len(started) >= 2, "each worker's own startup line (uvicorn's, through our handler)"
     assert {e["logger"] for e in entries} >= {"uvicorn.error", "sync.server.access"}
+    assert "uvicorn.access" not in {e["logger"] for e in entries}, "one line per request: the app's own"
     access = [e for e in entries if e["logger"] == "sync.server.access"]
     assert {e["request_id"] for e in access} >= set(ids)
     assert {e["pid"] for e in access} <= started

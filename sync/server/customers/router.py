@@ -7,8 +7,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from sync.protocol.contacts import ContactOut
+from sync.server.auth.service import Caller
 from sync.server.customers import privacy, service
 from sync.server.customers.access import CustomerAccess, accesses_of, record_access
 from sync.server.customers.history import customer_history
@@ -32,7 +34,7 @@ from sync.server.customers.schemas import (
     SearchQuery,
 )
 from sync.server.db.base import utcnow
-from sync.server.deps import AdminDep, DeviceDep, DeviceOrAdminDep, SessionDep
+from sync.server.deps import AdminDep, DatabaseDep, DeviceDep, DeviceOrAdminDep, SessionDep
 from sync.server.problems import PROBLEM_RESPONSES, Forbidden
 from sync.server.stores.models import Store
 
@@ -41,12 +43,12 @@ admin_router = APIRouter(prefix="/v1/admin/customers", tags=["admin"], responses
 CustomerId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
-def customer_out(session: SessionDep, customer: Customer) -> CustomerOut:
+def customer_out(session: Session, customer: Customer) -> CustomerOut:
     """The profile of ``customer`` with its balance."""
     return profiles(session, [customer])[0]
 
 
-def profiles(session: SessionDep, customers: list[Customer]) -> list[CustomerOut]:
+def profiles(session: Session, customers: list[Customer]) -> list[CustomerOut]:
     """Answer bodies for ``customers``, their balances and home stores looked up in one query."""
     balances, store_codes = service.page_extras(session, customers)
     return [
@@ -66,10 +68,14 @@ def profiles(session: SessionDep, customers: list[Customer]) -> list[CustomerOut
 
 
 @router.get("", response_model=list[CustomerOut])
-def search_customers(
-    q: Annotated[SearchQuery, Query()], session: SessionDep, caller: DeviceOrAdminDep
+async def search_customers(
+    q: Annotated[SearchQuery, Query()], db: DatabaseDep, caller: DeviceOrAdminDep
 ) -> list[CustomerOut]:
     """Find customers by member number, phone, email, name or kana (at most 50)."""
+    return await db.run(_search, q, caller)
+
+
+def _search(session: Session, q: str, caller: Caller) -> list[CustomerOut]:
     found = service.search(session, q=q)
     answer = profiles(session, found)
     record_access(session, caller, [customer.id for customer in found], "search", query=q)
@@ -96,8 +102,12 @@ def register_customer(body: CustomerIn, session: SessionDep, device: DeviceDep) 
 
 
 @router.get("/{customer_id}", response_model=CustomerOut)
-def get_customer(customer_id: CustomerId, session: SessionDep, caller: DeviceOrAdminDep) -> CustomerOut:
+async def get_customer(customer_id: CustomerId, db: DatabaseDep, caller: DeviceOrAdminDep) -> CustomerOut:
     """A customer's profile and points balance (a merged id answers with the survivor)."""
+    return await db.run(_profile, customer_id, caller)
+
+
+def _profile(session: Session, customer_id: int, caller: Caller) -> CustomerOut:
     customer = service.get_customer(session, customer_id)
     answer = customer_out(session, customer)
     record_access(session, caller, [customer.id], "profile")

@@ -135,7 +135,7 @@ async def get_product(
     sku: Annotated[str, Path(min_length=1, max_length=64)], db: DatabaseDep, admin: AdminDep
 ) -> ProductOut:
     """One product by SKU (404 if unknown)."""
-    return await db.run(product_by_sku, sku)
+    return await db.read(product_by_sku, sku)
 
 
 _PRODUCT_BY_SKU = select(

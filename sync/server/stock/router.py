@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path
+from sqlalchemy.orm import Session
 
-from sync.server.deps import AdminDep, DeviceOrAdminDep, SessionDep
+from sync.server.deps import AdminDep, DatabaseDep, DeviceOrAdminDep, SessionDep
 from sync.server.problems import PROBLEM_RESPONSES
 from sync.server.stock import service
 from sync.server.stock.schemas import LevelOut, MoveIn, MoveOut, StockOut
@@ -28,10 +29,14 @@ def move_stock(body: MoveIn, session: SessionDep, admin: AdminDep) -> MoveOut:
 
 
 @router.get("/{sku}", response_model=StockOut)
-def get_stock(
-    sku: Annotated[str, Path(min_length=1, max_length=64)], session: SessionDep, caller: DeviceOrAdminDep
+async def get_stock(
+    sku: Annotated[str, Path(min_length=1, max_length=64)], db: DatabaseDep, caller: DeviceOrAdminDep
 ) -> StockOut:
     """The level of a product at every location with the time of its last change."""
+    return await db.read(_stock, sku)
+
+
+def _stock(session: Session, sku: str) -> StockOut:
     levels = service.levels(session, sku=sku)
     return StockOut(
         sku=sku,

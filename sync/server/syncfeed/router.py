@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
 from sqlalchemy import select
-from starlette.concurrency import run_in_threadpool
+from sqlalchemy.orm import Session
 
 from sync.protocol import PROTOCOL_VERSION
 from sync.protocol.messages import MAX_PULL_LIMIT, PullReply, PushReply, PushRequest
-from sync.server.deps import DeviceDep, DeviceOrAdminDep, SessionDep, SettingsDep
+from sync.server.auth.service import Caller
+from sync.server.deps import DatabaseDep, DeviceDep, DeviceOrAdminDep, SessionDep, SettingsDep
 from sync.server.problems import ProblemError
 from sync.server.syncfeed import feed, ingest, screen
 from sync.server.syncfeed.models import DeadLetter
@@ -35,40 +36,43 @@ class UnsupportedProtocol(ProblemError):
         "requestBody": {"content": {"application/json": {"schema": PushRequest.model_json_schema()}}}
     },
 )
-async def push(request: Request, session: SessionDep, caller: DeviceDep) -> PushReply:
+async def push(request: Request, caller: DeviceDep, db: DatabaseDep) -> PushReply:
     """Apply a batch in one transaction with a savepoint per event; resends answer "duplicate"."""
-    # The body arrives inflated and bounded (bodies.py); parsing a large batch is CPU work, so it
-    # runs on a thread, not on the event loop that every other request of this worker needs.
-    # An invalid event is refused alone (screen.py), not the whole batch.
+    # The body arrives inflated and bounded (bodies.py). Parsing a large batch is CPU work and the
+    # batch is database work: both run in one hop on a thread, not on the event loop that every other
+    # request of this worker needs. An invalid event is refused alone (screen.py), not the whole batch.
     raw = await request.body()
-    pushed = await run_in_threadpool(screen.screen, raw)
+    return await db.run(_push, raw, caller)
+
+
+def _push(session: Session, raw: bytes, caller: Caller) -> PushReply:
+    pushed = screen.screen(raw)
     if pushed.request.protocol_version != PROTOCOL_VERSION:
         raise UnsupportedProtocol(pushed.request.protocol_version)
-
-    def apply() -> PushReply:
-        results = screen.apply(session, caller=caller, pushed=pushed)
-        session.commit()
-        return PushReply(results=results, server_time=ingest.server_time())
-
-    # The batch is database work: on the event loop it would stall every other request of this worker.
-    return await run_in_threadpool(apply)
+    results = screen.apply(session, caller=caller, pushed=pushed)
+    session.commit()
+    return PushReply(results=results, server_time=ingest.server_time())
 
 
 @router.get("/pull", response_model=PullReply, summary="Changes of cached data after a cursor")
-def pull(
-    session: SessionDep,
+async def pull(
     caller: DeviceDep,
     settings: SettingsDep,
+    db: DatabaseDep,
     cursor: Annotated[str, Query(max_length=100)] = "",
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = 5_000,
     count: Annotated[bool, Query(description="also say how many changes are left (`remaining`)")] = False,
 ) -> Response:
     """A page of the store's and the chain's changes; ``resync`` when the cursor cannot be trusted."""
     assert caller.store_code is not None
-    body = feed.pull_page_json(
-        session, cursor=cursor, limit=limit, store_code=caller.store_code, count=count,
+    return await db.run(
+        _pull_page, cursor=cursor, limit=limit, store_code=caller.store_code, count=count,
         member_days=settings.feed_member_days,
     )  # fmt: skip
+
+
+def _pull_page(session: Session, /, **page: Any) -> Response:
+    body = feed.pull_page_json(session, **page)
     session.commit()  # the epoch row may have been created
     # Built as JSON text directly: letting FastAPI re-validate thousands of rows doubles a page's cost.
     return Response(content=body, media_type="application/json")

@@ -1,0 +1,64 @@
+"""An authenticated read costs one threadpool hop: the caller, the kind check and the session's
+bookkeeping run on the event loop, the database work in one thread (bench/REQUESTS.md).
+
+Before: the session's open and close, the caller, the kind check, the endpoint and FastAPI's check of
+its answer were a hop each (six for an admin product read), each one a wait for a free thread.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import anyio.to_thread
+import pytest
+
+from tests.server.conftest import Api, product
+from tests.server.terminal_events import Line, Till
+
+
+@pytest.fixture
+def hops(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The functions handed to the threadpool (Starlette's and FastAPI's hops all go through anyio)."""
+    seen: list[str] = []
+    run_sync = anyio.to_thread.run_sync
+
+    async def counted(function: Any, *args: Any, **kwargs: Any) -> Any:
+        seen.append(getattr(function, "__qualname__", repr(function)))
+        return await run_sync(function, *args, **kwargs)
+
+    monkeypatch.setattr(anyio.to_thread, "run_sync", counted)
+    return seen
+
+
+def test_warm_authenticated_reads_take_one_hop(api: Api, hops: list[str]) -> None:
+    api.products(product("A1", 138, "reduced"))
+    device = api.device()
+    member = api.customer(member_no="10000001")
+    cursor = api.client.get("/v1/sync/pull", headers=device).json()["cursor"]
+    reads = [
+        ("/v1/admin/products/A1", api.admin),
+        ("/v1/stock/A1", device),
+        (f"/v1/customers/{member['id']}", device),
+        ("/v1/customers?q=10000001", device),
+        (f"/v1/sync/pull?cursor={cursor}", device),
+        ("/healthz", {}),
+    ]
+    for path, headers in reads:
+        hops.clear()
+        answer = api.client.get(path, headers=headers)
+        assert answer.status_code == 200, (path, answer.text)
+        assert len(hops) == 1, (path, hops)
+
+
+def test_a_single_sale_push_takes_one_hop(api: Api, hops: list[str]) -> None:
+    api.products(product("A1", 138, "reduced"))
+    device = api.device()
+    assert api.client.get("/v1/sync/dead-letters", headers=device).status_code == 200  # caller now known
+    sale = Till().sale(Line("A1", 138, tax_class="reduced"))
+    body = {"protocol_version": 1, "terminal_code": "01", "events": [sale]}
+    hops.clear()
+    answer = api.client.post(
+        "/v1/sync/push", headers=device, json=body
+    )  # plain JSON: gzip inflates on a thread
+    assert answer.status_code == 200 and answer.json()["results"][0]["status"] == "applied", answer.text
+    assert len(hops) == 1, hops
