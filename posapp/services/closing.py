@@ -211,6 +211,45 @@ def check_z_allowed(terminal: Terminal, *, repeat: bool = False) -> None:
         _refuse_repeat(session, terminal.business_day())
 
 
+def _stamp_period(session: Session, closing_no: int) -> None:
+    """Give every sale and cash movement not yet in a Z this Z's number: they are its period."""
+    session.execute(update(Sale).where(Sale.closing_no.is_(None)).values(closing_no=closing_no))
+    session.execute(
+        update(CashMovement).where(CashMovement.closing_no.is_(None)).values(closing_no=closing_no)
+    )
+
+
+def _closing_row(closed: DayClosed, figures: ClosingFigures, count: CashCount) -> Closing:
+    """The terminal's own record of a Z: the event's figures plus the tenders and the drawer count."""
+    return Closing(
+        closing_no=closed.closing_no,
+        at=closed.closed_at,
+        business_day=closed.business_day,
+        clerk_code=closed.clerk_code,
+        figures={
+            "gross_sales": figures.gross_sales,
+            "net_sales": figures.net_sales,
+            "by_tender": dict(figures.by_tender),
+            "customers": figures.customers,
+            "pickup_cash": figures.pickup_cash,
+        },
+        counts={str(face): n for face, n in count.pieces.items()},
+        counted=closed.counted_cash,
+        expected=closed.expected_cash,
+        over_short=closed.over_short,
+        next_float=closed.next_float,
+    )
+
+
+def _z_audit(closed: DayClosed, approval: Approval, *, repeat: bool) -> AuditNote:
+    return AuditNote(
+        "z_report",
+        closed.clerk_code,
+        approved_by=approval.manager_code,
+        detail={"closing_no": closed.closing_no, "over_short": closed.over_short, "repeat": repeat},
+    )
+
+
 def z_report(
     terminal: Terminal,
     *,
@@ -238,30 +277,7 @@ def z_report(
         figures = period_figures(session)
         reconciliation = figures.reconcile(counted=count.total)
         closing_no = next_number(session, CLOSING_COUNTER)
-        session.execute(update(Sale).where(Sale.closing_no.is_(None)).values(closing_no=closing_no))
-        session.execute(
-            update(CashMovement).where(CashMovement.closing_no.is_(None)).values(closing_no=closing_no)
-        )
-        session.add(
-            Closing(
-                closing_no=closing_no,
-                at=now,
-                business_day=day,
-                clerk_code=clerk.code,
-                figures={
-                    "gross_sales": figures.gross_sales,
-                    "net_sales": figures.net_sales,
-                    "by_tender": dict(figures.by_tender),
-                    "customers": figures.customers,
-                    "pickup_cash": figures.pickup_cash,
-                },
-                counts={str(face): n for face, n in count.pieces.items()},
-                counted=count.total,
-                expected=reconciliation.expected,
-                over_short=reconciliation.over_short,
-                next_float=next_float,
-            )
-        )
+        _stamp_period(session, closing_no)
         payload = DayClosed(
             closing_no=closing_no,
             closed_at=now,
@@ -274,23 +290,13 @@ def z_report(
             over_short=reconciliation.over_short,
             next_float=next_float,
         )
+        session.add(_closing_row(payload, figures, count))
         record_fact(
             session,
             payload,
             aggregate_id=str(closing_no),
             now=now,
             wake=terminal.sync_now,
-            audits=[
-                AuditNote(
-                    "z_report",
-                    clerk.code,
-                    approved_by=approval.manager_code,
-                    detail={
-                        "closing_no": closing_no,
-                        "over_short": reconciliation.over_short,
-                        "repeat": repeat,
-                    },
-                )
-            ],
+            audits=[_z_audit(payload, approval, repeat=repeat)],
         )
     return ClosingReport(figures, now, closing_no, reconciliation, count, next_float)

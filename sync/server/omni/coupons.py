@@ -1,4 +1,4 @@
-"""Coupon campaigns and codes, checked and redeemed by stores and the web shop alike.
+"""Coupon codes, checked, held and redeemed by stores and the web shop alike (campaigns: ``campaigns``).
 
 A single-use code can be redeemed once across every channel: its redemption row carries the code in
 ``single_use_code``, a UNIQUE column, so of any number of concurrent redemptions the database lets
@@ -27,7 +27,7 @@ from sync.protocol.holds import CouponHoldOut, CouponHoldRequest
 from sync.server.customers.models import Customer
 from sync.server.db.base import utcnow
 from sync.server.omni.models import Coupon, CouponCampaign, CouponRedemption
-from sync.server.omni.schemas import CampaignIn, CampaignOut, CouponCheckOut, RedeemIn, RedemptionOut
+from sync.server.omni.schemas import CouponCheckOut, RedeemIn, RedemptionOut
 from sync.server.problems import Conflict, Invalid, NotFound
 
 
@@ -43,56 +43,6 @@ class CouponView:
 def normalise_code(code: str) -> str:
     """Codes are compared without case (typed codes and scanned QR codes must agree)."""
     return code.strip().upper()
-
-
-def create_campaign(session: Session, *, body: CampaignIn) -> CampaignOut:
-    """Store a campaign and its codes; 422 for unknown members, 409 for a code already issued."""
-    members = {code.member_no for code in body.codes}
-    query = select(Customer.member_no, Customer.id).where(Customer.member_no.in_(members))
-    customers = {member_no: customer_id for member_no, customer_id in session.execute(query)}
-    unknown = sorted(members - customers.keys())
-    if unknown:
-        raise Invalid(f"unknown members: {', '.join(unknown[:20])}", slug="unknown-member")
-    campaign = CouponCampaign(
-        name=body.name,
-        kind=body.kind,
-        value=body.value,
-        min_spend=body.min_spend,
-        categories=list(body.categories),
-        valid_from=body.valid_from,
-        valid_to=body.valid_to,
-        single_use=body.single_use,
-    )
-    session.add(campaign)
-    session.flush()
-    codes = (
-        [(body.open_code, None)] if body.open_code else [(c.code, customers[c.member_no]) for c in body.codes]
-    )
-    try:
-        with session.begin_nested():
-            session.add_all(
-                Coupon(code=normalise_code(code), campaign_id=campaign.id, customer_id=customer_id)
-                for code, customer_id in codes
-            )
-    except IntegrityError as exc:
-        raise Conflict("a code of this campaign was already issued", slug="coupon-code-taken") from exc
-    return campaign_out(campaign, codes=len(codes))
-
-
-def campaign_out(campaign: CouponCampaign, *, codes: int) -> CampaignOut:
-    """A campaign as the API shows it."""
-    return CampaignOut(
-        id=campaign.id,
-        name=campaign.name,
-        kind=campaign.kind,
-        value=campaign.value,
-        min_spend=campaign.min_spend,
-        categories=list(campaign.categories),
-        valid_from=campaign.valid_from,
-        valid_to=campaign.valid_to,
-        single_use=campaign.single_use,
-        codes=codes,
-    )
 
 
 def find_coupon(session: Session, code: str) -> CouponView:
@@ -325,6 +275,35 @@ def release_expired(session: Session, *, now: datetime, coupon_id: int | None = 
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+def _retake(session: Session, redemption: CouponRedemption, *, use: CouponUse, sale_id: str) -> list[str]:
+    """A released redemption becomes the sale's again, if nobody else has its code; returns the flags."""
+    try:
+        view = find_coupon(session, use.code)
+    except NotFound:
+        return [flag(FlagReason.COUPON_REFUSED, "unknown")]
+    # One statement in a savepoint: if another redemption has the code, nothing is left half-changed.
+    retake = (
+        update(CouponRedemption)
+        .where(CouponRedemption.id == redemption.id)
+        .values(
+            status="redeemed",
+            order_or_sale_id=sale_id,
+            amount=use.discount,
+            released_at=None,
+            expires_at=None,
+            single_use_code=view.coupon.code if view.campaign.single_use else None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    try:
+        with session.begin_nested():
+            session.execute(retake)
+    except IntegrityError:
+        return [flag(FlagReason.COUPON_CONFLICT)]
+    session.expire(redemption)
+    return []
+
+
 def redeem_for_sale(  # noqa: PLR0911 - one guard clause per reason a coupon is not redeemed
     session: Session, *, use: CouponUse, sale_id: str, member_no: str | None, caller: str
 ) -> list[str]:
@@ -348,31 +327,7 @@ def redeem_for_sale(  # noqa: PLR0911 - one guard clause per reason a coupon is 
         session.flush()
         return [flag(FlagReason.COUPON_REFUSED, "amount")] if claimed_more else []
     if redemption is not None:  # released (expired or given back): take the code again if it is free
-        try:
-            view = find_coupon(session, use.code)
-        except NotFound:
-            return [flag(FlagReason.COUPON_REFUSED, "unknown")]
-        # One statement in a savepoint: if another redemption has the code, nothing is left half-changed.
-        retake = (
-            update(CouponRedemption)
-            .where(CouponRedemption.id == redemption.id)
-            .values(
-                status="redeemed",
-                order_or_sale_id=sale_id,
-                amount=use.discount,
-                released_at=None,
-                expires_at=None,
-                single_use_code=view.coupon.code if view.campaign.single_use else None,
-            )
-            .execution_options(synchronize_session=False)
-        )
-        try:
-            with session.begin_nested():
-                session.execute(retake)
-        except IntegrityError:
-            return [flag(FlagReason.COUPON_CONFLICT)]
-        session.expire(redemption)
-        return []
+        return _retake(session, redemption, use=use, sale_id=sale_id)
     body = RedeemIn(
         redemption_id=use.redemption_id, member_no=member_no, order_or_sale_id=sale_id, amount=use.discount
     )
@@ -402,43 +357,3 @@ def release_for_sale(session: Session, *, sale_id: str) -> int:
         released += 1
     session.flush()
     return released
-
-
-@dataclass(frozen=True, slots=True)
-class IssuedCoupon:
-    """A code issued to a member, its campaign, and whether (and where) it was used."""
-
-    code: str
-    campaign: CouponCampaign
-    redeemed_at: datetime | None
-    redeemed_for: str | None
-
-
-def issued_to(session: Session, customer_ids: list[int]) -> list[IssuedCoupon]:
-    """The codes issued to these customers (a member and the records merged into it), newest campaign first."""
-    rows = session.execute(
-        select(Coupon, CouponCampaign)
-        .join(CouponCampaign, CouponCampaign.id == Coupon.campaign_id)
-        .where(Coupon.customer_id.in_(customer_ids))
-        .order_by(CouponCampaign.valid_to.desc(), Coupon.id.desc())
-    ).all()
-    used = {
-        redemption.coupon_id: redemption
-        for redemption in session.scalars(
-            select(CouponRedemption)
-            .where(
-                CouponRedemption.coupon_id.in_([coupon.id for coupon, _c in rows]),
-                CouponRedemption.status == "redeemed",
-            )
-            .order_by(CouponRedemption.id)
-        )
-    }
-    return [
-        IssuedCoupon(
-            code=coupon.code,
-            campaign=campaign,
-            redeemed_at=used[coupon.id].created_at if coupon.id in used else None,
-            redeemed_for=used[coupon.id].order_or_sale_id if coupon.id in used else None,
-        )
-        for coupon, campaign in rows
-    ]

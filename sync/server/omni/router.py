@@ -12,7 +12,7 @@ from sync.server.customers import service as customers_service
 from sync.server.customers.access import record_access
 from sync.server.db.base import utcnow
 from sync.server.deps import AdminDep, ChannelDep, DeviceDep, DeviceOrChannelDep, SessionDep, SettingsDep
-from sync.server.omni import browsing, coupons, service
+from sync.server.omni import browsing, campaigns, coupons, service
 from sync.server.omni.schemas import (
     BrowsingBatchIn,
     BrowsingBatchOut,
@@ -150,7 +150,7 @@ def customer_interests(
 @router.post("/v1/admin/coupon-campaigns", response_model=CampaignOut, status_code=201, tags=["admin"])
 def create_campaign(body: CampaignIn, session: SessionDep, admin: AdminDep) -> CampaignOut:
     """Issue a campaign with per-member codes or one open code."""
-    answer = coupons.create_campaign(session, body=body)
+    answer = campaigns.create_campaign(session, body=body)
     session.commit()
     return answer
 

@@ -20,7 +20,7 @@ from sync.server.customers.merge import merge_customers
 from sync.server.customers.router import export_customer, profiles
 from sync.server.deps import SessionDep
 from sync.server.hq.web import PREFIX, FormDep, Page, PageDep, field, redirect, render
-from sync.server.omni.coupons import issued_to
+from sync.server.omni.campaigns import issued_to
 from sync.server.points import service as points
 from sync.server.problems import ProblemError
 
