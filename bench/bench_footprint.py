@@ -87,7 +87,7 @@ def child(
         before = sum(line.quantity for line in page.sale.cart.lines) if page.sale else 0
         QTest.keyClicks(page.input, code)  # each key ~0 ms apart: a scanner burst
         enter = time.perf_counter()
-        QTest.keyClick(page.input, "\r")  # the scan is handled (and both screens told) inside this call
+        QTest.keyClick(page.input, "\r")  # type: ignore[call-overload]  # the scan is handled (and both screens told) inside this call
         handling.append((time.perf_counter() - enter) * 1000)
         QTest.qWait(0)
         after = sum(line.quantity for line in page.sale.cart.lines) if page.sale else 0

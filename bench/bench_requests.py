@@ -290,9 +290,9 @@ def run(args: argparse.Namespace) -> list[Row]:
                 "headers": {**device, "Content-Type": "application/json"}}),
         ]:  # fmt: skip
             with httpx.Client(base_url=server.url, timeout=30) as client:  # the row's request works at all
-                if request.get("method") != "POST":
-                    client.get(str(request["path"]), headers=request["headers"]).raise_for_status()  # type: ignore[arg-type]
-            warm = 0.0 if request.get("method") == "POST" else args.warm_up
+                if request.get("method") != "POST":  # type: ignore[attr-defined]
+                    client.get(str(request["path"]), headers=request["headers"]).raise_for_status()  # type: ignore[arg-type, index]
+            warm = 0.0 if request.get("method") == "POST" else args.warm_up  # type: ignore[attr-defined]
             rows.append(measure(name, server, **{**timing, "warm_up": warm}, **request))  # type: ignore[arg-type]
     finally:
         server.stop()

@@ -118,7 +118,7 @@ def product(n: int) -> CacheChange:
         name, kana = RARE[n % RARE_EVERY - 1]
     payload = {"sku": f"P{n:07d}", "jan": jan(n), "name": name, "name_kana": kana, "price": 98 + (n * 37) % 2900,
                "tax_class": tax_class, "category": item}  # fmt: skip
-    return CacheChange(n, "product", payload["sku"], payload)
+    return CacheChange(n, "product", f"P{n:07d}", payload)
 
 
 def raw_search(raw: sqlite3.Connection, query: str) -> list[tuple[object, ...]]:

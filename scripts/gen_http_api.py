@@ -59,7 +59,9 @@ def render(document: dict[str, Any]) -> str:
         for method, path, operation in by_tag[tag]:
             summary = (operation.get("summary") or "").replace("|", "\\|")
             body = _schema_name((operation.get("requestBody") or {}).get("content"))
-            ok = next((r for code, r in operation.get("responses", {}).items() if code.startswith("2")), {})
+            ok: dict[str, Any] = next(
+                (r for code, r in operation.get("responses", {}).items() if code.startswith("2")), {}
+            )
             lines.append(f"| {method} | `{path}` | {summary} | {body} | {_schema_name(ok.get('content'))} |")
     return "\n".join(lines) + "\n"
 

@@ -75,6 +75,7 @@ def _sell(url: str, code: str, data_dir: Path) -> None:
     for basket in (jans[:3], jans[3:5], jans[5:9], jans[9:12]):
         sale = terminal.start_sale()
         for jan in basket:
+            assert jan is not None
             sale.scan(jan)
         sale.add_tender(TenderKind.CASH, sale.totals.amount_due)
         sale.complete()

@@ -41,7 +41,7 @@ def test_font_holds_every_character_a_receipt_can_print(bold: bool) -> None:
 
 def test_receipt_japanese_is_drawn_not_boxed() -> None:
     font = load_font()
-    assert Path(str(font.path)).parent == FONT_DIR
+    assert Path(str(getattr(font, "path", ""))).parent == FONT_DIR
     # A box (.notdef) is the same for every missing character; real glyphs differ from each other.
     first, second = (render_image([ReceiptLine(text)], margin=0) for text in ("鮭おにぎり", "緑茶￥"))
     assert first.tobytes() != second.tobytes()

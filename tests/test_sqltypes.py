@@ -16,7 +16,7 @@ TOKYO = timezone(timedelta(hours=9))
 
 
 def test_the_terminal_and_the_server_declare_the_same_type() -> None:
-    assert terminal_models.UTCDateTime is server_base.UTCDateTime is UTCDateTime
+    assert terminal_models.UTCDateTime is server_base.UTCDateTime is UTCDateTime  # type: ignore[attr-defined]
     column = terminal_models.OutboxEvent.__table__.c.created_at
     assert isinstance(column.type, UTCDateTime)
 

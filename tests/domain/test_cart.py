@@ -175,7 +175,7 @@ def test_a_cart_kept_scan_by_scan_totals_what_its_lines_add_up_to(
         try:
             if kind == "add":
                 sku, qty, tax_class = args
-                cart = cart.add(line(100 + 10 * int(sku), int(qty), tax_class, sku=f"S{sku}"))  # type: ignore[arg-type]
+                cart = cart.add(line(100 + 10 * int(sku), int(qty), tax_class, sku=f"S{sku}"))  # type: ignore[arg-type, call-overload]
             elif kind == "quantity":
                 cart = cart.with_quantity(int(args[0]), int(args[1]))  # type: ignore[call-overload]
             elif kind == "remove":

@@ -117,6 +117,7 @@ def test_a_chain_opens_a_store_from_the_browser_and_sells(live: LiveServer, tmp_
         terminal.sign_in(code="1001", pin="1234")
         sale = terminal.start_sale()
         line = sale.scan(ONIGIRI).line_index
+        assert line is not None
         sale.set_quantity(line, 3)
         sale.scan(BATTERY)
         sale.add_tender(TenderKind.CASH, 2000)

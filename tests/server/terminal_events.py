@@ -111,7 +111,8 @@ class Till:
     def return_(self, sale: dict[str, Any], returned: dict[str, int], **claims: Any) -> dict[str, Any]:
         """A ``return.completed`` event taking back ``returned`` (sku → quantity) of ``sale`` at the price paid."""
         original = sale["payload"]
-        lines, total = [], 0
+        lines: list[dict[str, Any]] = []
+        total = 0
         for sku, quantity in returned.items():
             sold = next(line for line in original["lines"] if line["sku"] == sku)
             amount = sold["amount"] * quantity // sold["quantity"]

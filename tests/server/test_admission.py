@@ -29,7 +29,7 @@ def run(limit: int, queue_timeout: float, paths: list[str]) -> tuple[list[httpx.
     gated = AdmissionLimit(slow_app(inside, peak), limit=limit, queue_timeout=queue_timeout)
 
     async def main() -> list[httpx.Response]:
-        transport = httpx.ASGITransport(app=gated)
+        transport = httpx.ASGITransport(app=gated)  # type: ignore[arg-type]  # a plain ASGI app, typed by Starlette
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             return list(await asyncio.gather(*(client.get(path) for path in paths)))
 

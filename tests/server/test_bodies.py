@@ -176,7 +176,7 @@ def test_trickling_bodies_hold_no_admission_slot_and_get_408(server: LiveServer)
                 ),
             ):
                 started = time.monotonic()
-                answer = requests.request(method, server.url + path, headers=device, timeout=10, **extra)
+                answer = requests.request(method, server.url + path, headers=device, timeout=10, **extra)  # type: ignore[arg-type]
                 slowest = max(slowest, time.monotonic() - started)
                 assert answer.status_code == 200, answer.text
         assert slowest < 5, f"a real request waited {slowest:.1f} s behind trickling bodies"

@@ -43,7 +43,7 @@ def whole_feed(server: LiveServer, store: str) -> str:
     text, cursor = "", ""
     for _ in range(50):
         page = requests.get(
-            server.url + "/v1/sync/pull", params={"cursor": cursor, "limit": 5000},
+            server.url + "/v1/sync/pull", params={"cursor": cursor, "limit": 5000},  # type: ignore[arg-type]
             headers={"Authorization": f"Bearer {token}"}, timeout=30,
         ).json()  # fmt: skip
         text += str(page["changes"])

@@ -59,7 +59,7 @@ def test_register_numbers_are_kept_and_money_is_widened(engine: Engine) -> None:
     with Session(engine) as session:
         session.add_all([Store(code="S001", name="渋谷店"), Store(code="S002", name="新宿店")])
         session.commit()
-        ids = dict(session.execute(text("SELECT code, id FROM stores")).all())
+        ids: dict[str, int] = dict(session.execute(text("SELECT code, id FROM stores")).all())
     early, late = datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 2, 1, tzinfo=UTC)
     devices = [("a", "S001", late), ("b", "S001", early), ("c", "S001", late), ("d", "S002", late)]
     with engine.begin() as connection:
@@ -72,10 +72,10 @@ def test_register_numbers_are_kept_and_money_is_widened(engine: Engine) -> None:
 
     _migrate(engine, "head")
     with engine.connect() as connection:
-        numbers = dict(connection.execute(text("SELECT id, register_no FROM devices")).all())
+        numbers: dict[str, int] = dict(connection.execute(text("SELECT id, register_no FROM devices")).all())
         assert numbers == {"a" * 36: 2, "b" * 36: 1, "c" * 36: 3, "d" * 36: 1}
         if engine.dialect.name == "postgresql":
-            kinds = dict(
+            kinds: dict[str, str] = dict(
                 connection.execute(
                     text("SELECT table_name || '.' || column_name, data_type FROM information_schema.columns "
                          "WHERE column_name IN ('balance', 'total', 'points', 'balance_after', 'quantity')")

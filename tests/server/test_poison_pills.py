@@ -261,13 +261,13 @@ def test_protocol_bounds_equal_the_server_columns() -> None:
     sale = SaleCompleted.model_json_schema()["properties"]
     member = MemberRegistered.model_json_schema()["properties"]
     envelope = Event.model_json_schema()["properties"]
-    assert sale["sale_id"]["maxLength"] == StoreSale.__table__.c.id.type.length
-    assert sale["receipt_no"]["maxLength"] == StoreSale.__table__.c.receipt_no.type.length
-    assert member["member_no"]["maxLength"] == Customer.__table__.c.member_no.type.length
+    assert sale["sale_id"]["maxLength"] == StoreSale.__table__.c.id.type.length  # type: ignore[attr-defined]
+    assert sale["receipt_no"]["maxLength"] == StoreSale.__table__.c.receipt_no.type.length  # type: ignore[attr-defined]
+    assert member["member_no"]["maxLength"] == Customer.__table__.c.member_no.type.length  # type: ignore[attr-defined]
     for field in ("name", "name_kana", "phone", "email"):
-        assert member[field]["maxLength"] == Customer.__table__.c[field].type.length
-    assert envelope["id"]["maxLength"] == ReceivedEvent.__table__.c.id.type.length
-    assert envelope["terminal_code"]["maxLength"] == ReceivedEvent.__table__.c.terminal_code.type.length
+        assert member[field]["maxLength"] == Customer.__table__.c[field].type.length  # type: ignore[attr-defined]
+    assert envelope["id"]["maxLength"] == ReceivedEvent.__table__.c.id.type.length  # type: ignore[attr-defined]
+    assert envelope["terminal_code"]["maxLength"] == ReceivedEvent.__table__.c.terminal_code.type.length  # type: ignore[attr-defined]
     assert envelope["seq"]["maximum"] == INT32_MAX
 
 

@@ -147,6 +147,7 @@ def test_the_bulk_path_and_the_careful_path_agree(api: Api, monkeypatch: Any) ->
         stock_changes = session.scalar(
             select(func.count()).select_from(ChangeLog).where(ChangeLog.entity == "stock")
         )
+    assert changes_before is not None
     assert stock_changes == changes_before + 2, "the rolled-back bulk attempt must leave no change-feed rows"
 
 

@@ -43,9 +43,9 @@ def outbox(terminal: Terminal) -> list[OutboxEvent]:
 
 def stock(terminal: Terminal, sku: str) -> int:
     with terminal.db.read() as session:
-        return session.scalar(
+        return session.scalars(
             select(StockLevel.quantity).where(StockLevel.sku == sku, StockLevel.location == "S001")
-        )
+        ).one()
 
 
 def test_worked_example_sale_in_cash(signed_in: Terminal) -> None:

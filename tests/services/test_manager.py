@@ -142,7 +142,7 @@ def test_attention_list_has_every_kind(signed_in: Terminal, clock: FakeClock) ->
             "sku": "SKU-TEA", "jan": "4901234567801", "name": "緑茶 500ml", "name_kana": "リョクチャ",
             "price": 160, "tax_class": "reduced", "active": True})], store_code="S001")  # fmt: skip
         session.execute(
-            OutboxEvent.__table__.update()
+            OutboxEvent.__table__.update()  # type: ignore[attr-defined]
             .where(OutboxEvent.seq == 1)
             .values(status="dead", error="unknown member 000000000099")
         )

@@ -49,7 +49,7 @@ def load_catalog(server: LiveServer, first: int, last: int) -> None:
     with server.session() as session:
         session.execute(insert(Product), [{**row, "updated_at": utcnow()} for row in rows])
         for row in rows:
-            record_change(session, entity="product", key=row["sku"], store_code=None, payload=row)
+            record_change(session, entity="product", key=str(row["sku"]), store_code=None, payload=row)
         session.commit()
 
 

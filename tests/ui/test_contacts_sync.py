@@ -73,7 +73,9 @@ def test_a_contact_recorded_offline_reaches_the_server_after_reconnect(
     qtbot.keyClick(dialog.kind, Qt.Key.Key_Down)  # 問い合わせ
     assert dialog.kind.currentData() == "inquiry"
     qtbot.keyClick(dialog.kind, Qt.Key.Key_Tab)
-    ime_commit(QApplication.focusWidget(), "配達の遅れについて再度のお問い合わせ")
+    focused = QApplication.focusWidget()
+    assert focused is not None
+    ime_commit(focused, "配達の遅れについて再度のお問い合わせ")
     qtbot.keyClick(dialog.subject, Qt.Key.Key_Return)
     # Offline the list is what the register keeps: its store's member's open complaint from the call
     # centre (from the feed) and the inquiry just taken, not sent yet.

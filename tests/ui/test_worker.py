@@ -42,7 +42,7 @@ def test_an_ops_closure_is_released_on_the_gui_thread(qtbot: QtBot) -> None:
     try:
         for n in range(20):
             held = FreedOn()
-            worker.run(lambda held=held: id(held), success=lambda _v, n=n: done.append(n))
+            worker.run(lambda held=held: id(held), success=lambda _v, n=n: done.append(n))  # type: ignore[misc]
             del held
         qtbot.waitUntil(lambda: worker.idle and len(done) == 20)
     finally:
