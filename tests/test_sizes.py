@@ -41,7 +41,6 @@ IN_PROGRESS: dict[str, str] = {
     "sync/server/customers/router.py::export_customer": "issue 21: being split by sizes",
     "sync/server/demo/generator.py::_insert_members": "issue 21: being split by sizes",
     "sync/server/syncfeed/bulk.py::apply_fast": "issue 21: being split by push-fast",
-    "posapp/services/sale.py": "issue 21: being split by use-cases",
     "posapp/services/terminal.py": "issue 21: being split by core-context",
     "posapp/services/omni.py": "issue 21: being split by core-context",
     "sync/server/syncfeed/ingest.py": "issue 21: being split by push-fast",

@@ -1,4 +1,4 @@
-"""After the sale: voids, returns by receipt number, and receipts reprinted from what was stored.
+"""After the sale: voids and returns by receipt number (their receipts: posapp.services.receipts).
 
 A void or a return is a new fact (with its own receipt number and outbox event) that names the
 original; the original is only flagged, never rewritten, so the server sees an append-only history.
@@ -12,14 +12,13 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from posapp.domain.barcodes import normalise_scan_text
-from posapp.domain.receipt import ReceiptDocument, ReceiptItem, ReceiptKind, ReceiptPoints, ReceiptTender
-from posapp.domain.tax import REDUCED_RATE, RateTotal, TaxPolicy, rate_totals
+from posapp.domain.receipt import ReceiptKind
+from posapp.domain.tax import TaxPolicy, rate_totals
 from posapp.domain.tender import Tender, TenderKind
-from posapp.services.errors import ReceiptNotFound, SaleNotReturnable
+from posapp.services.errors import SaleNotReturnable
+from posapp.services.receipts import CompletedSale, find_sale, stored_receipt
 from posapp.services.records import RECEIPT_COUNTER, AuditNote, new_id, next_number, record_fact
 from posapp.services.records import receipt_no as format_receipt_no
-from posapp.services.sale import CompletedSale, terminal_header
 from posapp.store.models import Customer, PaymentRow, Sale, SaleLine
 from posapp.store.settings import TerminalSettings
 from posapp.store.stock import move_stock
@@ -44,17 +43,10 @@ class ReturnableLine:
     net_amount: int
 
 
-def _original(session: Session, number: str) -> Sale:
-    sale = session.scalar(select(Sale).where(Sale.receipt_no == normalise_scan_text(number).lstrip("R")))
-    if sale is None:
-        raise ReceiptNotFound("no sale with this receipt number at this terminal", value=number)
-    return sale
-
-
 def returnable_lines(terminal: Terminal, number: str) -> list[ReturnableLine]:
     """What can still be returned from the sale ``number``."""
     with terminal.db.read() as session:
-        sale = _original(session, number)
+        sale = find_sale(session, number)
         if sale.kind != "sale" or sale.voided:
             raise SaleNotReturnable("this receipt cannot be returned against", value=number)
         return [
@@ -94,13 +86,13 @@ def void_sale(terminal: Terminal, *, receipt_no: str, approval: Approval) -> Com
             audits=[_audit_note("void", void, original)],
         )
         session.flush()
-        document = _document(terminal, void, original.lines, ReceiptKind.VOID, original.receipt_no)
+        document = stored_receipt(terminal, void, original.lines, ReceiptKind.VOID, original.receipt_no)
         return CompletedSale(void.id, number, void.total, 0, void.points_used, void.points_earned, document)
 
 
 def _voidable(session: Session, receipt_no: str) -> Sale:
     """The sale ``receipt_no`` if it can still be voided: not voided, of the open period, nothing returned."""
-    original = _original(session, receipt_no)
+    original = find_sale(session, receipt_no)
     if original.kind != "sale" or original.voided:
         raise SaleNotReturnable("this sale was already voided", value=receipt_no)
     if original.closing_no is not None or any(line.returned_quantity for line in original.lines):
@@ -180,7 +172,7 @@ def return_items(
             audits=[_audit_note("return", ret, original)],
         )
         session.flush()
-        document = _document(terminal, ret, ret.lines, ReceiptKind.RETURN, original.receipt_no)
+        document = stored_receipt(terminal, ret, ret.lines, ReceiptKind.RETURN, original.receipt_no)
         return CompletedSale(ret.id, number, ret.total, 0, ret.points_used, ret.points_earned, document)
 
 
@@ -202,7 +194,7 @@ def _wanted(quantities: dict[int, int]) -> dict[int, int]:
 
 
 def _returnable(session: Session, receipt_no: str) -> Sale:
-    original = _original(session, receipt_no)
+    original = find_sale(session, receipt_no)
     if original.kind != "sale" or original.voided:
         raise SaleNotReturnable("this receipt cannot be returned against", value=receipt_no)
     return original
@@ -315,66 +307,3 @@ def _adjust_member(session: Session, member_no: str | None, delta: int) -> None:
         customer = session.scalar(select(Customer).where(Customer.member_no == member_no))
         if customer is not None:
             customer.points_balance += delta
-
-
-def receipt_for(terminal: Terminal, number: str, *, reprint: bool) -> ReceiptDocument:
-    """Rebuild the receipt of a stored sale, void or return."""
-    with terminal.db.read() as session:
-        sale = _original(session, number)
-        original_no = None
-        if sale.original_sale_id:
-            original = session.get(Sale, sale.original_sale_id)
-            original_no = original.receipt_no if original else None
-        kind = {"sale": ReceiptKind.SALE, "void": ReceiptKind.VOID, "return": ReceiptKind.RETURN}[sale.kind]
-        document = _document(terminal, sale, sale.lines, kind, original_no)
-    return _with_reprint(document, reprint)
-
-
-def _with_reprint(document: ReceiptDocument, reprint: bool) -> ReceiptDocument:
-    from dataclasses import replace
-
-    return replace(document, reprint=reprint)
-
-
-def _document(
-    terminal: Terminal, sale: Sale, lines: list[SaleLine], kind: ReceiptKind, original_no: str | None
-) -> ReceiptDocument:
-    items = tuple(
-        ReceiptItem(
-            name=line.name,
-            quantity=line.quantity,
-            unit_price=line.unit_price,
-            amount=line.amount + line.discount if kind is ReceiptKind.SALE else line.amount,
-            reduced=line.rate == REDUCED_RATE,
-            discount=line.discount if kind is ReceiptKind.SALE else 0,
-            discount_label=line.discount_label,
-            price_overridden=line.price_overridden,
-        )
-        for line in lines
-    )
-    basket = sale.discount - sum(line.discount for line in lines) if kind is ReceiptKind.SALE else 0
-    discounts: list[tuple[str, int]] = []
-    if basket:
-        discounts.append(("値引", basket))
-    if sale.points_discount and kind is ReceiptKind.SALE:
-        discounts.append(("ポイント値引", sale.points_discount))
-    points = None
-    if sale.member_no:
-        points = ReceiptPoints(
-            sale.member_no, sale.points_used, sale.points_earned, sale.points_balance_after
-        )
-    return ReceiptDocument(
-        kind=kind,
-        header=terminal_header(terminal, sale.receipt_no, sale.at),
-        items=items,
-        basket_discounts=tuple(discounts),
-        by_rate=tuple(RateTotal(r["rate"], r["taxable"], r["tax"], r["gross"]) for r in sale.by_rate),
-        total=sale.total,
-        item_count=sale.item_count,
-        tenders=tuple(ReceiptTender(TenderKind(p.kind), p.amount, p.reference) for p in sale.payments),
-        change=sale.change,
-        points=points,
-        original_receipt_no=original_no,
-        footer_messages=terminal.settings.footer_messages,
-        eat_in=sale.eat_in,
-    )

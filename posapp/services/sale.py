@@ -1,50 +1,31 @@
-"""A sale in progress, and completing it: the one transaction that must never be half-done.
+"""A sale in progress: scans, the cart, the member and their points, coupons, tenders; then
+``complete()`` (posapp.services.checkout) or ``suspend()`` (posapp.services.suspended).
 
 The cart is an immutable domain value; every change makes a new one, so a refused change leaves the
-sale exactly as it was. ``complete()`` validates everything first, then writes the sale, its lines,
-payments, points, receipt number, stock movement and outbox event in one SQLite transaction.
+sale exactly as it was.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from posapp.domain.barcodes import (
-    BookPriceCode,
-    InStoreCode,
     MemberCard,
-    ProductCode,
     ReceiptRef,
     normalise_scan_text,
     parse_scan,
 )
 from posapp.domain.cart import Cart, CartLine, CartTotals, Discount
 from posapp.domain.errors import DomainError, InvalidBarcode, InvalidDiscount
-from posapp.domain.points import check_redeemable, points_earned
-from posapp.domain.receipt import ReceiptDocument, ReceiptHeader, ReceiptPoints, build_sale_receipt
+from posapp.domain.points import check_redeemable
 from posapp.domain.tax import TaxClass
-from posapp.domain.tender import Settlement, Tender, TenderKind, require_paid, settle
-from posapp.services import catalog, customers, omni
+from posapp.domain.tender import Settlement, Tender, TenderKind, settle
+from posapp.services import catalog, checkout, customers, omni, suspended
 from posapp.services.customers import CustomerInfo
-from posapp.services.errors import ApprovalRequired, ReceiptNotFound, UnknownCustomer, UnknownProduct
-from posapp.services.records import (
-    RECEIPT_COUNTER,
-    AuditNote,
-    new_id,
-    next_number,
-    receipt_no,
-    record_fact,
-)
-from posapp.store.models import Customer, PaymentRow, Sale, SaleLine, SuspendedSale, SyncState
-from posapp.store.settings import TerminalSettings
-from posapp.store.stock import move_stock
-from sync.protocol.events import SaleCompleted
-from sync.protocol.sale_payload import sale_completed
+from posapp.services.errors import ApprovalRequired, UnknownCustomer, UnknownProduct
+from posapp.services.receipts import CompletedSale
+from posapp.services.suspended import SuspendedSaleInfo
 
 if TYPE_CHECKING:
     from posapp.services.terminal import Approval, Terminal
@@ -67,46 +48,6 @@ class ScanResult:
     customer: CustomerInfo | None = None
     receipt_no: str | None = None
     coupon: omni.AppliedCoupon | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class CompletedSale:
-    """A sale (or void, or return) safely stored: what to print and what to tell the customer."""
-
-    sale_id: str
-    receipt_no: str
-    total: int
-    change: int
-    points_used: int
-    points_earned: int
-    receipt: ReceiptDocument
-
-
-@dataclass(frozen=True, slots=True)
-class SuspendedSaleInfo:
-    """A cart put aside."""
-
-    id: str
-    at: datetime
-    clerk_code: str
-    label: str
-    item_count: int
-
-
-@dataclass(frozen=True, slots=True)
-class _CheckedSale:
-    """What completing a sale found before writing anything."""
-
-    clerk_code: str
-    settings: TerminalSettings
-    settlement: Settlement
-    member_no: str | None
-    earned: int
-    hold: omni.HeldPoints | None
-    """The server's hold on exactly the points used (online), captured by the sale's push."""
-    offline_points: bool
-    now: datetime
-    day: date
 
 
 class SaleSession:
@@ -153,7 +94,7 @@ class SaleSession:
                 raise
             self.customer = member
             return ScanResult(customer=member)
-        return ScanResult(line_index=self._add(product, 1, label_price, scan))
+        return ScanResult(line_index=self._add(product, 1, label_price))
 
     def _typed_member(self, text: str) -> CustomerInfo | None:
         digits = normalise_scan_text(text)
@@ -176,15 +117,9 @@ class SaleSession:
         """Add a product chosen from search; returns the index of its line."""
         with self.terminal.db.read() as session:
             product = catalog.product_by_sku(session, sku)
-        return self._add(product, quantity, None, None)
+        return self._add(product, quantity, None)
 
-    def _add(
-        self,
-        product: catalog.ProductInfo,
-        quantity: int,
-        label_price: int | None,
-        scan: ProductCode | InStoreCode | BookPriceCode | None,
-    ) -> int:
+    def _add(self, product: catalog.ProductInfo, quantity: int, label_price: int | None) -> int:
         line = CartLine(
             sku=product.sku,
             name=product.name,
@@ -292,7 +227,11 @@ class SaleSession:
             return
         new_hold = self._hold_instead(held, fresh.member_no, points)
         if new_hold is None:
-            check_redeemable(points, balance=fresh.available_points, cap=self._offline_cap())
+            check_redeemable(
+                points,
+                balance=fresh.available_points,
+                cap=checkout.offline_points_cap(self.terminal.settings),
+            )
         self.customer = fresh
         self.points_hold = new_hold
         self.cart = candidate
@@ -363,14 +302,6 @@ class SaleSession:
         if applied is not None:
             omni.release_coupon(self.terminal, applied)
 
-    def _online(self) -> bool:
-        with self.terminal.db.read() as session:
-            return bool(session.scalar(select(SyncState.online).where(SyncState.id == 1)))
-
-    def _offline_cap(self) -> int:
-        settings = self.terminal.settings
-        return settings.offline_points_cap if settings.offline_points_allowed else 0
-
     # ---- paying -----------------------------------------------------------------------------------
 
     def add_tender(self, kind: TenderKind, amount: int, *, reference: str | None = None) -> Settlement:
@@ -391,100 +322,7 @@ class SaleSession:
 
     def complete(self) -> CompletedSale:
         """Store the sale. Every check runs before the write; the write is one transaction."""
-        checked = self._checked_for_completion()
-        with self.terminal.db.write() as session:
-            sale = self._record(session, checked)
-        if self.coupon is not None:
-            omni.coupon_used(self.terminal, self.coupon.code)
-        return self._completed(sale, checked)
-
-    def _checked_for_completion(self) -> _CheckedSale:
-        """Everything a sale needs before it is written: a clerk, a store, lines, payment, points."""
-        clerk = self.terminal.require_clerk()
-        settings = self.terminal.require_configured()
-        self.cart.require_lines()
-        settlement = require_paid(settle(self.totals.amount_due, self.tenders))
-        online = self._online()
-        member_no = self.customer.member_no if self.customer else None
-        points_used = self.cart.points_used
-        hold = self.points_hold if self.points_hold and self.points_hold.points == points_used else None
-        if points_used and hold is None:
-            assert self.customer is not None
-            check_redeemable(
-                points_used,
-                balance=self.terminal.customer(self.customer.member_no).available_points,
-                cap=None if online else self._offline_cap(),
-            )
-        now = self.terminal.now()
-        return _CheckedSale(
-            clerk_code=clerk.code,
-            settings=settings,
-            settlement=settlement,
-            member_no=member_no,
-            earned=points_earned(self.totals, settings.points_policy()) if member_no else 0,
-            hold=hold,
-            offline_points=bool(points_used) and hold is None and not online,
-            now=now,
-            day=self.terminal.business_day(now),
-        )
-
-    def _record(self, session: Session, checked: _CheckedSale) -> Sale:
-        """Write the sale, its stock movement, the member's visit and its outbox event."""
-        seq = next_number(session, RECEIPT_COUNTER)
-        event = sale_completed(
-            sale_id=new_id(),
-            receipt_no=receipt_no(checked.settings, seq),
-            business_day=checked.day,
-            sold_at=checked.now,
-            clerk_code=checked.clerk_code,
-            cart=self.cart,
-            settlement=checked.settlement,
-            member_no=checked.member_no,
-            points_earned=checked.earned,
-            offline_points=checked.offline_points,
-            approvals=self.approvals,
-            points_hold_id=checked.hold.hold_id if checked.hold else None,
-            coupon=self.coupon.use() if self.coupon else None,
-        )
-        balance_after = _member_visit(session, checked, points_used=self.cart.points_used)
-        sale = stored_sale(event, seq=seq, cart=self.cart, balance_after=balance_after)
-        session.add(sale)
-        moves = [(line.sku, -line.quantity) for line in self.cart.lines]
-        move_stock(session, location=checked.settings.store_code, moves=moves, now=checked.now)
-        approvals = [
-            AuditNote(
-                action, checked.clerk_code, approved_by=manager, detail={"receipt_no": event.receipt_no}
-            )
-            for action, manager in self.approvals
-        ]
-        record_fact(
-            session,
-            event,
-            aggregate_id=event.sale_id,
-            now=checked.now,
-            wake=self.terminal.sync_now,
-            audits=approvals,
-        )
-        return sale
-
-    def _completed(self, sale: Sale, checked: _CheckedSale) -> CompletedSale:
-        """What to print and tell the customer about the stored ``sale``."""
-        points = None
-        if sale.member_no:
-            points = ReceiptPoints(
-                sale.member_no, sale.points_used, sale.points_earned, sale.points_balance_after
-            )
-        document = build_sale_receipt(
-            header=terminal_header(self.terminal, sale.receipt_no, sale.at),
-            cart=self.cart,
-            totals=self.totals,
-            settlement=checked.settlement,
-            points=points,
-            footer_messages=checked.settings.footer_messages,
-        )
-        return CompletedSale(
-            sale.id, sale.receipt_no, sale.total, sale.change, sale.points_used, sale.points_earned, document
-        )
+        return checkout.complete(self)
 
     # ---- suspend and resume -----------------------------------------------------------------------
 
@@ -492,23 +330,13 @@ class SaleSession:
         """Put the cart aside (保留); tenders are dropped, the customer is kept."""
         self.cart.require_lines()
         clerk = self.terminal.require_clerk()
-        suspended_id = new_id()
         cart = {**self.cart.to_dict(), "member_no": self.customer.member_no if self.customer else None}
         if self.coupon is not None:  # kept held on the server; resume holds it again
             coupon = self.coupon
             cart["coupon"] = {"code": coupon.code, "discount": coupon.discount,
                               "redemption_id": coupon.redemption_id, "member_no": coupon.member_no,
                               "held": coupon.held}  # fmt: skip
-        with self.terminal.db.write() as session:
-            session.add(
-                SuspendedSale(
-                    id=suspended_id,
-                    at=self.terminal.now(),
-                    clerk_code=clerk.code,
-                    label=label,
-                    cart=cart,
-                )
-            )
+        suspended_id = suspended.put_aside(self.terminal, cart=cart, clerk_code=clerk.code, label=label)
         self._release_points()  # a resumed cart starts without points
         self.coupon = None  # it belongs to the suspended cart now
         return suspended_id
@@ -516,27 +344,14 @@ class SaleSession:
     @classmethod
     def list_suspended(cls, terminal: Terminal) -> list[SuspendedSaleInfo]:
         """The suspended carts, oldest first."""
-        with terminal.db.read() as session:
-            rows = session.scalars(select(SuspendedSale).order_by(SuspendedSale.at))
-            return [
-                SuspendedSaleInfo(
-                    r.id, r.at, r.clerk_code, r.label, sum(x["quantity"] for x in r.cart["lines"])
-                )
-                for r in rows
-            ]
+        return suspended.list_suspended(terminal)
 
     @classmethod
     def resume(cls, terminal: Terminal, suspended_id: str) -> SaleSession:
         """Take a suspended cart back (and off the list) in one step."""
-        with terminal.db.write() as session:
-            row = session.get(SuspendedSale, suspended_id)
-            if row is None:
-                raise ReceiptNotFound("no such suspended sale", value=suspended_id)
-            data = row.cart
-            session.delete(row)
+        data = suspended.take_back(terminal, suspended_id)
         # A resumed cart starts without points: the hold on them was given back when it was put aside.
-        cart = Cart.from_dict(data, policy=terminal.settings.tax_policy()).with_points(0)
-        sale = cls(terminal, cart)
+        sale = cls(terminal, Cart.from_dict(data, policy=terminal.settings.tax_policy()).with_points(0))
         if data.get("member_no"):
             sale.customer = terminal.customer(data["member_no"])
         if data.get("coupon"):
@@ -558,104 +373,3 @@ class SaleSession:
         except omni.CouponRefused as refused:
             self.remove_coupon()
             self.notice = refused
-
-
-def _net_amounts(totals: CartTotals) -> list[int]:
-    """Each line's share of what was actually paid, after basket and points discounts (for refunds)."""
-    lines = list(totals.line_amounts)
-    gross = sum(lines)
-    paid = totals.amount_due
-    if gross == 0:
-        return [0] * len(lines)
-    shares = [amount * paid // gross for amount in lines]
-    shares[shares.index(max(shares))] += paid - sum(shares)
-    return shares
-
-
-def _member_visit(session: Session, checked: _CheckedSale, *, points_used: int) -> int | None:
-    """Note the member's visit; their balance after the sale (the server's when it holds the points)."""
-    if not checked.member_no:
-        return None
-    balance_after = None
-    row = session.scalar(select(Customer).where(Customer.member_no == checked.member_no))
-    if row is not None:
-        balance_after = row.points_balance - points_used + checked.earned
-        row.last_visit = checked.now
-    if checked.hold is not None:  # the server's balance once it set the points aside
-        balance_after = checked.hold.balance_after + checked.earned
-    return balance_after
-
-
-def stored_sale(event: SaleCompleted, *, seq: int, cart: Cart, balance_after: int | None) -> Sale:
-    """The terminal's row of the sale ``event`` tells the server, with what only the terminal keeps:
-    catalogue prices, discount labels, each line's share of what was paid (for refunds), tax per rate."""
-    totals = cart.totals()
-    net_amounts = _net_amounts(totals)
-    sale = Sale(
-        id=event.sale_id,
-        kind="sale",
-        receipt_no=event.receipt_no,
-        receipt_seq=seq,
-        business_day=event.business_day,
-        at=event.sold_at,
-        clerk_code=event.clerk_code,
-        member_no=event.member_no,
-        eat_in=event.eat_in,
-        subtotal=event.subtotal,
-        discount=event.discount,
-        points_discount=event.points_discount,
-        total=event.total,
-        by_rate=[
-            {"rate": r.rate, "taxable": r.taxable, "tax": r.tax, "gross": r.gross} for r in totals.by_rate
-        ],
-        item_count=totals.item_count,
-        change=event.change,
-        points_used=event.points_used,
-        points_earned=event.points_earned,
-        points_balance_after=balance_after,
-        offline_points=event.offline_points,
-    )
-    sale.lines = [
-        SaleLine(
-            line_no=sold.line_no,
-            sku=sold.sku,
-            name=sold.name,
-            quantity=sold.quantity,
-            unit_price=sold.unit_price,
-            catalog_price=line.unit_price,
-            discount=sold.discount,
-            discount_label=line.discount.label if line.discount else "",
-            amount=sold.amount,
-            net_amount=net_amounts[i],
-            tax_class=sold.tax_class,
-            rate=sold.rate,
-            price_overridden=sold.price_overridden,
-        )
-        for i, (sold, line) in enumerate(zip(event.lines, cart.lines, strict=True))
-    ]
-    sale.payments = [
-        PaymentRow(seq=i, kind=p.kind, amount=p.amount, reference=p.reference)
-        for i, p in enumerate(event.payments, start=1)
-    ]
-    return sale
-
-
-def terminal_header(terminal: Terminal, number: str, at: datetime) -> ReceiptHeader:
-    """The receipt header: store, registration number, time, terminal, clerk, receipt number."""
-    settings = terminal.settings
-    return ReceiptHeader(
-        store_name=settings.store_name,
-        registration_number=settings.registration_number,
-        issued_at=at.astimezone(_zone(settings.timezone)),
-        terminal_code=settings.terminal_code,
-        clerk_name=terminal.clerk.name if terminal.clerk else "",
-        receipt_no=number,
-        address=settings.address,
-        phone=settings.phone,
-    )
-
-
-def _zone(name: str) -> Any:
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(name)

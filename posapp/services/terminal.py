@@ -32,6 +32,7 @@ from posapp.services import (
     link,
     manager,
     members,
+    receipts,
 )
 from posapp.services import day_report as sales_reports
 from posapp.services.catalog import ProductInfo
@@ -46,8 +47,10 @@ from posapp.services.errors import (
     UnknownCustomer,
 )
 from posapp.services.link import ServerLink
+from posapp.services.receipts import CompletedSale
 from posapp.services.records import audit, dead_letter_count, pending_event_count
-from posapp.services.sale import CompletedSale, SaleSession, SuspendedSaleInfo
+from posapp.services.sale import SaleSession
+from posapp.services.suspended import SuspendedSaleInfo
 from posapp.store import Database, open_database
 from posapp.store.models import Clerk, SyncState
 from posapp.store.settings import TerminalSettings, load_settings, save_settings
@@ -442,7 +445,7 @@ class Terminal:
 
     def receipt(self, receipt_no: str, *, reprint: bool = True) -> ReceiptDocument:
         """The receipt of a past sale, void or return (marked 再発行 when reprinted)."""
-        return aftersale.receipt_for(self, receipt_no, reprint=reprint)
+        return receipts.receipt_for(self, receipt_no, reprint=reprint)
 
     # ---- cash and closing -------------------------------------------------------------------------
 

@@ -29,7 +29,8 @@ from posapp.services import Approval, Terminal, omni
 from posapp.services.contacts import MemberContacts
 from posapp.services.history import CustomerHistory
 from posapp.services.printing import print_receipt
-from posapp.services.sale import CompletedSale, SaleSession, ScanResult, needs_server
+from posapp.services.receipts import CompletedSale
+from posapp.services.sale import SaleSession, ScanResult, needs_server
 from posapp.ui.cart_model import CartTableModel
 from posapp.ui.customer_panel import CustomerPanel, PanelPurchase, panel_purchases
 from posapp.ui.dialogs.approval import ApprovalDialog

@@ -16,7 +16,7 @@ from posapp.devices.reports import closing_document
 from posapp.domain.tender import Tender, TenderKind
 from posapp.services import omni
 from posapp.services.link import ServerLink
-from posapp.services.sale import terminal_header
+from posapp.services.receipts import terminal_header
 from tests.server.conftest import pg_migrated  # noqa: F401 - the live server fixture needs it
 from tests.services.conftest import MANAGER, MEMBER_NO
 from tests.sync.conftest import LiveServer, pair_terminal, server  # noqa: F401 - the live server fixture

@@ -15,7 +15,8 @@ from PySide6.QtWidgets import (
 )
 
 from posapp.domain.tender import TenderKind
-from posapp.services.sale import CompletedSale, SaleSession
+from posapp.services.receipts import CompletedSale
+from posapp.services.sale import SaleSession
 from posapp.ui.dialogs.base import PosDialog
 from posapp.ui.formatting import parse_amount, points, tender_text, yen
 from posapp.ui.i18n import tr

@@ -7,7 +7,8 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QListWidget, QVBoxLayout, QWidget
 
 from posapp.services import Terminal
-from posapp.services.sale import SaleSession, SuspendedSaleInfo
+from posapp.services.sale import SaleSession
+from posapp.services.suspended import SuspendedSaleInfo
 from posapp.ui.dialogs.base import PosDialog
 from posapp.ui.formatting import local_time
 from posapp.ui.i18n import tr

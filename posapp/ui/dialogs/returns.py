@@ -21,7 +21,7 @@ from posapp.devices.plain import receipt_text
 from posapp.domain.tender import TenderKind
 from posapp.services import Approval, Terminal
 from posapp.services.aftersale import ReturnableLine
-from posapp.services.sale import CompletedSale
+from posapp.services.receipts import CompletedSale
 from posapp.ui.dialogs.approval import ApprovalDialog
 from posapp.ui.dialogs.base import PosDialog
 from posapp.ui.dialogs.pay import PAY_KINDS

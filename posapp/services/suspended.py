@@ -1,0 +1,58 @@
+"""Carts put aside (保留) on this terminal, kept as plain JSON until a clerk takes them back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from posapp.services.errors import ReceiptNotFound
+from posapp.services.records import new_id
+from posapp.store.models import SuspendedSale
+
+if TYPE_CHECKING:
+    from posapp.services.terminal import Terminal
+
+
+@dataclass(frozen=True, slots=True)
+class SuspendedSaleInfo:
+    """A cart put aside."""
+
+    id: str
+    at: datetime
+    clerk_code: str
+    label: str
+    item_count: int
+
+
+def put_aside(terminal: Terminal, *, cart: dict[str, Any], clerk_code: str, label: str) -> str:
+    """Keep ``cart`` (a cart's plain dict, with the sale's member and coupon) aside; returns its id."""
+    suspended_id = new_id()
+    with terminal.db.write() as session:
+        session.add(
+            SuspendedSale(id=suspended_id, at=terminal.now(), clerk_code=clerk_code, label=label, cart=cart)
+        )
+    return suspended_id
+
+
+def list_suspended(terminal: Terminal) -> list[SuspendedSaleInfo]:
+    """The suspended carts, oldest first."""
+    with terminal.db.read() as session:
+        rows = session.scalars(select(SuspendedSale).order_by(SuspendedSale.at))
+        return [
+            SuspendedSaleInfo(r.id, r.at, r.clerk_code, r.label, sum(x["quantity"] for x in r.cart["lines"]))
+            for r in rows
+        ]
+
+
+def take_back(terminal: Terminal, suspended_id: str) -> dict[str, Any]:
+    """The cart put aside as ``suspended_id``, taken off the list in the same step."""
+    with terminal.db.write() as session:
+        row = session.get(SuspendedSale, suspended_id)
+        if row is None:
+            raise ReceiptNotFound("no such suspended sale", value=suspended_id)
+        data: dict[str, Any] = row.cart
+        session.delete(row)
+    return data
