@@ -75,7 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.database = Database(app.state.session_factory, reads)
     app.state.token_cache = TokenCache()  # per app, so per worker process
     forget_on_revocation(app.state.session_factory, app.state.token_cache)
-    app.state.pairing_throttle = PairingThrottle()  # per app, so per worker process
+    app.state.pairing_throttle = PairingThrottle()  # its counts live in the database: shared
     install_problem_handlers(app)
     # Pull pages are large JSON documents: gzip cuts them several-fold, which is what a slow store line needs.
     app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=5)

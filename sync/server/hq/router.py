@@ -21,7 +21,7 @@ def mount_hq(app: FastAPI) -> None:
     from sync.server.contacts import pages as contacts
     from sync.server.hq.pages import auth, catalog, home, members, operations, reports, stores, users
 
-    app.state.login_throttle = LoginThrottle()  # per app, so per worker process
+    app.state.login_throttle = LoginThrottle()  # its counts live in the database: shared
     for module in (auth, home, stores, catalog, reports, members, contacts, operations, users):
         app.include_router(module.router, prefix=PREFIX, include_in_schema=False)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=HERE / "static"), name="hq-static")
