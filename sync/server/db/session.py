@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 from sync.server.changes.service import install_change_log_writer
@@ -30,9 +32,39 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
-    return create_engine(
-        parsed, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, hide_parameters=True
-    )
+    engine = create_engine(parsed, pool_size=pool_size, max_overflow=pool_size, hide_parameters=True)
+    _ping_idle_connections(engine)
+    return engine
+
+
+IDLE_PING_SECONDS = 10.0
+"""A pooled connection unused for longer is tested before it is handed out (see ``_ping_idle_connections``)."""
+_RETURNED_AT = "omnipos_returned_at"
+
+
+def _ping_idle_connections(engine: Engine) -> None:
+    """Test a pooled connection before use only when it sat idle for ``IDLE_PING_SECONDS`` or more.
+
+    ``pool_pre_ping`` tests every check-out: a round trip as costly as a look-up's own query, on every
+    request (bench/REQUESTS.md). A connection the pool used a moment ago is almost surely alive; one
+    that sat idle may have been closed by a PostgreSQL restart, a failover or a firewall's idle
+    timeout, and is replaced before use. If PostgreSQL restarts under load, a request already holding a
+    just-used connection fails once; SQLAlchemy then discards every connection older than that error.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def returned(dbapi_connection: Any, record: Any) -> None:  # noqa: ARG001 - SQLAlchemy event signature
+        record.info[_RETURNED_AT] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def checked_out(dbapi_connection: Any, record: Any, proxy: Any) -> None:  # noqa: ARG001 - event signature
+        returned_at = record.info.get(_RETURNED_AT)
+        if returned_at is None or time.monotonic() - returned_at < IDLE_PING_SECONDS:
+            return  # new, or used a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:  # any failure: the pool reconnects (up to three tries)
+            raise DisconnectionError("an idle pooled connection did not answer") from error
 
 
 def _install_sqlite_pragmas(engine: Engine) -> None:
