@@ -9,8 +9,8 @@ is looked at, for its status and to add ``X-Request-ID``.
 from __future__ import annotations
 
 import logging
+import os
 import time
-import uuid
 from typing import Any
 
 log = logging.getLogger("sync.server.access")
@@ -40,7 +40,8 @@ class AccessLog:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = header(scope, REQUEST_ID) or uuid.uuid4().hex
+        # 128 random bits as 32 hex digits, like uuid4().hex without building a UUID (a few % of a look-up)
+        request_id = header(scope, REQUEST_ID) or os.urandom(16).hex()
         started = time.perf_counter()
         status = 500  # unless an answer starts: an exception left to the server's error handler
 
