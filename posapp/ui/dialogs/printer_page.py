@@ -34,6 +34,7 @@ from posapp.devices.setup import (
     CutMode,
     PrinterSetup,
     TransportKind,
+    TransportSpec,
     build_transport_spec,
 )
 from posapp.ui.i18n import QT_TR_NOOP, tr
@@ -81,11 +82,24 @@ class PrinterPage(QWidget):
     problem = Signal(object)
     """A picture that could not be used (the dialog shows it on its error line)."""
 
-    def __init__(self, setup: PrinterSetup, subnet: str, parent: QWidget | None = None) -> None:  # noqa: PLR0915 - builds and lays out every widget of the screen; TODO(issue 21): one method per section
+    def __init__(self, setup: PrinterSetup, subnet: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.original = setup
         self.logo_png = setup.logo_png
-        spec = setup.transport_spec()
+        self._build_transport(setup.transport_spec(), subnet)
+        self._build_paper_and_drawer(setup)
+        self._build_logo_and_qr(setup)
+        self._kind_chosen()
+        self._lay_out(self._build_preview())
+        self._chain_tabs()
+        self._watch_changes()
+        self.show_logo_state()
+        self.refresh_preview()
+
+    # ---- building the form -------------------------------------------------------------------------
+
+    def _build_transport(self, spec: TransportSpec, subnet: str) -> None:
+        """The connection kind and, in a stack, the fields of each kind (network, USB, serial, file)."""
         self.kind = _combo(KINDS)
         self.host = QLineEdit(spec.host)
         self.host.setPlaceholderText("192.168.1.50")
@@ -124,8 +138,10 @@ class PrinterPage(QWidget):
                 form.addRow(tr(label), widget)
             self.forms[kind] = form_widget
             self.stack.addWidget(form_widget)
-        self.kind.currentIndexChanged.connect(self._kind_chosen)
         _select(self.kind, spec.kind)
+        self.kind.currentIndexChanged.connect(self._kind_chosen)  # shown by __init__ once all is built
+
+    def _build_paper_and_drawer(self, setup: PrinterSetup) -> None:
         self.columns = _combo(PAPERS)
         _select(self.columns, setup.columns)
         self.mode = _combo(MODES)
@@ -139,12 +155,14 @@ class PrinterPage(QWidget):
         self.pulse.setSingleStep(10)
         self.pulse.setSuffix(" ms")
         self.pulse.setValue(setup.drawer_pulse_ms)
+
+    def _build_logo_and_qr(self, setup: PrinterSetup) -> None:
         self.logo_path = QLineEdit()
         self.logo_path.setPlaceholderText(tr("ロゴ画像のファイル (PNG・JPEG・BMP)"))
         self.logo_path.returnPressed.connect(self.load_logo_file)
-        browse = touch_button(tr("参照…"), focus=True)
+        self.browse_button = browse = touch_button(tr("参照…"), focus=True)
         browse.clicked.connect(self._browse)
-        load = touch_button(tr("読み込む"), focus=True)
+        self.load_button = load = touch_button(tr("読み込む"), focus=True)
         load.clicked.connect(self.load_logo_file)
         self.remove_logo = touch_button(tr("ロゴを外す"), focus=True)
         self.remove_logo.clicked.connect(self.clear_logo)
@@ -156,6 +174,9 @@ class PrinterPage(QWidget):
         self.qr_url.setPlaceholderText("https://shop.example.jp/mypage")
         self.watch_status = QCheckBox(tr("プリンターの状態を見守る(用紙切れ・カバー開など)"))
         self.watch_status.setChecked(setup.watch_status)
+
+    def _build_preview(self) -> QScrollArea:
+        """The receipt as it will print, beside the form."""
         self.preview = QLabel()
         self.preview.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         scroll = QScrollArea()
@@ -163,8 +184,11 @@ class PrinterPage(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setMinimumWidth(330)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        return scroll
+
+    def _lay_out(self, scroll: QScrollArea) -> None:
         logo_row = QHBoxLayout()
-        for widget in (self.logo_path, browse, load, self.remove_logo):
+        for widget in (self.logo_path, self.browse_button, self.load_button, self.remove_logo):
             logo_row.addWidget(widget)
         pulse_row = QHBoxLayout()
         pulse_row.addWidget(self.drawer_pin)
@@ -187,6 +211,9 @@ class PrinterPage(QWidget):
         left.addStretch(1)
         layout.addLayout(left, 3)
         layout.addWidget(scroll, 2)
+
+    def _chain_tabs(self) -> None:
+        """``fields`` names each input for error messages; tab goes through them top to bottom."""
         self.fields: dict[str, QWidget] = {
             "transport": self.kind, "host": self.host, "port": self.port, "subnet": self.subnet,
             "vendor": self.vendor, "product": self.product, "device": self.device,
@@ -197,11 +224,14 @@ class PrinterPage(QWidget):
         chain: list[QWidget] = [
             self.kind, self.host, self.port, self.subnet, self.scan_button, self.found, self.vendor,
             self.product, self.device, self.baudrate, self.path, self.columns, self.mode, self.cut,
-            self.drawer_pin, self.pulse, self.logo_path, browse, load, self.remove_logo,
+            self.drawer_pin, self.pulse, self.logo_path, self.browse_button, self.load_button, self.remove_logo,
             self.qr_receipt_no, self.qr_url, self.watch_status,
         ]  # fmt: skip
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)  # the order they are read in, top to bottom
+
+    def _watch_changes(self) -> None:
+        """A change redraws the preview once typing pauses, and tells the dialog."""
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(150)
@@ -211,8 +241,6 @@ class PrinterPage(QWidget):
             self.qr_receipt_no.toggled, self.qr_url.textChanged,
         ):  # fmt: skip
             signal.connect(self._changed)
-        self.show_logo_state()
-        self.refresh_preview()
 
     # ---- reading the form --------------------------------------------------------------------------
 
