@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from posapp.domain.cart import Cart, CartLine, LineMerge
+from posapp.domain.cart import Cart, CartLine, CartTotals, LineMerge
 from posapp.domain.points import PointsPolicy, points_earned
 from posapp.domain.tax import TaxClass
 from sync.server.channel.models import OnlineOrder
@@ -21,9 +21,10 @@ from sync.server.db.base import utcnow
 from sync.server.points import service as points_service
 from sync.server.problems import Conflict, Invalid, NotFound
 from sync.server.products import service as products_service
+from sync.server.products.models import Product
 from sync.server.stock import service as stock_service
 from sync.server.stores import service as stores_service
-from sync.server.stores.models import ONLINE_CODE
+from sync.server.stores.models import ONLINE_CODE, Store
 
 POINTS_POLICY = PointsPolicy()
 
@@ -56,60 +57,16 @@ def place_order(session: Session, *, order: OrderIn, channel_id: int) -> OrderOu
     previous = replayed_answer(session, order=order, channel_id=channel_id)
     if previous is not None:
         return previous
-    location_code = order.fulfilment.store if order.fulfilment.type == "pickup" else ONLINE_CODE
-    location = stores_service.get_store(session, location_code or ONLINE_CODE)
-    if order.fulfilment.type == "pickup" and location.kind != "store":
-        raise Invalid("pickup needs a store code")
+    location = _location_for(session, order)
     products = products_service.products_by_sku(session, [line.sku for line in order.lines])
     unknown = sorted({line.sku for line in order.lines} - products.keys())
     if unknown:
         raise Invalid(f"unknown SKUs: {', '.join(unknown)}", slug="unknown-sku")
-    cart = Cart()
-    for line in order.lines:
-        product = products[line.sku]
-        cart = cart.add(
-            CartLine(
-                sku=line.sku,
-                name=product.name,
-                unit_price=line.unit_price,
-                quantity=line.qty,
-                tax_class=TaxClass(product.tax_class),
-                jan=product.jan,
-            ),
-            merge=LineMerge.NEW_LINE,
-        )
-    cart = cart.with_points(order.points_used)
-    totals = cart.totals()
+    totals = _cart_of(order, products).totals()
     customer = _customer_for(session, order)
-    source = f"order:{order.order_id}"
-    if order.points_used:
-        points_service.spend(
-            session,
-            customer_id=customer.id,
-            points=order.points_used,
-            idempotency_key=f"{source}:redeem",
-            reason="points used online",
-            source=source,
-            location=location.code,
-        )
-    earned = points_earned(totals, POINTS_POLICY)
-    points_service.earn(
-        session,
-        customer_id=customer.id,
-        points=earned,
-        source=source,
-        reason="online order",
-        location=location.code,
+    earned = _move_points_and_stock(
+        session, order, customer_id=customer.id, location=location.code, totals=totals
     )
-    for line in order.lines:
-        stock_service.move(
-            session,
-            location=location.code,
-            sku=line.sku,
-            delta=-line.qty,
-            reason="online order",
-            source_id=source,
-        )
     answer = OrderOut(
         order_id=order.order_id,
         customer_id=customer.id,
@@ -132,30 +89,92 @@ def place_order(session: Session, *, order: OrderIn, channel_id: int) -> OrderOu
         }
         for line in order.lines
     ]
-    session.add(
-        OnlineOrder(
-            order_id=order.order_id,
-            channel_id=channel_id,
-            customer_id=customer.id,
-            location_id=location.id,
-            fulfilment_type=order.fulfilment.type,
-            ordered_at=order.ordered_at,
-            total=totals.amount_due,
-            points_used=order.points_used,
-            points_earned=earned,
-            items=items,
-            request_hash=request_hash(order),
-            response=answer.model_dump(mode="json"),
-        )
+    row = OnlineOrder(
+        order_id=order.order_id,
+        channel_id=channel_id,
+        customer_id=customer.id,
+        location_id=location.id,
+        fulfilment_type=order.fulfilment.type,
+        ordered_at=order.ordered_at,
+        total=totals.amount_due,
+        points_used=order.points_used,
+        points_earned=earned,
+        items=items,
+        request_hash=request_hash(order),
+        response=answer.model_dump(mode="json"),
     )
+    _insert(session, row)
+    return answer
+
+
+def _location_for(session: Session, order: OrderIn) -> Store:
+    """Where the order's stock comes from: the pickup store, or the online warehouse."""
+    location_code = order.fulfilment.store if order.fulfilment.type == "pickup" else ONLINE_CODE
+    location = stores_service.get_store(session, location_code or ONLINE_CODE)
+    if order.fulfilment.type == "pickup" and location.kind != "store":
+        raise Invalid("pickup needs a store code")
+    return location
+
+
+def _cart_of(order: OrderIn, products: dict[str, Product]) -> Cart:
+    """The order as the domain's cart (one line per order line), so totals, tax and points agree with the counter."""
+    cart = Cart()
+    for line in order.lines:
+        product = products[line.sku]
+        cart = cart.add(
+            CartLine(
+                sku=line.sku,
+                name=product.name,
+                unit_price=line.unit_price,
+                quantity=line.qty,
+                tax_class=TaxClass(product.tax_class),
+                jan=product.jan,
+            ),
+            merge=LineMerge.NEW_LINE,
+        )
+    return cart.with_points(order.points_used)
+
+
+def _move_points_and_stock(
+    session: Session, order: OrderIn, *, customer_id: int, location: str, totals: CartTotals
+) -> int:
+    """Spend the points the order uses, earn its points, take its stock; returns the points earned."""
+    source = f"order:{order.order_id}"
+    if order.points_used:
+        points_service.spend(
+            session,
+            customer_id=customer_id,
+            points=order.points_used,
+            idempotency_key=f"{source}:redeem",
+            reason="points used online",
+            source=source,
+            location=location,
+        )
+    earned = points_earned(totals, POINTS_POLICY)
+    points_service.earn(
+        session,
+        customer_id=customer_id,
+        points=earned,
+        source=source,
+        reason="online order",
+        location=location,
+    )
+    for line in order.lines:
+        stock_service.move(
+            session, location=location, sku=line.sku, delta=-line.qty, reason="online order", source_id=source
+        )
+    return earned
+
+
+def _insert(session: Session, row: OnlineOrder) -> None:
+    session.add(row)
     try:
         with session.begin_nested():
             session.flush()
     except IntegrityError as exc:
         raise Conflict(
-            f"order {order.order_id} is being placed by another request", slug="order-id-reused"
+            f"order {row.order_id} is being placed by another request", slug="order-id-reused"
         ) from exc
-    return answer
 
 
 def _customer_for(session: Session, order: OrderIn) -> Customer:

@@ -14,10 +14,10 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -27,20 +27,16 @@ from sync.protocol.contacts import (
     ContactNoteOut,
     ContactOut,
     ContactStatus,
-    ContactSummary,
 )
 from sync.protocol.events import ContactRecorded
 from sync.server.auth.models import Channel
 from sync.server.auth.service import Caller
-from sync.server.changes.models import ChangeLog
-from sync.server.changes.service import record_change
+from sync.server.contacts.feed import names_of, publish, taken_by
 from sync.server.contacts.models import Contact, ContactNote
 from sync.server.customers.models import Customer
 from sync.server.db.base import utcnow
 from sync.server.problems import Conflict, NotFound
-from sync.server.stores.models import Store
 
-FEED_ENTITY = "contact"
 STORE_SOURCE = "store"
 HQ_SOURCE = "hq"
 
@@ -111,16 +107,7 @@ def record(  # noqa: PLR0913 - keyword-only, one per field of the contact
                 f"contact {contact_ref} was already recorded with a different body", slug="contact-id-reused"
             )
         return existing
-    if customer.erased_at is not None:
-        raise Conflict(
-            "this member was erased on request; nothing more is recorded about them", slug="member-erased"
-        )
-    if order_id is not None:
-        _check_order(session, order_id, customer.id)
-    if receipt_no is not None and source != STORE_SOURCE:
-        # A terminal's contact may name a receipt still in another register's outbox; a channel's or
-        # HQ's names one the server has.
-        _check_receipt(session, receipt_no)
+    _check_links(session, customer, source=source, order_id=order_id, receipt_no=receipt_no)
     contact = Contact(
         source=source,
         contact_ref=contact_ref,
@@ -137,16 +124,36 @@ def record(  # noqa: PLR0913 - keyword-only, one per field of the contact
         opened_at=opened_at,
         request_hash=digest,
     )
+    _insert(session, contact)
+    publish(session, contact)
+    return contact
+
+
+def _check_links(
+    session: Session, customer: Customer, *, source: str, order_id: str | None, receipt_no: str | None
+) -> None:
+    """Refuse a contact about an erased member, or naming an order or receipt the server does not know."""
+    if customer.erased_at is not None:
+        raise Conflict(
+            "this member was erased on request; nothing more is recorded about them", slug="member-erased"
+        )
+    if order_id is not None:
+        _check_order(session, order_id, customer.id)
+    if receipt_no is not None and source != STORE_SOURCE:
+        # A terminal's contact may name a receipt still in another register's outbox; a channel's or
+        # HQ's names one the server has.
+        _check_receipt(session, receipt_no)
+
+
+def _insert(session: Session, contact: Contact) -> None:
     session.add(contact)
     try:
         with session.begin_nested():
             session.flush()
     except IntegrityError as exc:
         raise Conflict(
-            f"contact {contact_ref} is being recorded by another request", slug="contact-id-reused"
+            f"contact {contact.contact_ref} is being recorded by another request", slug="contact-id-reused"
         ) from exc
-    publish(session, contact)
-    return contact
 
 
 def _by_ref(session: Session, source: str, contact_ref: str) -> Contact | None:
@@ -244,36 +251,6 @@ def listing(
     return list(session.scalars(query))
 
 
-def _names(
-    session: Session, contacts: list[Contact]
-) -> tuple[dict[int, str], dict[int, str], dict[int, str]]:
-    store_ids = {c.store_id for c in contacts if c.store_id is not None}
-    channel_ids = {c.channel_id for c in contacts if c.channel_id is not None}
-    customer_ids = {c.customer_id for c in contacts}
-    stores = (
-        dict(session.execute(select(Store.id, Store.code).where(Store.id.in_(store_ids))).all())
-        if store_ids
-        else {}
-    )
-    channels = (
-        dict(session.execute(select(Channel.id, Channel.name).where(Channel.id.in_(channel_ids))).all())
-        if channel_ids
-        else {}
-    )
-    members = dict(
-        session.execute(select(Customer.id, Customer.member_no).where(Customer.id.in_(customer_ids))).all()
-    )
-    return stores, channels, members
-
-
-def _taken_by(contact: Contact, stores: dict[int, str], channels: dict[int, str]) -> str:
-    if contact.store_id is not None:
-        return stores.get(contact.store_id, "")
-    if contact.channel_id is not None:
-        return channels.get(contact.channel_id, "")
-    return "HQ"
-
-
 def visible(note: ContactNote, reader: Author) -> bool:
     """Whether ``reader`` may read ``note``: shared notes by anyone, internal ones by HQ and their author."""
     if not note.internal or reader.sees_everything:
@@ -285,7 +262,7 @@ def answers(session: Session, contacts: list[Contact], *, reader: Author) -> lis
     """The contacts as ``reader`` may see them (names and notes looked up in one query each)."""
     if not contacts:
         return []
-    stores, channels, members = _names(session, contacts)
+    stores, channels, members = names_of(session, contacts)
     notes: dict[int, list[ContactNote]] = {}
     for note in session.scalars(
         select(ContactNote)
@@ -302,7 +279,7 @@ def answers(session: Session, contacts: list[Contact], *, reader: Author) -> lis
             member_no=members.get(contact.customer_id, ""),
             kind=ContactKind(contact.kind),
             channel=ContactChannel(contact.channel),
-            taken_by=_taken_by(contact, stores, channels),
+            taken_by=taken_by(contact, stores, channels),
             subject=contact.subject,
             body=contact.body,
             status=ContactStatus(contact.status),
@@ -329,81 +306,6 @@ def answers(session: Session, contacts: list[Contact], *, reader: Author) -> lis
 def answer(session: Session, contact: Contact, *, reader: Author) -> ContactOut:
     """One contact as ``reader`` may see it."""
     return answers(session, [contact], reader=reader)[0]
-
-
-def summary(session: Session, contact: Contact) -> ContactSummary:
-    """The contact as the change feed carries it (no notes, no body)."""
-    stores, channels, members = _names(session, [contact])
-    return ContactSummary(
-        id=contact.id,
-        contact_id=contact.contact_ref,
-        member_no=members.get(contact.customer_id, ""),
-        kind=ContactKind(contact.kind),
-        channel=ContactChannel(contact.channel),
-        taken_by=_taken_by(contact, stores, channels),
-        subject=contact.subject,
-        status=ContactStatus(contact.status),
-        opened_at=contact.opened_at,
-    )
-
-
-def _feed_stores(session: Session, contact: Contact) -> list[str]:
-    """The stores whose terminals keep this contact offline: those that serve the member (home store, or
-    shopped there lately — as the feed's ``members_served``) and the store that took it."""
-    from sync.server.sales.models import StoreSale
-    from sync.server.syncfeed.feed import DEFAULT_MEMBER_DAYS
-
-    home = session.scalar(select(Customer.home_store_id).where(Customer.id == contact.customer_id))
-    shopped = session.scalars(
-        select(StoreSale.store_id)
-        .where(
-            StoreSale.customer_id == contact.customer_id,
-            StoreSale.sold_at >= utcnow() - timedelta(days=DEFAULT_MEMBER_DAYS),
-        )
-        .distinct()
-    )
-    ids = {store_id for store_id in (home, contact.store_id, *shopped) if store_id is not None}
-    if not ids:
-        return []
-    return sorted(session.scalars(select(Store.code).where(Store.id.in_(ids))))
-
-
-def publish(session: Session, contact: Contact) -> None:
-    """Put the contact on the feed of the stores that serve its member."""
-    payload = summary(session, contact).model_dump(mode="json")
-    for code in _feed_stores(session, contact):
-        record_change(session, entity=FEED_ENTITY, key=str(contact.id), store_code=code, payload=payload)
-
-
-def erase_for(session: Session, customer_ids: list[int]) -> int:
-    """Delete the contacts of erased customers with their notes; the feed forgets them too. Returns how many."""
-    contacts = list(session.scalars(select(Contact).where(Contact.customer_id.in_(customer_ids))))
-    if not contacts:
-        return 0
-    ids = [contact.id for contact in contacts]
-    feeds = {contact.id: _feed_stores(session, contact) for contact in contacts}
-    members = dict(
-        session.execute(select(Customer.id, Customer.member_no).where(Customer.id.in_(customer_ids))).all()
-    )
-    for contact in contacts:
-        gone = {"id": contact.id, "deleted": True, "member_no": members.get(contact.customer_id, "")}
-        # Earlier rows keep their ids (a reader's cursor is unaffected) and lose their words.
-        session.execute(
-            update(ChangeLog)
-            .where(ChangeLog.entity == FEED_ENTITY, ChangeLog.key == str(contact.id))
-            .values(payload=gone)
-            .execution_options(synchronize_session=False)
-        )
-        for code in feeds[contact.id]:
-            record_change(session, entity=FEED_ENTITY, key=str(contact.id), store_code=code, payload=gone)
-    session.execute(delete(ContactNote).where(ContactNote.contact_id.in_(ids)))
-    session.execute(delete(Contact).where(Contact.id.in_(ids)))
-    return len(ids)
-
-
-def erased_payload(payload: dict[str, Any]) -> dict[str, Any]:
-    """A terminal's ``contact.recorded`` event without the words of an erased member."""
-    return {**payload, "subject": "-", "body": ""}
 
 
 def record_from_counter(session: Session, *, store_id: int, payload: ContactRecorded) -> Contact | None:

@@ -6,6 +6,7 @@ are given by code and name (the counter shows 新宿店, not S002).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -28,62 +29,97 @@ def _lines(items: list[dict[str, Any]]) -> tuple[LiveItem, ...]:
     return tuple(LiveItem.model_validate(item) for item in items)
 
 
+@dataclass(frozen=True, slots=True)
+class _Places:
+    """The stores (id → code, name) and channels an entry names."""
+
+    stores: dict[int, tuple[str, str]]
+    channels: dict[int, Channel]
+
+    @classmethod
+    def load(cls, session: Session) -> _Places:
+        stores = {
+            row.id: (row.code, row.name) for row in session.execute(select(Store.id, Store.code, Store.name))
+        }
+        return cls(stores, {row.id: row for row in session.scalars(select(Channel))})
+
+    def code(self, store_id: int | None) -> str | None:
+        return self.stores[store_id][0] if store_id in self.stores else None
+
+    def name(self, store_id: int | None) -> str | None:
+        return self.stores[store_id][1] if store_id in self.stores else None
+
+    @property
+    def codes(self) -> dict[int, str]:
+        return {store_id: store_code for store_id, (store_code, _name) in self.stores.items()}
+
+    @property
+    def names(self) -> dict[str, str]:
+        """Store code → store name."""
+        return dict(self.stores.values())
+
+
 def customer_history(session: Session, *, customer_id: int, limit: int) -> list[HistoryEntry]:
     """The newest ``limit`` events of every kind for the customer."""
-    channels = {row.id: row for row in session.scalars(select(Channel))}
-    stores = {
-        row.id: (row.code, row.name) for row in session.execute(select(Store.id, Store.code, Store.name))
-    }
-    names = dict(stores.values())
+    places = _Places.load(session)
+    entries = [
+        *_sale_entries(session, customer_id, limit, places),
+        *_order_entries(session, customer_id, limit, places),
+        *_points_entries(session, customer_id, limit, places.names),
+        *_note_entries(session, customer_id, limit, places.names),
+        *_contact_entries(session, customer_id, limit, places.codes, places.channels, places.names),
+    ]
+    entries.sort(key=lambda entry: entry.occurred_at, reverse=True)
+    return entries[:limit]
 
-    def code(store_id: int | None) -> str | None:
-        return stores[store_id][0] if store_id in stores else None
 
-    def name(store_id: int | None) -> str | None:
-        return stores[store_id][1] if store_id in stores else None
-
-    codes = {store_id: store_code for store_id, (store_code, _name) in stores.items()}
-    entries: list[HistoryEntry] = []
+def _sale_entries(session: Session, customer_id: int, limit: int, places: _Places) -> list[HistoryEntry]:
     sales = session.scalars(
         select(StoreSale)
         .where(StoreSale.customer_id == customer_id)
         .order_by(StoreSale.sold_at.desc())
         .limit(limit)
     )
-    for sale in sales:
-        entries.append(
-            HistoryEntry(
-                kind=STORE_KINDS.get(sale.kind, "store_sale"),
-                channel="store",
-                location=code(sale.store_id),
-                location_name=name(sale.store_id),
-                occurred_at=sale.sold_at,
-                reference=sale.receipt_no,
-                items=_lines(sale.items),
-                amount=sale.total,
-                points=sale.points_earned - sale.points_used,
-            )
+    return [
+        HistoryEntry(
+            kind=STORE_KINDS.get(sale.kind, "store_sale"),
+            channel="store",
+            location=places.code(sale.store_id),
+            location_name=places.name(sale.store_id),
+            occurred_at=sale.sold_at,
+            reference=sale.receipt_no,
+            items=_lines(sale.items),
+            amount=sale.total,
+            points=sale.points_earned - sale.points_used,
         )
+        for sale in sales
+    ]
+
+
+def _order_entries(session: Session, customer_id: int, limit: int, places: _Places) -> list[HistoryEntry]:
+    """Each online order, and its cancellation (a second entry) when it was cancelled."""
     orders = session.scalars(
         select(OnlineOrder)
         .where(OnlineOrder.customer_id == customer_id)
         .order_by(OnlineOrder.ordered_at.desc())
         .limit(limit)
     )
+    entries: list[HistoryEntry] = []
     for order in orders:
+        channel = places.channels.get(order.channel_id)
         entries.append(
             HistoryEntry(
                 kind="online_order",
                 channel="online",
-                location=code(order.location_id),
-                location_name=name(order.location_id),
+                location=places.code(order.location_id),
+                location_name=places.name(order.location_id),
                 occurred_at=order.ordered_at,
                 reference=order.order_id,
                 items=_lines(order.items),
                 amount=order.total,
                 points=order.points_earned - order.points_used,
                 detail=order.fulfilment_type,
-                taken_by=channels[order.channel_id].name if order.channel_id in channels else None,
+                taken_by=channel.name if channel is not None else None,
             )
         )
         if order.cancelled_at is not None:
@@ -91,57 +127,65 @@ def customer_history(session: Session, *, customer_id: int, limit: int) -> list[
                 HistoryEntry(
                     kind="online_cancel",
                     channel="online",
-                    location=code(order.location_id),
-                    location_name=name(order.location_id),
+                    location=places.code(order.location_id),
+                    location_name=places.name(order.location_id),
                     occurred_at=order.cancelled_at,
                     reference=order.order_id,
                     amount=-order.total,
                 )
             )
+    return entries
+
+
+def _points_entries(
+    session: Session, customer_id: int, limit: int, names: dict[str, str]
+) -> list[HistoryEntry]:
     points = session.scalars(
         select(PointsEntry)
         .where(PointsEntry.customer_id == customer_id)
         .order_by(PointsEntry.created_at.desc(), PointsEntry.id.desc())
         .limit(limit)
     )
-    for entry in points:
-        entries.append(
-            HistoryEntry(
-                kind="points",
-                channel="online"
-                if (entry.source or "").startswith("order:")
-                else "store"
-                if entry.location
-                else "hq",
-                location=entry.location,
-                location_name=names.get(entry.location) if entry.location else None,
-                occurred_at=entry.created_at,
-                reference=entry.source or entry.idempotency_key or str(entry.id),
-                points=entry.points,
-                detail=f"{entry.kind}: {entry.reason}",
-            )
+    return [
+        HistoryEntry(
+            kind="points",
+            channel="online"
+            if (entry.source or "").startswith("order:")
+            else "store"
+            if entry.location
+            else "hq",
+            location=entry.location,
+            location_name=names.get(entry.location) if entry.location else None,
+            occurred_at=entry.created_at,
+            reference=entry.source or entry.idempotency_key or str(entry.id),
+            points=entry.points,
+            detail=f"{entry.kind}: {entry.reason}",
         )
+        for entry in points
+    ]
+
+
+def _note_entries(
+    session: Session, customer_id: int, limit: int, names: dict[str, str]
+) -> list[HistoryEntry]:
     notes = session.scalars(
         select(CustomerNote)
         .where(CustomerNote.customer_id == customer_id)
         .order_by(CustomerNote.created_at.desc())
         .limit(limit)
     )
-    for note in notes:
-        entries.append(
-            HistoryEntry(
-                kind="note",
-                channel="store" if note.store_code else "hq",
-                location=note.store_code,
-                location_name=names.get(note.store_code) if note.store_code else None,
-                occurred_at=note.created_at,
-                reference=str(note.id),
-                detail=note.body,
-            )
+    return [
+        HistoryEntry(
+            kind="note",
+            channel="store" if note.store_code else "hq",
+            location=note.store_code,
+            location_name=names.get(note.store_code) if note.store_code else None,
+            occurred_at=note.created_at,
+            reference=str(note.id),
+            detail=note.body,
         )
-    entries.extend(_contact_entries(session, customer_id, limit, codes, channels, names))
-    entries.sort(key=lambda entry: entry.occurred_at, reverse=True)
-    return entries[:limit]
+        for note in notes
+    ]
 
 
 def _contact_entries(

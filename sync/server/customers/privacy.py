@@ -112,9 +112,9 @@ def erase_customer(session: Session, customer_id: int) -> Erasure:
         if record.erased_at is None:
             record.erased_at = now
     notes = session.execute(delete(CustomerNote).where(CustomerNote.customer_id.in_(ids)))
-    from sync.server.contacts import service as contacts_service  # contacts depend on customers, not back
+    from sync.server.contacts.erasure import erase_for  # contacts depend on customers, not back
 
-    contacts = contacts_service.erase_for(session, ids)
+    contacts = erase_for(session, ids)
     events = session.execute(delete(BrowsingEvent).where(BrowsingEvent.customer_id.in_(ids)))
     # The web shop may keep sending events for the member number: drop them on arrival from now on.
     excluded = set(
@@ -175,7 +175,7 @@ def _scrub_registrations(session: Session, member_nos: list[str]) -> None:
 
 def _scrub_contact_events(session: Session, member_nos: list[str]) -> None:
     """Blank what the terminals' contact events said about these members (the hash stays, as above)."""
-    from sync.server.contacts.service import erased_payload
+    from sync.server.contacts.erasure import erased_payload
 
     events = session.scalars(
         select(ReceivedEvent).where(

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from sync.protocol.contacts import ContactOut
 from sync.server.auth.service import Caller
+from sync.server.channel.models import OnlineOrder
 from sync.server.customers import privacy, service
 from sync.server.customers.access import CustomerAccess, accesses_of, record_access
 from sync.server.customers.history import customer_history
@@ -35,7 +36,9 @@ from sync.server.customers.schemas import (
 )
 from sync.server.db.base import utcnow
 from sync.server.deps import AdminDep, DatabaseDep, DeviceDep, DeviceOrAdminDep, SessionDep
+from sync.server.points.models import PointsEntry
 from sync.server.problems import PROBLEM_RESPONSES, Forbidden
+from sync.server.sales.models import StoreSale
 from sync.server.stores.models import Store
 
 router = APIRouter(prefix="/v1/customers", tags=["device"], responses=PROBLEM_RESPONSES)
@@ -202,48 +205,9 @@ def export_customer(customer_id: CustomerId, session: SessionDep, admin: AdminDe
             ExportNote(id=note.id, store_code=note.store_code, body=note.body, created_at=note.created_at)
             for note in held.notes
         ],
-        points=[
-            ExportPointsEntry(
-                id=entry.id,
-                kind=entry.kind,
-                points=entry.points,
-                balance_after=entry.balance_after,
-                source=entry.source,
-                reason=entry.reason,
-                location=entry.location,
-                created_at=entry.created_at,
-            )
-            for entry in held.points
-        ],
-        store_sales=[
-            ExportSale(
-                id=sale.id,
-                kind=sale.kind,
-                store=codes.get(sale.store_id),
-                receipt_no=sale.receipt_no,
-                sold_at=sale.sold_at,
-                total=sale.total,
-                items=sale.items,
-                points_used=sale.points_used,
-                points_earned=sale.points_earned,
-            )
-            for sale in held.sales
-        ],
-        online_orders=[
-            ExportOrder(
-                order_id=order.order_id,
-                location=codes.get(order.location_id),
-                fulfilment_type=order.fulfilment_type,
-                status=order.status,
-                ordered_at=order.ordered_at,
-                total=order.total,
-                items=order.items,
-                points_used=order.points_used,
-                points_earned=order.points_earned,
-                cancelled_at=order.cancelled_at,
-            )
-            for order in held.orders
-        ],
+        points=[_export_points(entry) for entry in held.points],
+        store_sales=[_export_sale(sale, codes) for sale in held.sales],
+        online_orders=[_export_order(order, codes) for order in held.orders],
         browsing_events=[
             ExportBrowsingEvent(sku=event.sku, kind=event.kind, at=event.at) for event in held.browsing
         ],
@@ -267,6 +231,48 @@ def erase_customer(customer_id: CustomerId, session: SessionDep, admin: AdminDep
         notes_deleted=erasure.notes_deleted,
         browsing_events_deleted=erasure.browsing_events_deleted,
         contacts_deleted=erasure.contacts_deleted,
+    )
+
+
+def _export_points(entry: PointsEntry) -> ExportPointsEntry:
+    return ExportPointsEntry(
+        id=entry.id,
+        kind=entry.kind,
+        points=entry.points,
+        balance_after=entry.balance_after,
+        source=entry.source,
+        reason=entry.reason,
+        location=entry.location,
+        created_at=entry.created_at,
+    )
+
+
+def _export_sale(sale: StoreSale, codes: dict[int, str]) -> ExportSale:
+    return ExportSale(
+        id=sale.id,
+        kind=sale.kind,
+        store=codes.get(sale.store_id),
+        receipt_no=sale.receipt_no,
+        sold_at=sale.sold_at,
+        total=sale.total,
+        items=sale.items,
+        points_used=sale.points_used,
+        points_earned=sale.points_earned,
+    )
+
+
+def _export_order(order: OnlineOrder, codes: dict[int, str]) -> ExportOrder:
+    return ExportOrder(
+        order_id=order.order_id,
+        location=codes.get(order.location_id),
+        fulfilment_type=order.fulfilment_type,
+        status=order.status,
+        ordered_at=order.ordered_at,
+        total=order.total,
+        items=order.items,
+        points_used=order.points_used,
+        points_earned=order.points_earned,
+        cancelled_at=order.cancelled_at,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -162,27 +162,34 @@ def _basket(
     return items, totals.amount_due, points_earned(totals, PointsPolicy()), rates
 
 
-def _insert_members(
-    session: Session,
-    rng: random.Random,
-    count: int,
-    catalogue: list[dict[str, Any]],
-    locations: dict[str, Store],
-) -> tuple[int, int, int]:
-    channel_id = _demo_channel(session)
-    start = session.scalar(select(func.coalesce(func.max(Customer.id), 0))) or 0
-    now = datetime.now(UTC)
-    customers: list[dict[str, Any]] = []
-    sales: list[dict[str, Any]] = []
-    sale_rates: list[dict[str, Any]] = []
-    orders: list[dict[str, Any]] = []
-    entries: list[dict[str, Any]] = []
-    accounts: list[dict[str, Any]] = []
-    store_ids = [locations[code].id for code, _name, _number in STORES]
-    for offset in range(1, count + 1):
-        customer_id = start + offset
-        family, given = rng.choice(FAMILY_NAMES), rng.choice(GIVEN_NAMES)
-        customers.append(
+Event = tuple[datetime, str, str, int, str | None]
+"""A member's points event: when, kind, source, points, location code."""
+
+
+@dataclass
+class _MemberRows:
+    """The rows of the demo members and their history, inserted in bulk at the end."""
+
+    rng: random.Random
+    catalogue: list[dict[str, Any]]
+    locations: dict[str, Store]
+    channel_id: int
+    now: datetime
+    customers: list[dict[str, Any]] = field(default_factory=list)
+    sales: list[dict[str, Any]] = field(default_factory=list)
+    sale_rates: list[dict[str, Any]] = field(default_factory=list)
+    orders: list[dict[str, Any]] = field(default_factory=list)
+    entries: list[dict[str, Any]] = field(default_factory=list)
+    accounts: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def store_ids(self) -> list[int]:
+        return [self.locations[code].id for code, _name, _number in STORES]
+
+    def add_member(self, customer_id: int) -> None:
+        """One member with a few store sales and online orders, and the points they earned."""
+        family, given = self.rng.choice(FAMILY_NAMES), self.rng.choice(GIVEN_NAMES)
+        self.customers.append(
             {
                 "id": customer_id,
                 "member_no": f"{customer_id:012d}",
@@ -190,53 +197,54 @@ def _insert_members(
                 "name_kana": family[1] + given[1],
                 "email": f"member{customer_id}@example.jp",
                 "phone": f"090{customer_id:08d}",
-                "home_store_id": rng.choice(store_ids),
-                "created_at": now,
-                "updated_at": now,
+                "home_store_id": self.rng.choice(self.store_ids),
+                "created_at": self.now,
+                "updated_at": self.now,
             }
         )
-        balance = 0
-        events: list[tuple[datetime, str, str, int, str | None]] = []
-        for number in range(rng.randrange(0, 6)):
-            items, total, earned, rates = _basket(rng, catalogue)
-            sold_at = EPOCH + timedelta(minutes=rng.randrange(0, 500_000))
-            store_id = rng.choice(store_ids)
+        events = [*self._add_sales(customer_id), *self._add_orders(customer_id)]
+        balance = self._add_points(customer_id, events)
+        self.accounts.append({"customer_id": customer_id, "balance": balance, "updated_at": self.now})
+
+    def _add_sales(self, customer_id: int) -> list[Event]:
+        events: list[Event] = []
+        for number in range(self.rng.randrange(0, 6)):
+            items, total, earned, rates = _basket(self.rng, self.catalogue)
+            sold_at = EPOCH + timedelta(minutes=self.rng.randrange(0, 500_000))
+            store_id = self.rng.choice(self.store_ids)
             sale_id = _demo_uuid(f"sale:{customer_id}:{number}")
-            sales.append(
+            self.sales.append(
                 {
                     "id": sale_id,
                     "store_id": store_id,
                     "kind": "sale",
-                    "receipt_no": f"{store_id:03d}-01-{len(sales) + 1:06d}",
+                    "receipt_no": f"{store_id:03d}-01-{len(self.sales) + 1:06d}",
                     "customer_id": customer_id,
                     "sold_at": sold_at,
                     "total": total,
                     "items": items,
                     "points_used": 0,
                     "points_earned": earned,
-                    "created_at": now,
+                    "created_at": self.now,
                 }
             )
-            sale_rates.extend({"sale_id": sale_id, **rate} for rate in rates)
-            events.append(
-                (
-                    sold_at,
-                    "earn",
-                    f"sale:{sale_id}",
-                    earned,
-                    next(s.code for s in locations.values() if s.id == store_id),
-                )
-            )
-        for number in range(rng.randrange(0, 3)):
-            items, total, earned, _rates = _basket(rng, catalogue)
-            ordered_at = EPOCH + timedelta(minutes=rng.randrange(0, 500_000))
+            self.sale_rates.extend({"sale_id": sale_id, **rate} for rate in rates)
+            code = next(s.code for s in self.locations.values() if s.id == store_id)
+            events.append((sold_at, "earn", f"sale:{sale_id}", earned, code))
+        return events
+
+    def _add_orders(self, customer_id: int) -> list[Event]:
+        events: list[Event] = []
+        for number in range(self.rng.randrange(0, 3)):
+            items, total, earned, _rates = _basket(self.rng, self.catalogue)
+            ordered_at = EPOCH + timedelta(minutes=self.rng.randrange(0, 500_000))
             order_id = f"DEMO-{customer_id}-{number}"
-            orders.append(
+            self.orders.append(
                 {
                     "order_id": order_id,
-                    "channel_id": channel_id,
+                    "channel_id": self.channel_id,
                     "customer_id": customer_id,
-                    "location_id": locations[ONLINE_CODE].id,
+                    "location_id": self.locations[ONLINE_CODE].id,
                     "fulfilment_type": "ship",
                     "ordered_at": ordered_at,
                     "status": "placed",
@@ -246,15 +254,20 @@ def _insert_members(
                     "items": items,
                     "request_hash": "demo",
                     "response": {},
-                    "created_at": now,
+                    "created_at": self.now,
                 }
             )
             events.append((ordered_at, "earn", f"order:{order_id}", earned, ONLINE_CODE))
+        return events
+
+    def _add_points(self, customer_id: int, events: list[Event]) -> int:
+        """The ledger of ``events`` in time order; returns the balance."""
+        balance = 0
         for when, kind, source, points, location in sorted(events):
             if points == 0:
                 continue
             balance += points
-            entries.append(
+            self.entries.append(
                 {
                     "customer_id": customer_id,
                     "kind": kind,
@@ -268,14 +281,45 @@ def _insert_members(
                     "created_at": when,
                 }
             )
-        accounts.append({"customer_id": customer_id, "balance": balance, "updated_at": now})
-    session.execute(insert(Customer), customers)
-    session.execute(insert(PointsAccount), accounts)
-    tables = ((StoreSale, sales), (StoreSaleRate, sale_rates), (OnlineOrder, orders), (PointsEntry, entries))
-    for table, rows in tables:
-        if rows:
-            session.execute(insert(table), rows)
-    for customer, account in zip(customers, accounts, strict=True):
+        return balance
+
+
+def _insert_members(
+    session: Session,
+    rng: random.Random,
+    count: int,
+    catalogue: list[dict[str, Any]],
+    locations: dict[str, Store],
+) -> tuple[int, int, int]:
+    rows = _MemberRows(rng, catalogue, locations, _demo_channel(session), datetime.now(UTC))
+    start = session.scalar(select(func.coalesce(func.max(Customer.id), 0))) or 0
+    for offset in range(1, count + 1):
+        rows.add_member(start + offset)
+    session.execute(insert(Customer), rows.customers)
+    session.execute(insert(PointsAccount), rows.accounts)
+    tables = (
+        (StoreSale, rows.sales),
+        (StoreSaleRate, rows.sale_rates),
+        (OnlineOrder, rows.orders),
+        (PointsEntry, rows.entries),
+    )
+    for table, table_rows in tables:
+        if table_rows:
+            session.execute(insert(table), table_rows)
+    _publish_members(session, rows)
+    if session.get_bind().dialect.name == "postgresql":
+        # Ids were given explicitly; move the sequence past them so later registrations do not collide.
+        from sqlalchemy import text
+
+        session.execute(
+            text("SELECT setval(pg_get_serial_sequence('customers', 'id'), (SELECT max(id) FROM customers))")
+        )
+    return len(rows.sales), len(rows.orders), len(rows.entries)
+
+
+def _publish_members(session: Session, rows: _MemberRows) -> None:
+    """The members and their balances on the change feed, as a registration puts them."""
+    for customer, account in zip(rows.customers, rows.accounts, strict=True):
         payload = {key: customer[key] for key in ("id", "member_no", "name", "name_kana", "email", "phone")}
         record_change(session, entity="customer", key=str(customer["id"]), store_code=None, payload=payload)
         record_change(
@@ -289,14 +333,6 @@ def _insert_members(
                 "balance": account["balance"],
             },
         )
-    if session.get_bind().dialect.name == "postgresql":
-        # Ids were given explicitly; move the sequence past them so later registrations do not collide.
-        from sqlalchemy import text
-
-        session.execute(
-            text("SELECT setval(pg_get_serial_sequence('customers', 'id'), (SELECT max(id) FROM customers))")
-        )
-    return len(sales), len(orders), len(entries)
 
 
 def _demo_channel(session: Session) -> int:
