@@ -7,11 +7,12 @@ PYTEST_ARGS ?=
 # Only the source folders that exist are linted, so an empty checkout of a folder never fails CI.
 LINT_PATHS := $(wildcard posapp sync tests bench scripts)
 
-.PHONY: help setup test lint typecheck pytest demo demo-terminal screenshots dist bench clean constraints translations lupdate
+.PHONY: help setup check test lint typecheck pytest demo demo-terminal screenshots dist bench clean constraints translations lupdate
 
 help:
 	@echo "make demo       - set up, start the demo server and open a POS window paired to it"
-	@echo "make test       - set up, then ruff, mypy and the whole pytest suite"
+	@echo "make check      - the fast lane: ruff, mypy and the tests neither slow nor pg (stops at the first failure)"
+	@echo "make test       - set up, then ruff, mypy and the whole pytest suite (what CI runs)"
 	@echo "make bench      - run the benchmarks in bench/ and print their tables"
 	@echo "make dist       - the desktop bundle (PyInstaller one-folder), checked with --self-check"
 	@echo "make translations - compile the English catalogue (.qm)"
@@ -41,6 +42,13 @@ pytest: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest
+
+# Before a commit: the same ruff and mypy, and every test neither `slow` (server processes, browsers, crash
+# and load runs; tests/conftest.py) nor `pg` (the PostgreSQL variants), stopping at the first failure.
+# CI runs `make test`, the whole suite.
+check: lint typecheck
+	$(BIN)/python -m scripts.system_packages test
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -m "not slow and not pg" -x -q -p no:cacheprovider $(PYTEST_ARGS)
 
 demo: $(STAMP)
 	$(BIN)/python -m scripts.system_packages demo

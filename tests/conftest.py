@@ -56,6 +56,18 @@ def _patient_wait_until() -> None:
 
 _patient_wait_until()
 
+# `make check` runs `-m "not slow and not pg"`: besides the tests marked slow where they are written, a test
+# that starts the server as a process (the `server` and `live` fixtures) or drives a browser (`browser`)
+# takes seconds, so it is slow wherever it is.
+SLOW_FIXTURES = frozenset({"server", "live", "browser"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 PG_ADMIN_URL = os.environ.get("POSAPP_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
