@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import ColumnElement, String, any_, bindparam, insert, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import QueryableAttribute, Session
 
 from posapp.domain.errors import DomainError
 from posapp.domain.tax import TaxPolicy
@@ -52,6 +52,14 @@ class StoreRulesLike(Protocol):
 
 FastSale = tuple[int, Event, SaleCompleted]
 Judged = tuple[int, Event, SaleCompleted, SaleFigures, int | None]
+
+
+def among(session: Session, column: QueryableAttribute[str], values: Collection[str]) -> ColumnElement[bool]:
+    """``column IN values``; on PostgreSQL as ``= ANY`` of one array: an IN list of a thousand ids
+    costs PostgreSQL four times as much to plan as the look-up itself."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(String)))
+    return column.in_(values)
 
 
 def fast_candidates(caller: Caller, terminal_code: str, indexed: list[tuple[int, Event]]) -> list[FastSale]:
@@ -87,18 +95,20 @@ def apply_fast(
     """
     assert caller.store_id is not None and caller.store_code is not None
     sale_ids = [sale.sale_id for _, _, sale in run]
-    taken = set(session.scalars(select(StoreSale.id).where(StoreSale.id.in_(sale_ids))))
+    taken = set(session.scalars(select(StoreSale.id).where(among(session, StoreSale.id, sale_ids))))
     members = {sale.member_no for _, _, sale in run if sale.member_no}
     customers = {
         row.member_no: row
         for row in session.execute(
             select(Customer.member_no, Customer.id, Customer.merged_into_id).where(
-                Customer.member_no.in_(members)
+                among(session, Customer.member_no, members)
             )
         )
     }
     skus = {line.sku for _, _, sale in run for line in sale.lines}
-    products = dict(session.execute(select(Product.sku, Product.id).where(Product.sku.in_(skus))).all())
+    products = dict(
+        session.execute(select(Product.sku, Product.id).where(among(session, Product.sku, skus))).all()
+    )
     batch: list[Judged] = []
     used: set[str] = set(taken)
     for index, event, sale in run:
@@ -215,21 +225,7 @@ def _move_stock(
     for _, _, sale, *_ in batch:
         for line in sale.lines:
             totals[products[line.sku]] -= line.quantity
-    insert_ = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert_(StockLevel).values(
-        [
-            {"location_id": caller.store_id, "product_id": pid, "quantity": delta, "updated_at": now}
-            for pid, delta in sorted(totals.items())
-        ]
-    )
-    upsert = statement.on_conflict_do_update(
-        index_elements=[StockLevel.location_id, StockLevel.product_id],
-        set_={
-            "quantity": StockLevel.quantity + statement.excluded.quantity,
-            "updated_at": statement.excluded.updated_at,
-        },
-    ).returning(StockLevel.product_id, StockLevel.quantity)
-    final: dict[int, int] = {pid: quantity for pid, quantity in session.execute(upsert)}
+    final = _add_to_levels(session, caller.store_id, sorted(totals.items()), now)
     running = {pid: final[pid] - delta for pid, delta in totals.items()}
     movements = []
     for index, _, sale, *_ in batch:
@@ -257,6 +253,41 @@ def _move_stock(
             session, entity="stock", key=f"{caller.store_code}:{sku_of[pid]}", store_code=caller.store_code,
             payload={"location": caller.store_code, "sku": sku_of[pid], "quantity": quantity, "updated_at": now.isoformat()},
         )  # fmt: skip
+
+
+_ADD_TO_LEVELS = text("""
+    INSERT INTO stock_levels (location_id, product_id, quantity, updated_at)
+    SELECT :location, product_id, delta, :now
+    FROM unnest(CAST(:products AS integer[]), CAST(:deltas AS bigint[])) AS moved(product_id, delta)
+    ON CONFLICT (location_id, product_id)
+    DO UPDATE SET quantity = stock_levels.quantity + excluded.quantity, updated_at = excluded.updated_at
+    RETURNING product_id, quantity
+""")
+
+
+def _add_to_levels(
+    session: Session, location: int | None, deltas: list[tuple[int, int]], now: datetime
+) -> dict[int, int]:
+    """Add ``deltas`` (product id, change; in product order, so two pushes lock rows in the same order)
+    to the location's levels; each product's new quantity."""
+    if session.get_bind().dialect.name == "postgresql":
+        # Two arrays, not a VALUES row per product: the statement is the same text for every push.
+        answer = session.execute(
+            _ADD_TO_LEVELS,
+            {"location": location, "now": now, "products": [p for p, _ in deltas], "deltas": [d for _, d in deltas]},
+        )  # fmt: skip
+        return {pid: quantity for pid, quantity in answer.tuples()}
+    statement = sqlite_insert(StockLevel).values(
+        [{"location_id": location, "product_id": pid, "quantity": delta, "updated_at": now} for pid, delta in deltas]
+    )  # fmt: skip
+    upsert = statement.on_conflict_do_update(
+        index_elements=[StockLevel.location_id, StockLevel.product_id],
+        set_={
+            "quantity": StockLevel.quantity + statement.excluded.quantity,
+            "updated_at": statement.excluded.updated_at,
+        },
+    ).returning(StockLevel.product_id, StockLevel.quantity)
+    return {pid: quantity for pid, quantity in session.execute(upsert).tuples()}
 
 
 def _earn_points(session: Session, caller: Caller, batch: list[Judged], now: datetime) -> None:

@@ -89,7 +89,9 @@ def apply_batch(
     assert caller.store_id is not None and caller.store_code is not None
     seen = {
         row.id: row
-        for row in session.scalars(select(ReceivedEvent).where(ReceivedEvent.id.in_([e.id for e in events])))
+        for row in session.scalars(
+            select(ReceivedEvent).where(bulk.among(session, ReceivedEvent.id, [e.id for e in events]))
+        )
     }
     rules = store_rules(session, caller.store_id)
     candidates = {
