@@ -1,7 +1,8 @@
 """Admission control: at most N requests of a worker are inside the app at once; the rest wait outside.
 
-A request holds its database connection across several threadpool steps (session dependency, the
-caller's authentication, the endpoint, the session's close). When more requests are inside than
+A request on a sync endpoint holds its database connection across several threadpool steps (the
+endpoint, FastAPI's check of its answer, the session's close); the hot endpoints do their database
+work in one step (``deps.Database``), but the rest still hold and wait. When more requests are inside than
 there are connections, the threads can all be taken by new requests waiting for a connection while
 the requests holding the connections wait for a thread: the worker stops until the 30 s pool
 timeout, then does it again (bench/LOAD.md, sections 1 and 6). Admitting fewer requests than the
