@@ -48,7 +48,7 @@ def _label(text: str = "", name: str = "") -> QLabel:
 class CustomerDisplayWindow(QWidget):
     """Idle: the store and its message. Sale: the lines as scanned, the total. Paid: tendered, change, points."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:  # noqa: PLR0915 - builds and lays out every widget of the screen; TODO(issue 21): one method per section
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("customerDisplay")
         self.setWindowTitle("OmniPOS — お客様表示 / Customer display")
@@ -56,18 +56,28 @@ class CustomerDisplayWindow(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)  # never steals the scanner's focus
         self.view = CounterView()
         self.stack = QStackedWidget()
+        self._build_idle_page()
+        self._build_sale_page()
+        self._build_paid_page()
+        for page in (self.idle_page, self.sale_page, self.paid_page):
+            self.stack.addWidget(page)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 18, 24, 18)
+        layout.addWidget(self.stack)
+        self.resize(1024, 600)
+        self.model.rowsInserted.connect(lambda *_: self.table.scrollToBottom())
+
+    def _build_idle_page(self) -> None:
+        """The store's name, a welcome and the store's message."""
         self.idle_page = QWidget()
         self.store = _label(name="cdStore")
         self.message = _label(name="cdMessage")
         self.welcome = _label("いらっしゃいませ  Welcome", "cdWelcome")
         idle = QVBoxLayout(self.idle_page)
         idle.addStretch(1)
-        for widget in (self.store, self.welcome, self.message):
-            widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            widget.setWordWrap(True)
-            idle.addWidget(widget)
-        idle.addStretch(1)
 
+    def _build_sale_page(self) -> None:
+        """The lines as scanned under their column titles, and the total."""
         self.sale_page = QWidget()
         self.model = CartTableModel()
         self.table = QTableView()
@@ -112,6 +122,8 @@ class CustomerDisplayWindow(QWidget):
         sale.addWidget(self.table, 1)
         sale.addWidget(totals)
 
+    def _build_paid_page(self) -> None:
+        """What was paid, tendered and given back, the points earned, and thanks."""
         self.paid_page = QWidget()
         self.paid_total = _label(name="cdPaidLine")
         self.tendered = _label(name="cdPaidLine")
@@ -120,19 +132,6 @@ class CustomerDisplayWindow(QWidget):
         self.thanks = _label("ありがとうございました  Thank you", "cdWelcome")
         paid = QVBoxLayout(self.paid_page)
         paid.addStretch(1)
-        for widget in (self.paid_total, self.tendered, _label("お釣り  Change", "cdCaption"), self.change,
-                       self.earned, self.thanks):  # fmt: skip
-            widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            paid.addWidget(widget)
-        paid.addStretch(1)
-
-        for page in (self.idle_page, self.sale_page, self.paid_page):
-            self.stack.addWidget(page)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 18, 24, 18)
-        layout.addWidget(self.stack)
-        self.resize(1024, 600)
-        self.model.rowsInserted.connect(lambda *_: self.table.scrollToBottom())
 
     def show_view(self, view: CounterView) -> None:
         """Show ``view``: the store idle, a sale line by line, or the payment."""

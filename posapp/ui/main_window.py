@@ -57,18 +57,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.demo_function = demo
         self.worker = DbWorker(self)
         self.worker.failed.connect(self.background_failed)
-        self.first_run = FirstRunPage(server_url)
-        self.first_run.pair_requested.connect(self.pair)
-        self.first_run.demo_requested.connect(self.open_demo)
-        # Demo data only when the terminal was started for a demo (posapp --demo): a production
-        # terminal must never become demo store S001 by one touch on its first screen.
-        self.first_run.demo_button.setVisible(demo is not None)
-        self.sign_in = SignInPage(terminal, self.worker, demo=demo_hint)
-        self.sign_in.signed_in.connect(self.signed_in)
-        self.sale = SalePage(terminal, self.worker)
-        self.sale.sign_out_requested.connect(self.sign_out)
-        self.sale.language_requested.connect(self.change_language)
-        self.sale.devices_changed.connect(self.apply_devices)
+        self._build_pages(server_url, demo=demo, demo_hint=demo_hint)
         self.printer_watch = PrinterWatch(parent=self)
         self.printer_watch.changed.connect(self._printer_changed)
         self.customer_display: CustomerDisplay | None = None
@@ -92,6 +81,26 @@ class MainWindow(Retranslating, QMainWindow):
         self.download_meter = RateMeter()
         self._download_resumed = False
         self.retranslate()
+        self._open_first_page()
+
+    def _build_pages(self, server_url: str, *, demo: DemoFunction | None, demo_hint: bool) -> None:
+        """First run (pairing), sign-in and the sale page, each wired to the window."""
+        self.first_run = FirstRunPage(server_url)
+        self.first_run.pair_requested.connect(self.pair)
+        self.first_run.demo_requested.connect(self.open_demo)
+        # Demo data only when the terminal was started for a demo (posapp --demo): a production
+        # terminal must never become demo store S001 by one touch on its first screen.
+        self.first_run.demo_button.setVisible(demo is not None)
+        self.sign_in = SignInPage(self.terminal, self.worker, demo=demo_hint)
+        self.sign_in.signed_in.connect(self.signed_in)
+        self.sale = SalePage(self.terminal, self.worker)
+        self.sale.sign_out_requested.connect(self.sign_out)
+        self.sale.language_requested.connect(self.change_language)
+        self.sale.devices_changed.connect(self.apply_devices)
+
+    def _open_first_page(self) -> None:
+        """Sign-in once paired; the first-run page before, or while a first download goes on."""
+        terminal = self.terminal
         if terminal.settings.store_code and terminal.catalog_download() is not None:
             # A first download cut short (the terminal was closed or killed): the agent started by
             # ``connect_in_background`` goes on from where it stopped; the counter opens when it is in.

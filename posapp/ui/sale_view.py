@@ -1,4 +1,4 @@
-"""The sale screen: scan line, cart, totals, customer panel, function keys, and the actions behind them."""
+"""The sale screen: scan line, cart, totals, customer panel and function keys (keys: ``sale_keys``, dialogs: ``sale_dialogs``)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QDialog,
     QHBoxLayout,
     QHeaderView,
@@ -23,31 +22,21 @@ from PySide6.QtWidgets import (
 
 from posapp.devices.display import CounterView, Phase
 from posapp.devices.plain import receipt_text
-from posapp.domain.barcodes import normalise_scan_text
-from posapp.domain.cart import Discount
-from posapp.services import Approval, Terminal, omni
+from posapp.services import Terminal, omni
 from posapp.services.contacts import MemberContacts
 from posapp.services.history import CustomerHistory
 from posapp.services.printing import print_receipt
 from posapp.services.receipts import CompletedSale
-from posapp.services.sale import SaleSession, ScanResult, needs_server
+from posapp.services.sale import SaleSession
 from posapp.ui.cart_model import CartTableModel
 from posapp.ui.customer_panel import CustomerPanel, PanelPurchase, panel_purchases
-from posapp.ui.dialogs.approval import ApprovalDialog
-from posapp.ui.dialogs.base import PosDialog
-from posapp.ui.dialogs.contact import ContactDialog
-from posapp.ui.dialogs.customer import CustomerDialog
-from posapp.ui.dialogs.pay import PayDialog
 from posapp.ui.dialogs.pickups import PickupsDialog
-from posapp.ui.dialogs.resume import ResumeDialog
-from posapp.ui.dialogs.returns import ReturnsDialog
-from posapp.ui.dialogs.search import SearchDialog
-from posapp.ui.formatting import yen
 from posapp.ui.history_text import age_text
 from posapp.ui.i18n import tr
-from posapp.ui.messages import error_text, needs_approval, printer_text
+from posapp.ui.messages import error_text, printer_text
 from posapp.ui.sale_bars import FunctionKeyBar, TotalsBar
-from posapp.ui.scan_guard import ScanGuard
+from posapp.ui.sale_dialogs import SaleDialogs
+from posapp.ui.sale_keys import SaleKeys
 from posapp.ui.scan_input import ScanLineEdit
 from posapp.ui.status_header import StatusHeader
 from posapp.ui.widgets import Banner, Retranslating, touch_button
@@ -59,11 +48,9 @@ if TYPE_CHECKING:
 
 
 EAT_IN_KEY = "Ctrl+E"
-SCANNING_DIALOGS = (CustomerDialog, PickupsDialog, ReturnsDialog, SearchDialog)
-"""Dialogs whose fields take a scan (a member card, an order, a receipt, a product code)."""
 
 
-class SalePage(Retranslating, QWidget):
+class SalePage(SaleKeys, SaleDialogs, Retranslating, QWidget):
     """The main screen. Cart edits run here (sub-millisecond, in key order); slow work goes to the worker."""
 
     sign_out_requested = Signal()
@@ -74,7 +61,7 @@ class SalePage(Retranslating, QWidget):
     devices_changed = Signal(object)
     """The manager saved the device setup (a ``DeviceSetup``)."""
 
-    def __init__(self, terminal: Terminal, worker: DbWorker, parent: QWidget | None = None) -> None:  # noqa: PLR0915 - builds and lays out every widget of the screen; TODO(issue 21): one method per section
+    def __init__(self, terminal: Terminal, worker: DbWorker, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.terminal = terminal
         self.worker = worker
@@ -85,11 +72,26 @@ class SalePage(Retranslating, QWidget):
         self.last_sale: CompletedSale | None = None
         self.header = StatusHeader()
         self.banner = Banner()
+        self._build_scan_line()
+        self._build_cart_table()
+        self._build_side()
+        self.totals = TotalsBar()
+        self._build_function_keys()
+        self._build_eat_in()
+        self._lay_out()
+        self.cart_changed.connect(self._show_cart)
+        self.retranslate()
+
+    # ---- building the screen ----------------------------------------------------------------------
+
+    def _build_scan_line(self) -> None:
         self.input = ScanLineEdit()
         self.input.setObjectName("scanInput")
         self.input.scanned.connect(self.handle_scan)
         self.input.submitted.connect(self.handle_typed)
         self.input.navigate.connect(self._move_selection)
+
+    def _build_cart_table(self) -> None:
         self.model = CartTableModel()
         self.table = QTableView()
         self.table.setObjectName("cart")
@@ -104,6 +106,9 @@ class SalePage(Retranslating, QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self._size_number_columns()
+
+    def _build_side(self) -> None:
+        """Beside the cart: the member's panel, or the last receipt after a sale."""
         self.customer_panel = CustomerPanel()
         self.customer_panel.contact_requested.connect(self.open_contact)
         contact_key = QShortcut(QKeySequence("Shift+F2"), self)
@@ -119,7 +124,8 @@ class SalePage(Retranslating, QWidget):
         self.side.addWidget(self.receipt_preview)
         self.side.setMinimumWidth(330)
         self.side.setMaximumWidth(420)
-        self.totals = TotalsBar()
+
+    def _build_function_keys(self) -> None:
         self.keys = FunctionKeyBar(
             {
                 "search": self.open_search,
@@ -136,6 +142,8 @@ class SalePage(Retranslating, QWidget):
                 "pickups": lambda: self.open_dialog(PickupsDialog(self.terminal, self.worker, self)),
             }
         )
+
+    def _build_eat_in(self) -> None:
         # Eat-in (店内飲食): food eaten here is taxed at 10 %, not 8 %. A button the cashier can touch,
         # and Ctrl+E from the keyboard (every F key is taken); it never takes the scan line's focus.
         self.eat_in = touch_button(name="eatIn")
@@ -144,6 +152,8 @@ class SalePage(Retranslating, QWidget):
         eat_in_key = QShortcut(QKeySequence(EAT_IN_KEY), self)
         eat_in_key.setContext(Qt.ShortcutContext.WindowShortcut)
         eat_in_key.activated.connect(self.eat_in.toggle)
+
+    def _lay_out(self) -> None:
         scan_row = QHBoxLayout()
         scan_row.addWidget(self.input, 1)
         scan_row.addWidget(self.eat_in)
@@ -165,8 +175,6 @@ class SalePage(Retranslating, QWidget):
         layout.addWidget(inner, 1)
         layout.addWidget(self.totals)
         layout.addWidget(self.keys)
-        self.cart_changed.connect(self._show_cart)
-        self.retranslate()
 
     # ---- state ----------------------------------------------------------------------------------
 
@@ -345,253 +353,7 @@ class SalePage(Retranslating, QWidget):
         self.refresh(select_row)
         return True
 
-    # ---- scanning and typing --------------------------------------------------------------------
-
-    def handle_scan(self, code: str) -> None:
-        """A scanner burst or a typed code, routed by ``SaleSession.scan``: product, member card or
-        number, receipt or coupon (a coupon asks the server, so it runs on the worker)."""
-        if self.sale is None:
-            return
-        self._leave_after_sale()
-        sale = self.sale
-        if needs_server(code):
-            self.worker.run(lambda: sale.scan(code), success=self._scanned, failure=self.show_error)
-            return
-        try:
-            result = sale.scan(code)
-        except Exception as error:  # noqa: BLE001 - any refusal of a service call is shown, never lost
-            self.show_error(error)
-            return
-        self._scanned(result)
-
-    def _scanned(self, result: ScanResult) -> None:
-        self.banner.clear()
-        if result.coupon is not None:
-            self._coupon_applied(result.coupon)
-            return
-        if result.receipt_no is not None:
-            self.open_returns(result.receipt_no)
-            return
-        if result.customer is not None:
-            # An existing member was called up (registering happens in the member dialog).
-            self.banner.show_info(tr("会員を呼び出しました") + f": {result.customer.name}")
-        self.refresh(result.line_index)
-
-    def handle_typed(self, text: str) -> None:
-        """Typed text + Enter: a code is scanned, a name opens the search."""
-        if not text:
-            return
-        code = normalise_scan_text(text)
-        if (
-            (code.isdigit() and len(code) >= 8)
-            or (code.startswith(("R", "S")) and "-" in code)
-            or needs_server(code)
-        ):
-            self.input.clear()
-            self.handle_scan(code)
-        elif code.isdigit():
-            self.banner.show_info(tr("数字の後にF3で数量、F4で値引、F8でポイントです。"))
-        else:
-            self.input.clear()
-            self.open_search(text)
-
-    def _typed_number(self) -> int | None:
-        text = normalise_scan_text(self.input.text()).rstrip("%")
-        return int(text) if text.isdigit() else None
-
-    # ---- function keys --------------------------------------------------------------------------
-
-    def apply_quantity(self) -> None:
-        """F3: the number typed becomes the quantity of the chosen line."""
-        row, quantity = self.selected_row(), self._typed_number()
-        if self.sale is None or row is None or quantity is None:
-            self.banner.show_info(tr("数量を入力してからF3を押してください。"))
-            return
-        sale = self.sale
-        self._attempt(lambda: sale.set_quantity(row, quantity), row)
-
-    def apply_discount(self) -> None:
-        """F4: ``50`` takes ¥50 off the chosen line, ``10%`` takes 10 %; a large one asks a manager."""
-        text = normalise_scan_text(self.input.text())
-        row, value = self.selected_row(), self._typed_number()
-        if self.sale is None or row is None or value is None:
-            self.banner.show_info(tr("値引額(例 50)または率(例 10%)を入力してからF4を押してください。"))
-            return
-        sale = self.sale
-        try:
-            discount = (
-                Discount(percent=value, label=tr("値引"))
-                if text.endswith("%")
-                else Discount(amount=value, label=tr("値引"))
-            )
-            sale.discount_line(row, discount)
-        except Exception as error:  # noqa: BLE001 - any refusal of a service call is shown, never lost
-            if needs_approval(error):
-                self.with_approval(
-                    "line_discount",
-                    lambda ok: self._attempt(lambda: sale.discount_line(row, discount, approval=ok), row),
-                )
-            else:
-                self.show_error(error)
-            return
-        self._attempt(lambda: None, row)
-
-    def apply_points(self) -> None:
-        """F8: use the typed number of points, or as many as cover the total."""
-        sale = self.sale
-        if sale is None or sale.customer is None:
-            self.banner.show_info(tr("先に会員カードをスキャンしてください。"))
-            return
-        typed = self._typed_number()
-        wanted = (
-            typed
-            if typed is not None
-            else min(sale.customer.available_points, sale.totals.amount_due + sale.cart.points_used)
-        )
-        # On the worker: online, the server holds the points (a network call); a refusal changes nothing.
-        self.worker.run(
-            lambda: sale.use_points(wanted),
-            success=self._points_applied,
-            failure=self.show_error,
-        )
-
-    def _points_applied(self, _result: None) -> None:
-        self._attempt(lambda: None)
-
-    def void_line(self) -> None:
-        """F9: take the chosen line off the sale."""
-        row = self.selected_row()
-        if self.sale is None or row is None:
-            return
-        sale = self.sale
-        self._attempt(lambda: sale.void_line(row), max(row - 1, 0))
-
-    def suspend(self) -> None:
-        """F5: put the cart aside and start a new one."""
-        sale = self.sale
-        if sale is None:
-            return
-
-        def done(_: str) -> None:
-            self.banner.show_info(tr("保留しました。F6で呼び出せます。"))
-            self.begin()
-
-        self.worker.run(lambda: sale.suspend(), success=done, failure=self.show_error)
-
-    def _start_new_sale_with(self, sale: SaleSession) -> None:
-        self.sale = sale
-        self.last_sale = None
-        self.side.setCurrentWidget(self.customer_panel)
-        self.refresh()
-        if sale.notice is not None:  # e.g. its coupon was used elsewhere meanwhile and was taken off
-            self.show_error(sale.notice)
-
-    # ---- dialogs --------------------------------------------------------------------------------
-
-    def open_dialog(self, dialog: QDialog) -> None:
-        """Show ``dialog`` window-modal; when it closes the scan line has focus again.
-
-        A dialog that takes no scans refuses one, with a sound, instead of typing it into a field.
-        """
-        self.active_dialog = dialog
-        if not isinstance(dialog, SCANNING_DIALOGS):
-            guard = ScanGuard(dialog)
-            guard.refused.connect(lambda _code: self._scan_refused(dialog))
-            app = QApplication.instance()
-            if app is not None:
-                app.installEventFilter(guard)
-                dialog.finished.connect(lambda _result: app.removeEventFilter(guard))
-        dialog.finished.connect(lambda _result: self._dialog_closed(dialog))
-        dialog.open()
-
-    def _scan_refused(self, dialog: QDialog) -> None:
-        message = tr("この画面ではスキャンできません。閉じてからスキャンしてください。")
-        if isinstance(dialog, PosDialog):
-            dialog.show_error(message)
-        else:
-            QApplication.beep()
-
-    def _dialog_closed(self, dialog: QDialog) -> None:
-        if self.active_dialog is dialog:
-            self.active_dialog = None
-        dialog.deleteLater()
-        if self.active_dialog is None:
-            self.input.setFocus()
-
-    def with_approval(self, action: str, then: Callable[[Approval], object]) -> None:
-        """Ask for a manager's code and PIN, then run ``then(approval)``."""
-        dialog = ApprovalDialog(self.terminal, self.worker, action, self)
-        dialog.approved.connect(then)
-        self.open_dialog(dialog)
-
-    def open_search(self, query: str = "") -> None:
-        """F1: find a product by name, kana or code."""
-        dialog = SearchDialog(self.terminal, self.worker, query if isinstance(query, str) else "", self)
-        dialog.chosen.connect(self._add_chosen)
-        self.open_dialog(dialog)
-
-    def _add_chosen(self, sku: str) -> None:
-        self._leave_after_sale()
-        if self.sale is not None:
-            sale = self.sale
-            index: list[int] = []
-            self._attempt(lambda: index.append(sale.add_product(sku)))
-            if index:
-                self.table.selectRow(index[0])
-
-    def open_customer(self) -> None:
-        """F2: find, view or register a member and attach them."""
-        dialog = CustomerDialog(self.terminal, self.worker, self)
-        dialog.attach.connect(self._attach_customer)
-        self.open_dialog(dialog)
-
-    def _attach_customer(self, member_no: str) -> None:
-        if self.sale is not None:
-            sale = self.sale
-            self._leave_after_sale()
-            self._attempt(lambda: sale.attach_customer(member_no))
-
-    def open_contact(self) -> None:
-        """Shift+F2 (or the panel's button): record a complaint or inquiry of the member on the sale."""
-        customer = self.sale.customer if self.sale else None
-        if customer is None:
-            self.banner.show_info(tr("先に会員を選んでください(F2)。"))
-            return
-        if self.active_dialog is not None:
-            return
-        dialog = ContactDialog(self.terminal, self.worker, customer.member_no, customer.name, self)
-        dialog.recorded.connect(self._reload_contacts)
-        self.open_dialog(dialog)
-
-    def open_resume(self) -> None:
-        """F6: take back a suspended cart."""
-        if self.sale is not None and self.sale.cart.lines:
-            self.banner.show_info(tr("会計中の取引があります。保留してから呼び出してください。"))
-            return
-        dialog = ResumeDialog(self.terminal, self.worker, self)
-        dialog.resumed.connect(self._start_new_sale_with)
-        self.open_dialog(dialog)
-
-    def open_returns(self, receipt_no: str = "") -> None:
-        """F7: a return against a receipt, with a manager's approval."""
-        dialog = ReturnsDialog(
-            self.terminal, self.worker, receipt_no if isinstance(receipt_no, str) else "", self
-        )
-        self.open_dialog(dialog)
-
-    def open_pay(self) -> None:
-        """F10: take payment."""
-        if self.sale is None or not self.sale.cart.lines:
-            self.banner.show_info(tr("商品がありません。先に商品をスキャンしてください。"))
-            return
-        dialog = PayDialog(self.sale, self.worker, self)
-        dialog.completed.connect(self.sale_completed)
-        self.open_dialog(dialog)
-
-    def _coupon_applied(self, applied: omni.AppliedCoupon) -> None:
-        self.input.clear()
-        self.banner.show_info(tr("クーポンを適用しました") + f": {applied.code} -{yen(applied.discount)}")
-        self.refresh()
+    # ---- a completed sale ----------------------------------------------------------------------
 
     def sale_completed(self, done: CompletedSale) -> None:
         """Show the receipt and the change; an empty sale waits for the next scan."""
@@ -622,18 +384,3 @@ class SalePage(Retranslating, QWidget):
     def _printed(self, result: PrintResult | None) -> None:
         if result is not None and not result.ok:
             self.banner.show_error(printer_text(result.message_key))
-
-    def open_manager(self) -> None:
-        """F12: reports, closing, cash and settings, after a manager's approval."""
-
-        def show(approval: Approval) -> None:
-            # Imported here: the manager's charts (matplotlib) would add half a second to every start.
-            from posapp.ui.dialogs.manager import ManagerDialog
-
-            dialog = ManagerDialog(self.terminal, self.worker, approval, self)
-            dialog.sign_out.connect(self.sign_out_requested.emit)
-            dialog.language_changed.connect(self.language_requested.emit)
-            dialog.devices_changed.connect(self.devices_changed.emit)
-            self.open_dialog(dialog)
-
-        self.with_approval("manager_menu", show)

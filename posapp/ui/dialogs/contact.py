@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QPlainTextEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -83,7 +84,7 @@ class ContactDialog(PosDialog):
 
     recorded = Signal()
 
-    def __init__(  # noqa: PLR0915 - builds and lays out every widget of the screen; TODO(issue 21): one method per section
+    def __init__(
         self, terminal: Terminal, worker: DbWorker, member_no: str, name: str, parent: QWidget | None = None
     ) -> None:
         super().__init__(worker, tr("問い合わせ・クレーム"), parent)
@@ -91,6 +92,35 @@ class ContactDialog(PosDialog):
         self.member_no = member_no
         self.zone = terminal.settings.timezone
         self.contacts: tuple[ContactInfo, ...] = ()
+        form, save = self._build_form(name, member_no)
+        right, add = self._build_contacts()
+        body = QHBoxLayout()
+        body.addLayout(form, 1)
+        body.addLayout(right, 1)
+        close = touch_button(tr("閉じる"), focus=True)
+        close.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addLayout(body, 1)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+        chain = (self.kind, self.subject, self.body, self.receipt, save, self.listing, self.note, add, close)
+        for button in (save, add, close):
+            button.setAutoDefault(False)  # Enter belongs to the field it is typed in (subject or note)
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+        self.resize(960, 520)
+        self.closed = False
+        self.finished.connect(self._close)
+        self.kind.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.reload()
+
+    # ---- building the screen -----------------------------------------------------------------------
+
+    def _build_form(self, name: str, member_no: str) -> tuple[QFormLayout, QPushButton]:
+        """The new contact's fields and its save button (Ctrl+Enter anywhere, Enter in the subject)."""
         self.kind = QComboBox()
         self.kind.setObjectName("contactKind")
         for value, label in KINDS:
@@ -123,6 +153,10 @@ class ContactDialog(PosDialog):
         form.addRow(tr("レシート"), self.receipt)
         form.addRow("", save)
         form.addRow("", QLabel(tr("オフラインでも記録できます。サーバーには後で送信されます。")))
+        return form, save
+
+    def _build_contacts(self) -> tuple[QVBoxLayout, QPushButton]:
+        """The member's contacts, the chosen one's text, and a note to add to it."""
         self.source = QLabel()
         self.source.setObjectName("contactSource")
         self.listing = QListWidget()
@@ -149,28 +183,7 @@ class ContactDialog(PosDialog):
         right.addWidget(self.listing, 1)
         right.addWidget(self.detail)
         right.addLayout(note_row)
-        body = QHBoxLayout()
-        body.addLayout(form, 1)
-        body.addLayout(right, 1)
-        close = touch_button(tr("閉じる"), focus=True)
-        close.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(close)
-        layout = QVBoxLayout(self)
-        layout.addLayout(body, 1)
-        layout.addWidget(self.error)
-        layout.addLayout(buttons)
-        chain = (self.kind, self.subject, self.body, self.receipt, save, self.listing, self.note, add, close)
-        for button in (save, add, close):
-            button.setAutoDefault(False)  # Enter belongs to the field it is typed in (subject or note)
-        for first, second in itertools.pairwise(chain):
-            QWidget.setTabOrder(first, second)
-        self.resize(960, 520)
-        self.closed = False
-        self.finished.connect(self._close)
-        self.kind.setFocus(Qt.FocusReason.OtherFocusReason)
-        self.reload()
+        return right, add
 
     def _close(self, _result: int) -> None:
         self.closed = True

@@ -33,13 +33,50 @@ class PayDialog(PosDialog):
 
     completed = Signal(object)
 
-    def __init__(self, sale: SaleSession, worker: DbWorker, parent: QWidget | None = None) -> None:  # noqa: PLR0915 - builds and lays out every widget of the screen; TODO(issue 21): one method per section
+    def __init__(self, sale: SaleSession, worker: DbWorker, parent: QWidget | None = None) -> None:
         super().__init__(worker, tr("会計"), parent)
         self.sale = sale
         self.completing = False
+        # Built left column first, then right: the tab order follows.
+        grid = QGridLayout(self)
+        grid.addLayout(self._build_left(), 0, 0)
+        grid.addLayout(self._build_right(), 0, 1)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 2)
+        self.resize(980, 640)
+        self.refresh()
+        self.amount.setFocus()
+
+    # ---- building the screen -----------------------------------------------------------------------
+
+    def _build_left(self) -> QVBoxLayout:
+        """What is due, points, the tender kinds, the amount with its quick amounts and keypad."""
         self.due_caption = caption(tr("お支払い"))
         self.due = QLabel()
         self.due.setObjectName("payDue")
+        left = QVBoxLayout()
+        left.addWidget(self.due_caption)
+        left.addWidget(self.due)
+        left.addLayout(self._build_points_row())
+        left.addLayout(self._build_kinds_row())
+        self.amount = QLineEdit()
+        self.amount.setObjectName("payAmount")
+        self.amount.setPlaceholderText(tr("お預り金額"))
+        self.amount.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.amount.textChanged.connect(lambda _t: self.refresh())
+        self.amount.returnPressed.connect(self.enter)
+        self.reference = QLineEdit()
+        self.reference.setPlaceholderText(tr("承認番号(カード番号は入力しない)"))
+        left.addWidget(self.amount)
+        left.addWidget(self.reference)
+        left.addLayout(self._build_quick_row())
+        self.keypad = Keypad(self.amount)
+        self.keypad.enter_button.setText(tr("確定 (Enter)"))
+        self.keypad.entered.connect(self.enter)
+        left.addWidget(self.keypad)
+        return left
+
+    def _build_points_row(self) -> QHBoxLayout:
         self.points_info = QLabel()
         self.points_input = QLineEdit()
         self.points_input.setObjectName("pointsInput")
@@ -51,6 +88,9 @@ class PayDialog(PosDialog):
         points_row.addWidget(self.points_info, 1)
         points_row.addWidget(self.points_input)
         points_row.addWidget(use_points)
+        return points_row
+
+    def _build_kinds_row(self) -> QHBoxLayout:
         self.kinds = QButtonGroup(self)
         self.kinds.setExclusive(True)
         kinds_row = QHBoxLayout()
@@ -63,14 +103,10 @@ class PayDialog(PosDialog):
             button.setProperty("tender", kind.value)
             kinds_row.addWidget(button)
         self.kind_buttons[TenderKind.CASH].setChecked(True)  # type: ignore[attr-defined]
-        self.amount = QLineEdit()
-        self.amount.setObjectName("payAmount")
-        self.amount.setPlaceholderText(tr("お預り金額"))
-        self.amount.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.amount.textChanged.connect(lambda _t: self.refresh())
-        self.amount.returnPressed.connect(self.enter)
-        self.reference = QLineEdit()
-        self.reference.setPlaceholderText(tr("承認番号(カード番号は入力しない)"))
+        return kinds_row
+
+    def _build_quick_row(self) -> QHBoxLayout:
+        """Exact, and the usual notes."""
         quick_row = QHBoxLayout()
         exact = touch_button(tr("ちょうど"), name="quick")
         exact.clicked.connect(self.exact)
@@ -79,9 +115,10 @@ class PayDialog(PosDialog):
             button = touch_button(yen(value), name="quick")
             button.clicked.connect(lambda _c=False, v=value: self._set_amount(v))
             quick_row.addWidget(button)
-        self.keypad = Keypad(self.amount)
-        self.keypad.enter_button.setText(tr("確定 (Enter)"))
-        self.keypad.entered.connect(self.enter)
+        return quick_row
+
+    def _build_right(self) -> QVBoxLayout:
+        """The tenders taken so far, what remains, the change, and complete / back."""
         self.tenders = QListWidget()
         self.tenders.setObjectName("tenderList")
         self.tenders.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -97,16 +134,6 @@ class PayDialog(PosDialog):
         cancel.clicked.connect(self.reject)
         self.complete_button = touch_button(tr("会計完了"), name="pay")
         self.complete_button.clicked.connect(self.complete)
-
-        left = QVBoxLayout()
-        left.addWidget(self.due_caption)
-        left.addWidget(self.due)
-        left.addLayout(points_row)
-        left.addLayout(kinds_row)
-        left.addWidget(self.amount)
-        left.addWidget(self.reference)
-        left.addLayout(quick_row)
-        left.addWidget(self.keypad)
         right = QVBoxLayout()
         right.addWidget(caption(tr("お預り")))
         right.addWidget(self.tenders, 1)
@@ -119,14 +146,7 @@ class PayDialog(PosDialog):
         buttons.addWidget(cancel)
         buttons.addWidget(self.complete_button, 1)
         right.addLayout(buttons)
-        grid = QGridLayout(self)
-        grid.addLayout(left, 0, 0)
-        grid.addLayout(right, 0, 1)
-        grid.setColumnStretch(0, 3)
-        grid.setColumnStretch(1, 2)
-        self.resize(980, 640)
-        self.refresh()
-        self.amount.setFocus()
+        return right
 
     # ---- reading the screen ---------------------------------------------------------------------
 
