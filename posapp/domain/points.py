@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from posapp.domain.cart import CartTotals
 from posapp.domain.errors import InsufficientPoints
+from posapp.domain.proration import prorate, share_of
 
 
 class EarnBase(StrEnum):
@@ -50,10 +51,17 @@ def points_earned(totals: CartTotals, policy: PointsPolicy, *, points_payment: i
     if policy.scope is EarnScope.BASKET:
         return base // policy.unit
     # Per item: the paid base is shared over the lines in proportion, and each line rounds down.
-    line_total = sum(totals.line_amounts)
-    if line_total == 0:
+    if sum(totals.line_amounts) == 0:
         return 0
-    return sum((base * amount // line_total) // policy.unit for amount in totals.line_amounts)
+    return sum(share // policy.unit for share in prorate(base, totals.line_amounts))
+
+
+def points_returned(points: int, *, refunded: int, paid: int, moved_before: int) -> int:
+    """The points a return gives back (of those used) or takes back (of those earned) on a sale that
+    was ``paid``: the share of ``points`` that all refunded so far (``refunded``, this return
+    included) carries, less what earlier returns moved (``moved_before``). Returning everything moves
+    exactly ``points``, however it is split; terminal and server both count so."""
+    return max(share_of(points, min(max(refunded, 0), max(paid, 0)), max(paid, 0)) - moved_before, 0)
 
 
 def check_redeemable(points: int, *, balance: int, cap: int | None = None) -> int:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from posapp.domain.money import Yen
+from posapp.domain.proration import prorate
 
 
 class TaxClass(StrEnum):
@@ -108,19 +109,16 @@ def rate_totals(amounts_by_rate: dict[int, Yen], policy: TaxPolicy) -> tuple[Rat
 
 
 def split_across_rates(discount: Yen, amounts_by_rate: dict[int, Yen]) -> dict[int, Yen]:
-    """Split a basket-level ``discount`` in proportion to each rate's total.
+    """Split a basket-level ``discount`` in proportion to each rate's total (``prorate``).
 
-    Every rate but the standard one gets the floor of its share; the standard rate takes the
-    remainder, so the shares always add up to the discount exactly.
+    The shares add up to the discount exactly; a tie for the last yen goes to the higher rate, whatever
+    the order of the lines.
     """
     total = sum(amounts_by_rate.values())
     if discount == 0 or total == 0:
         return {rate: 0 for rate in amounts_by_rate}
     if discount < 0 or discount > total:
         raise ValueError(f"discount {discount} outside 0..{total}")
-    remainder_rate = STANDARD_RATE if STANDARD_RATE in amounts_by_rate else max(amounts_by_rate)
-    shares = {
-        rate: discount * amount // total for rate, amount in amounts_by_rate.items() if rate != remainder_rate
-    }
-    shares[remainder_rate] = discount - sum(shares.values())
-    return shares
+    rates = sorted(amounts_by_rate, reverse=True)
+    shares = dict(zip(rates, prorate(discount, [amounts_by_rate[rate] for rate in rates]), strict=True))
+    return {rate: shares[rate] for rate in amounts_by_rate}

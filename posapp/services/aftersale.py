@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from posapp.domain.points import points_returned
+from posapp.domain.proration import share_of
 from posapp.domain.receipt import ReceiptKind
 from posapp.domain.tax import TaxPolicy, rate_totals
 from posapp.domain.tender import Tender, TenderKind
@@ -151,11 +153,12 @@ def return_items(
     now = terminal.now()
     with terminal.db.write() as session:
         original = _returnable(session, receipt_no)
+        before = _returned_before(session, original)
         returned = _returned_lines(original, wanted)
         total = sum(r.refund for r in returned)
         refund = Tender(refund_tender_kind, max(total, 1), refund_reference)  # refuses card numbers
         seq, number = _next_receipt(session, settings)
-        ret = _return_of(original, returned, seq=seq, number=number, day=terminal.business_day(now), at=now,
+        ret = _return_of(original, returned, before, seq=seq, number=number, day=terminal.business_day(now), at=now,
                          clerk_code=clerk.code, approved_by=approval.manager_code,
                          policy=settings.tax_policy())  # fmt: skip
         ret.payments = [PaymentRow(seq=1, kind=refund.kind.value, amount=total, reference=refund.reference)]
@@ -185,6 +188,27 @@ class _Returned:
     refund: int
 
 
+@dataclass(frozen=True, slots=True)
+class _EarlierReturns:
+    """What the returns already made against a sale refunded and moved."""
+
+    refunded: int
+    points_restored: int
+    points_taken_back: int
+
+
+def _returned_before(session: Session, original: Sale) -> _EarlierReturns:
+    """Sums over the earlier returns against ``original`` (read before this return is added)."""
+    refunded, restored, taken = session.execute(
+        select(
+            func.coalesce(func.sum(Sale.total), 0),
+            func.coalesce(func.sum(Sale.points_used), 0),
+            func.coalesce(func.sum(Sale.points_earned), 0),
+        ).where(Sale.original_sale_id == original.id, Sale.kind == "return")
+    ).one()
+    return _EarlierReturns(int(refunded), int(restored), int(taken))
+
+
 def _wanted(quantities: dict[int, int]) -> dict[int, int]:
     """Line number → quantity coming back, without the zeros; refuses nothing or a negative quantity."""
     wanted = {line_no: qty for line_no, qty in quantities.items() if qty}
@@ -208,17 +232,17 @@ def _returned_lines(original: Sale, wanted: dict[int, int]) -> list[_Returned]:
         line = by_no.get(line_no)
         if line is None or qty > line.quantity - line.returned_quantity:
             raise SaleNotReturnable("more than was sold (or already returned)", value=line_no)
-        if qty == line.quantity - line.returned_quantity:
-            refund = line.net_amount - line.refunded_amount  # the last unit takes the remainder
-        else:
-            refund = line.net_amount * qty // line.quantity
-        returned.append(_Returned(line, qty, refund))
+        # What the units returned so far carry of what the line paid, less what was refunded before:
+        # the last unit takes the remainder, so a line returned in parts refunds exactly what it paid.
+        refund = share_of(line.net_amount, line.returned_quantity + qty, line.quantity) - line.refunded_amount
+        returned.append(_Returned(line, qty, max(refund, 0)))
     return returned
 
 
 def _return_of(  # noqa: PLR0913 - keyword-only, one per fact of the return row
     original: Sale,
     returned: list[_Returned],
+    before: _EarlierReturns,
     *,
     seq: int,
     number: str,
@@ -230,7 +254,7 @@ def _return_of(  # noqa: PLR0913 - keyword-only, one per fact of the return row
 ) -> Sale:
     """The return's own row and lines: the refund per rate, and the points it gives back and takes back."""
     total = sum(r.refund for r in returned)
-    share = total / original.total if original.total else 1.0
+    refunded = before.refunded + total
     amounts_by_rate: dict[int, int] = {}
     for r in returned:
         amounts_by_rate[r.line.rate] = amounts_by_rate.get(r.line.rate, 0) + r.refund
@@ -240,7 +264,10 @@ def _return_of(  # noqa: PLR0913 - keyword-only, one per fact of the return row
         clerk_code=clerk_code, approved_by=approved_by, member_no=original.member_no, subtotal=total,
         total=total, item_count=sum(r.quantity for r in returned),
         by_rate=[{"rate": r.rate, "taxable": r.taxable, "tax": r.tax, "gross": r.gross} for r in by_rate],
-        points_used=int(original.points_used * share), points_earned=int(original.points_earned * share),
+        points_used=points_returned(original.points_used, refunded=refunded, paid=original.total,
+                                    moved_before=before.points_restored),
+        points_earned=points_returned(original.points_earned, refunded=refunded, paid=original.total,
+                                      moved_before=before.points_taken_back),
         original_sale_id=original.id,
     )  # fmt: skip
     ret.lines = [_return_line(i, r) for i, r in enumerate(returned, start=1)]

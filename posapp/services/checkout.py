@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from posapp.domain.cart import Cart, CartTotals
+from posapp.domain.cart import Cart
 from posapp.domain.points import check_redeemable, points_earned
+from posapp.domain.proration import prorate
 from posapp.domain.receipt import ReceiptPoints, build_sale_receipt
 from posapp.domain.tender import Settlement, require_paid, settle
 from posapp.services import omni
@@ -163,18 +164,6 @@ def _completed(sale: SaleSession, stored: Sale, checked: _CheckedSale) -> Comple
     )
 
 
-def _net_amounts(totals: CartTotals) -> list[int]:
-    """Each line's share of what was actually paid, after basket and points discounts (for refunds)."""
-    lines = list(totals.line_amounts)
-    gross = sum(lines)
-    paid = totals.amount_due
-    if gross == 0:
-        return [0] * len(lines)
-    shares = [amount * paid // gross for amount in lines]
-    shares[shares.index(max(shares))] += paid - sum(shares)
-    return shares
-
-
 def _member_visit(session: Session, checked: _CheckedSale, *, points_used: int) -> int | None:
     """Note the member's visit; their balance after the sale (the server's when it holds the points)."""
     if not checked.member_no:
@@ -193,7 +182,8 @@ def stored_sale(event: SaleCompleted, *, seq: int, cart: Cart, balance_after: in
     """The terminal's row of the sale ``event`` tells the server, with what only the terminal keeps:
     catalogue prices, discount labels, each line's share of what was paid (for refunds), tax per rate."""
     totals = cart.totals()
-    net_amounts = _net_amounts(totals)
+    # Each line's share of what was actually paid, after basket and points discounts: what a refund gives back.
+    net_amounts = prorate(totals.amount_due, totals.line_amounts)
     sale = Sale(
         id=event.sale_id,
         kind="sale",

@@ -46,8 +46,8 @@ def test_worked_exclusive_receipt() -> None:
 
 def test_worked_basket_discount_is_split_before_tax() -> None:
     totals = worked_cart().with_basket_discount(Discount(amount=300)).totals()
-    assert (totals.rate(8).taxable, totals.rate(8).tax) == (665, 49)  # type: ignore[union-attr]
-    assert (totals.rate(10).taxable, totals.rate(10).tax) == (1086, 98)  # type: ignore[union-attr]
+    assert (totals.rate(8).taxable, totals.rate(8).tax) == (664, 49)  # type: ignore[union-attr]
+    assert (totals.rate(10).taxable, totals.rate(10).tax) == (1087, 98)  # type: ignore[union-attr]
     assert totals.amount_due == 1751
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from uuid6 import uuid7
 
 from posapp.domain.cart import Cart, CartLine, Discount
-from posapp.domain.points import PointsPolicy, points_earned
+from posapp.domain.points import PointsPolicy, points_earned, points_returned
 from posapp.domain.tax import TaxClass, TaxPolicy
 from tests.server.conftest import Api
 
@@ -123,8 +123,12 @@ class Till:
         by_rate: dict[int, int] = {}
         for line in lines:
             by_rate[line["rate"]] = by_rate.get(line["rate"], 0) + line["amount"]
-        share_used = original["points_used"] * total // original["total"] if original["total"] else 0
-        share_earned = original["points_earned"] * total // original["total"] if original["total"] else 0
+        share_used = points_returned(
+            original["points_used"], refunded=total, paid=original["total"], moved_before=0
+        )
+        share_earned = points_returned(
+            original["points_earned"], refunded=total, paid=original["total"], moved_before=0
+        )
         payload = {
             "return_id": str(uuid7()), "original_sale_id": original["sale_id"],
             "original_receipt_no": original["receipt_no"], "receipt_no": self.receipt_no(),

@@ -26,12 +26,12 @@ def test_sales_returns_and_voids_store_the_servers_per_rate_figures(
         careful_only(monkeypatch)
     api.products(product("STD", 1_000), product("FOOD", 540, "reduced"))
     device, till = api.device("S001"), Till()
-    # ¥1,000 at 10 % and 2 × ¥540 at 8 %, ¥100 off the basket: 8 % takes floor(100 × 1,080 / 2,080) = 51.
+    # ¥1,000 at 10 % and 2 × ¥540 at 8 %, ¥100 off the basket: 8 % takes 100 × 1,080 / 2,080 = 51.9 → 52.
     sale = till.sale(Line("STD", 1_000), Line("FOOD", 540, 2, "reduced"), basket_discount=100)
     other = till.sale(Line("STD", 1_000))
     assert [r["status"] for r in results(api, device, [sale, other])] == ["applied", "applied"]
     sale_id = sale["payload"]["sale_id"]
-    assert rates(api, sale_id) == {10: (951, 86), 8: (1_029, 76)}
+    assert rates(api, sale_id) == {10: (952, 86), 8: (1_028, 76)}
 
     returned = till.return_(sale, {"FOOD": 1})
     voided = till.void(other)

@@ -174,6 +174,31 @@ def test_void_and_return_restore_stock_points_and_cash(signed_in: Terminal) -> N
     assert reprint.reprint and reprint.total == 2051
 
 
+def test_a_sale_returned_in_parts_gives_back_exactly_its_money_and_points(signed_in: Terminal) -> None:
+    """Three returns (part of a line, the rest of it with another, then all the rest) refund exactly what
+    was paid and move back exactly the points used and earned: integer shares, the last one the remainder."""
+    manager = signed_in.approve(code=MANAGER[0], pin=MANAGER[1], action="return")
+    sale = ring_worked_example(signed_in)
+    sale.attach_customer(MEMBER_NO)
+    sale.discount_basket(Discount(amount=77))
+    sale.use_points(301)
+    sale.add_tender(TenderKind.CASH, sale.totals.amount_due)
+    done = sale.complete()
+    parts = [{1: 1}, {1: 2, 2: 1}, {3: 1, 4: 1, 5: 1, 6: 1}]
+    returns = [
+        signed_in.return_items(receipt_no=done.receipt_no, quantities=q, approval=manager) for q in parts
+    ]
+    assert sum(r.total for r in returns) == done.total == 2051 - 77 - 301
+    assert sum(r.points_used for r in returns) == done.points_used == 301
+    assert sum(r.points_earned for r in returns) == done.points_earned > 0
+    # Each return's points are within one of its exact share of the sale's (no float, no truncation drift).
+    for r in returns:
+        assert abs(r.points_used - 301 * r.total / done.total) < 1
+    sent = [e.payload for e in outbox(signed_in) if e.kind == EventKind.RETURN_COMPLETED]
+    assert [p["points_restored"] for p in sent] == [r.points_used for r in returns]
+    assert sum(p["total"] for p in sent) == done.total
+
+
 @pytest.mark.usefixtures("clock")
 def test_cash_x_and_z_reports(signed_in: Terminal) -> None:
     manager = signed_in.approve(code=MANAGER[0], pin=MANAGER[1], action="z")

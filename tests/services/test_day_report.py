@@ -85,11 +85,11 @@ def test_every_figure_of_the_day(known_day: Terminal) -> None:
         RateTotal(8, 778 + 271 + 351 - 351, 57 + 20 + 26 - 26, 778 + 271),
     )
     assert sum(r.gross for r in report.by_rate) == net
-    # Per product, what customers paid after discounts: B's lines share its ¥859 as 270 + 589.
+    # Per product, what customers paid after discounts: B's lines share its ¥859 as 270.5 + 588.5 → 271 + 588.
     assert report.top_products == (
-        ProductSales("SKU-BATTERY", "乾電池 単3x4", 1 + 1, 657 + 589),
+        ProductSales("SKU-BATTERY", "乾電池 単3x4", 1 + 1, 657 + 588),
         ProductSales("SKU-DETERGENT", "台所用洗剤", 1 + 2 - 1, 398 + 796 - 398),
-        ProductSales("SKU-TEA", "緑茶 500ml", 1 + 2, 151 + 270),
+        ProductSales("SKU-TEA", "緑茶 500ml", 1 + 2, 151 + 271),
         ProductSales("SKU-ONIGIRI", "おにぎり鮭", 3 + 1 - 1, 414 + 138 - 138),
         ProductSales("SKU-BAGS", "ゴミ袋 45L", 1, 218),
         ProductSales("SKU-BREAD", "食パン 6枚", 1 + 1 - 1, 213 + 213 - 213),
@@ -100,8 +100,9 @@ def test_every_figure_of_the_day(known_day: Terminal) -> None:
     assert (report.member_customers, report.member_sales) == (2, 859 + 796 - 398)
     assert report.member_customer_share == pytest.approx(2 / 3)
     assert report.member_sales_share == pytest.approx(1257 / 3308)
-    # 1 point per ¥100 paid: B 859 → 8, D 796 → 7; returning half of D takes int(7 × 0.5) = 3 back.
-    assert (report.points_used, report.points_earned) == (100, 8 + 7 - 3)
+    # 1 point per ¥100 paid: B 859 → 8, D 796 → 7; returning half of D takes 7 × ½ = 3.5 → 4 back (the
+    # other half would take the 3 left: the two add up to the 7 earned).
+    assert (report.points_used, report.points_earned) == (100, 8 + 7 - 4)
 
 
 def test_the_week_adds_the_day_before(known_day: Terminal) -> None:

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from posapp.domain.cart import Cart, CartLine, CartTotals, Discount
+from posapp.domain.points import points_returned
+from posapp.domain.proration import prorate
 from posapp.domain.tax import RateTotal, TaxClass, TaxPolicy, rate_totals
 from sync.protocol.events import ReturnCompleted, SaleCompleted, SaleVoided, SoldLine
 from sync.protocol.flags import FlagReason, flag
@@ -152,15 +154,12 @@ class ReturnFigures:
 def net_shares(amounts: Sequence[int], paid: int) -> list[int]:
     """Each line's share of what was paid after basket and points discounts: what a refund may give back.
 
-    The terminal's rule (``posapp.services.sale._net_amounts``): in proportion, rounded down, the
-    remainder on the largest share, so the shares add up to what was paid.
+    The terminal's rule (``posapp.domain.proration.prorate``, as ``posapp.services.sale.stored_sale``
+    uses it), so the shares add up to what was paid. Impossible figures share nothing.
     """
-    gross = sum(amounts)
-    if gross <= 0:
+    if paid < 0 or sum(amounts) <= 0 or any(amount < 0 for amount in amounts):
         return [0] * len(amounts)
-    shares = [amount * paid // gross for amount in amounts]
-    shares[shares.index(max(shares))] += paid - sum(shares)
-    return shares
+    return prorate(paid, amounts)
 
 
 def _quantities(items: Iterable[dict[str, Any]], amounts: Iterable[int]) -> dict[str, tuple[int, int]]:
@@ -211,8 +210,12 @@ def judge_return(ret: ReturnCompleted, original: Original, tax: TaxPolicy) -> Re
             f"{ret.points_restored} points restored, {original.points_used - restored} spent on the sale left"
         )
     taken = sum(-earlier.points_earned for earlier in original.returns)
-    share = original.points_earned * refund // original.total if original.total > 0 else 0
-    taken_back = min(share, original.points_earned - taken)
+    taken_back = min(
+        points_returned(
+            original.points_earned, refunded=refunded + refund, paid=original.total, moved_before=taken
+        ),
+        original.points_earned - taken,
+    )
     flags = [] if taken_back == ret.points_taken_back else [flag(FlagReason.POINTS_TAKEN_BACK_DIFFER)]
     rates = {item["sku"]: item["rate"] for item in original.items}
     items = [
