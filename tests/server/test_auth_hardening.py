@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from limits import parse
 from sqlalchemy import select
 
 from sync.server.auth.cache import TTL_SECONDS
@@ -327,3 +328,20 @@ def test_cli_revoke_channel_works(api: Api, capsys: pytest.CaptureFixture[str]) 
     assert api.client.get("/v1/channel/availability", params={"sku": "A1"}, headers=key).status_code == 401
     assert main(["revoke-channel", "--database", url, "999999"]) == 1
     assert "no channel 999999" in capsys.readouterr().err
+
+
+def test_failures_across_a_second_boundary_still_count_together(api: Api) -> None:
+    # Two failures 0.3 s apart, whatever second they fall in, block a limit of 2 per second.
+    from sync.server.throttles.counter import SharedCounter
+
+    clock = [1_000_000.9]
+    counter = SharedCounter(clock=lambda: clock[0])
+    limit = parse("2/1 second")
+    with api.session() as session:
+        counter.hit(session, limit, "t")
+        clock[0] += 0.3  # into the next whole second
+        counter.hit(session, limit, "t")
+        assert counter.retry_after(session, limit, "t") == 1
+        clock[0] += 0.75  # the first failure has left the last second
+        assert counter.retry_after(session, limit, "t") == 0
+        session.commit()

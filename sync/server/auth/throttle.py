@@ -6,7 +6,7 @@ address within the window that address gets 429 (with ``Retry-After``) until the
 the window; after ``overall`` failures from all addresses together everybody gets 429, so spreading the
 guesses over many addresses does not help either. A successful pairing costs nothing.
 
-The counts live in the database (``throttles.counter``, a sliding window), so the limits hold for
+The counts live in the database (``throttles.counter``, a moving window), so the limits hold for
 the whole installation: every worker and every instance behind a proxy draws on one allowance, and a
 restart forgets nothing. One throttle object is made per app (``app.state.pairing_throttle``);
 tests may replace it with other limits.

@@ -3,8 +3,8 @@
 After ``PER_USER`` failures for one user name (from anywhere) or ``PER_ADDRESS`` failures from one
 address within the window, sign-in answers "too many attempts" (HTTP 429) until the oldest failure
 leaves the window, even with the right password; a success does not reset the count. Like the
-pairing throttle the counts live in this worker's memory (``limits`` moving window): N workers allow
-N times as many guesses, still far too few for a 10-character password.
+pairing throttle's, the counts live in the database (``throttles.counter``, a moving window): every
+worker and instance draws on one allowance.
 """
 
 from __future__ import annotations

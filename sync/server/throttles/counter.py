@@ -1,12 +1,17 @@
-"""A sliding-window failure counter on a database table, shared by every worker and instance.
+"""A moving-window failure counter on a database table, shared by every worker and instance.
 
-Each key has one row per fixed window (``Unix time // length``); a hit is one atomic upsert
-(``INSERT … ON CONFLICT DO UPDATE SET hits = hits + 1``, on SQLite and PostgreSQL alike) in the
-request's session, which the caller commits (a refused pairing rolls its own work back first). Not a
-connection of its own: on SQLite that would wait for the write lock the request's session holds. A key is over its limit while ``previous window × (the share of it still inside the last
-length of time) + current window`` reaches the limit: the sliding-window estimate, which, unlike a
-plain fixed window, does not let twice the limit through across a window's edge. Rows older than the
-previous window are deleted on the next hit of the same key.
+Each key has one row per millisecond in which it failed (``window`` is Unix time in ms); a hit is one
+atomic upsert (``INSERT … ON CONFLICT DO UPDATE SET hits = hits + 1``, on SQLite and PostgreSQL
+alike), so concurrent failures in several workers are all counted. A key is over its limit while the
+failures of the last ``length`` seconds reach it, exactly as the ``limits`` moving window counted in
+memory before: the block lifts when enough of the oldest failures have left the window. (A coarse
+window with a weighted estimate let three failures through a limit of two when they straddled a
+window's edge.) Rows older than the window are deleted on the key's next hit; a key blocked stays
+at about ``limit`` rows, since a refused attempt is not tried and so not counted.
+
+The work runs in the request's session, which the caller commits (a refused pairing rolls its own
+work back first). Not a connection of its own: on SQLite that would wait for the write lock the
+request's session holds.
 """
 
 from __future__ import annotations
@@ -36,39 +41,37 @@ class SharedCounter:
 
     def hit(self, session: Session, item: RateLimitItem, key: str) -> None:
         """Count one failure of ``key`` (committed with ``session``)."""
-        length = item.get_expiry()
-        window = int(self.clock() // length)
+        now_ms = int(self.clock() * 1000)
         row_key = self._row_key(item, key)
         insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-        upsert = insert(ThrottleCount).values(key=row_key, window=window, hits=1)
+        upsert = insert(ThrottleCount).values(key=row_key, window=now_ms, hits=1)
         upsert = upsert.on_conflict_do_update(
             index_elements=[ThrottleCount.key, ThrottleCount.window], set_={"hits": ThrottleCount.hits + 1}
         )
         session.execute(upsert)
         session.execute(
-            delete(ThrottleCount).where(ThrottleCount.key == row_key, ThrottleCount.window < window - 1)
+            delete(ThrottleCount).where(
+                ThrottleCount.key == row_key, ThrottleCount.window <= now_ms - item.get_expiry() * 1000
+            )
         )
 
     def retry_after(self, session: Session, item: RateLimitItem, key: str) -> int:
         """Seconds until ``key`` is under its limit again (0: it is now)."""
-        length = item.get_expiry()
-        now = self.clock()
-        window = int(now // length)
+        now_ms = int(self.clock() * 1000)
+        length_ms = item.get_expiry() * 1000
         rows = session.execute(
-            select(ThrottleCount.window, ThrottleCount.hits).where(
-                ThrottleCount.key == self._row_key(item, key), ThrottleCount.window >= window - 1
-            )
-        )
-        counts: dict[int, int] = {row[0]: row[1] for row in rows}
-        previous, current, limit = counts.get(window - 1, 0), counts.get(window, 0), item.amount
-        into = now - window * length  # seconds into the current window
-        if previous * (1 - into / length) + current < limit:
-            return 0
-        if current < limit:  # the previous window's weight decays below the limit within this one
-            wait = length * (1 - (limit - current) / previous) - into
-        else:  # the current window must become the previous one and decay enough
-            wait = (length - into) + length * (1 - limit / current)
-        return max(1, math.ceil(wait))
+            select(ThrottleCount.window, ThrottleCount.hits)
+            .where(ThrottleCount.key == self._row_key(item, key), ThrottleCount.window > now_ms - length_ms)
+            .order_by(ThrottleCount.window)
+        ).all()
+        remaining = sum(hits for _window, hits in rows)
+        for window, hits in rows:  # oldest first: when has enough of the window's count left it?
+            if remaining < item.amount:
+                break
+            remaining -= hits
+            if remaining < item.amount:
+                return max(1, math.ceil((window + length_ms - now_ms) / 1000))
+        return 0
 
     def reset(self, session: Session, prefix: str) -> None:
         """Forget the counts of every key starting with ``prefix`` (committed with ``session``)."""

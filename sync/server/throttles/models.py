@@ -9,7 +9,7 @@ from sync.server.db.base import Base
 
 
 class ThrottleCount(Base):
-    """How many failures ``key`` had in the window numbered ``window`` (Unix time // window length)."""
+    """How many failures ``key`` had in the millisecond ``window`` (Unix time in ms)."""
 
     __tablename__ = "throttle_counts"
 

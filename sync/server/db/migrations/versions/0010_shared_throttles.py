@@ -1,5 +1,5 @@
 """Shared throttles: failed pairing and sign-in attempts are counted in the database, one row per key
-and window, so every worker and instance draws on one allowance.
+and window (a millisecond: ``throttles.counter``), so every worker and instance draws on one allowance.
 
 Revision ID: 0010_shared_throttles
 Revises: 0009_holds
