@@ -81,8 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     prepare_database(args.database)
     admin_token = load_demo_data(args.database, data_dir)
     server = ServerProcess(args.database, data_dir, args.workers)
-    server.start()
     try:
+        server.start()  # inside: a server that fails to answer in time is still stopped
         terminals = _pair(server.url, admin_token, args.stores)
         catalog, members, _latest = _read_cache(args.database)
         done: list[int] = [0] * args.writers
