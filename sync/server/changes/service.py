@@ -108,13 +108,14 @@ def drop_pending_since(session: Session, mark: int) -> None:
 
 
 def _write_pending(session: Session) -> None:
-    # SQLAlchemy fires before_commit for a savepoint's release too. Writing (and locking) then would
-    # hold the change-log lock while the rest of the transaction takes row locks: two such writers
-    # deadlocked under load (bench/LOAD.md). The outer commit writes everything queued.
+    # SQLAlchemy fires before_commit for a savepoint's release too. Writing then would take ids and
+    # announce the writer while the rest of the transaction still runs: every reader's bound would
+    # stay below it all that time, and the ids of one key would no longer follow its row locks.
+    # The outer commit writes everything queued.
     if session.in_nested_transaction():
         return
-    # before_commit fires before the final flush: flush first, so no row lock is taken after the
-    # change-log lock (which would let two writers deadlock on each other's locks).
+    # before_commit fires before the final flush: flush first, so the announcement comes after the
+    # last row lock and only the insert and the commit itself hold readers back.
     session.flush()
     session.info.pop(_SAVEPOINT_MARKS, None)
     pending: list[dict[str, Any]] = session.info.pop(_PENDING, [])
