@@ -118,8 +118,17 @@ def settle(due: Yen, tenders: tuple[Tender, ...] | list[Tender]) -> Settlement:
     )
 
 
+def check_tender_count(due: Yen, count: int) -> None:
+    """A sale is paid by at least one tender, except when nothing is due (points, a 100 % discount or
+    a ¥0 item cover it all): no tender may be ¥0, so such a sale has none. The wire model
+    (``sync.protocol.events.SaleCompleted``) checks its payments with this rule too."""
+    if count == 0 and due != 0:
+        raise InsufficientTender(f"{due} yen due and nothing tendered", value=0, remaining=due)
+
+
 def require_paid(settlement: Settlement) -> Settlement:
     """Refuse to complete a sale that is not paid in full."""
+    check_tender_count(settlement.due, len(settlement.tenders))
     if not settlement.paid_in_full:
         raise InsufficientTender(
             f"{settlement.remaining} yen still due", value=settlement.tendered, remaining=settlement.remaining

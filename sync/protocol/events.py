@@ -26,7 +26,11 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationInfo,
+    model_validator,
 )
+
+from posapp.domain.errors import DomainError
+from posapp.domain.tender import check_tender_count
 
 INT32_MAX = 2**31 - 1
 JSON_INT_LIMIT = 2**63
@@ -151,7 +155,8 @@ class SaleCompleted(_Payload):
     discount: Yen
     points_discount: Yen = 0
     total: Yen
-    payments: list[Payment] = Field(min_length=1, max_length=20)
+    payments: list[Payment] = Field(max_length=20)
+    """None exactly when nothing is due (``posapp.domain.tender.check_tender_count``)."""
     change: Yen = 0
     points_used: Count = 0
     points_earned: Count = 0
@@ -160,6 +165,14 @@ class SaleCompleted(_Payload):
     points_hold_id: Code | None = None
     """The server's hold on ``points_used`` taken online at tender; captured at ingest."""
     coupon: CouponUse | None = None
+
+    @model_validator(mode="after")
+    def _paid_by_a_tender_unless_nothing_is_due(self) -> SaleCompleted:
+        try:
+            check_tender_count(self.total, len(self.payments))
+        except DomainError as error:
+            raise ValueError(f"payments: {error}") from error
+        return self
 
 
 class SaleVoided(_Payload):

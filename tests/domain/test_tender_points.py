@@ -10,7 +10,7 @@ from posapp.domain.cart import Cart, CartLine
 from posapp.domain.errors import InsufficientPoints, InsufficientTender, InvalidTender
 from posapp.domain.points import EarnBase, EarnScope, PointsPolicy, check_redeemable, points_earned
 from posapp.domain.tax import TaxClass
-from posapp.domain.tender import Tender, TenderKind, require_paid, settle
+from posapp.domain.tender import Tender, TenderKind, check_tender_count, require_paid, settle
 from tests.domain.test_cart import worked_cart
 
 
@@ -37,6 +37,18 @@ def test_overpay_only_in_cash() -> None:
 def test_short_tender_is_refused() -> None:
     with pytest.raises(InsufficientTender):
         require_paid(settle(2051, [Tender(TenderKind.CASH, 2000)]))
+
+
+def test_nothing_due_is_paid_by_no_tender_and_a_zero_tender_stays_refused() -> None:
+    assert require_paid(settle(0, [])).change == 0
+    assert require_paid(settle(0, [Tender(TenderKind.CASH, 1000)])).change == 1000  # all handed back
+    with pytest.raises(InsufficientTender):
+        require_paid(settle(1, []))
+    with pytest.raises(InvalidTender):
+        Tender(TenderKind.CASH, 0)
+    with pytest.raises(InsufficientTender):
+        check_tender_count(289, 0)
+    check_tender_count(0, 0)
 
 
 def test_card_numbers_are_never_recorded() -> None:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
 from posapp.domain.barcodes import make_member_card
 from posapp.domain.tender import TenderKind
+from posapp.store.models import OutboxEvent
 from posapp.ui.dialogs.pay import PayDialog
 from posapp.ui.sale_view import SalePage
+from sync.protocol.events import SaleCompleted
 from tests.services.conftest import MEMBER_NO
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
@@ -61,3 +64,26 @@ def test_a_payment_method_is_called_on_screen_what_its_receipt_prints(qtbot: QtB
     qtbot.waitUntil(lambda: page.last_sale is not None)
     preview = page.receipt_preview.toPlainText().splitlines()
     assert any(line.startswith("カード") and line.endswith("¥138") for line in preview)
+
+
+def test_points_paying_the_whole_total_end_at_the_receipt(qtbot: QtBot, page: SalePage) -> None:
+    for code in (ONIGIRI, TEA, make_member_card(MEMBER_NO)):
+        type_and_enter(qtbot, page.input, code)
+    qtbot.keyClick(page.input, Qt.Key.Key_F10)
+    qtbot.waitUntil(lambda: isinstance(page.active_dialog, PayDialog))
+    dialog = page.active_dialog
+    assert isinstance(dialog, PayDialog) and dialog.due.text() == "¥289"
+
+    type_and_enter(qtbot, dialog.points_input, "289")  # 1 pt = ¥1: nothing left to tender
+    qtbot.waitUntil(lambda: page.last_sale is not None)  # was a pydantic ValidationError on completing
+    done = page.last_sale
+    assert done is not None and (done.total, done.change, done.points_used) == (0, 0, 289)
+    assert page.active_dialog is None
+    preview = page.receipt_preview.toPlainText().splitlines()
+    assert not any(line.startswith(("お預り", "お釣り", "現金")) for line in preview)
+    assert any("289" in line and "ポイント" in line for line in preview)
+    with page.terminal.db.read() as session:
+        [event] = session.scalars(select(OutboxEvent).where(OutboxEvent.kind == "sale.completed")).all()
+        payload = SaleCompleted.model_validate(event.payload)
+    assert (payload.total, payload.points_used, payload.payments, payload.change) == (0, 289, [], 0)
+    assert payload.receipt_no == done.receipt_no

@@ -210,6 +210,8 @@ class PayDialog(PosDialog):
         self.points_input.clear()
         self.refresh()
         self.amount.setFocus()
+        if self.sale.settlement.due == 0 and not self.sale.tenders:
+            self.complete()  # the points paid it all: there is no tender to ask for
 
     def add_tender(self) -> bool:
         """Add what is typed as a tender of the chosen kind."""
