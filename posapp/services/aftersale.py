@@ -29,7 +29,7 @@ from sync.protocol.events import Payment, RateLine, ReturnCompleted, SaleVoided,
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from posapp.services.terminal import Approval, Terminal
+    from posapp.services.counter import Approval, Counter
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,9 +45,9 @@ class ReturnableLine:
     net_amount: int
 
 
-def returnable_lines(terminal: Terminal, number: str) -> list[ReturnableLine]:
+def returnable_lines(counter: Counter, number: str) -> list[ReturnableLine]:
     """What can still be returned from the sale ``number``."""
-    with terminal.db.read() as session:
+    with counter.db.read() as session:
         sale = find_sale(session, number)
         if sale.kind != "sale" or sale.voided:
             raise SaleNotReturnable("this receipt cannot be returned against", value=number)
@@ -65,15 +65,15 @@ def returnable_lines(terminal: Terminal, number: str) -> list[ReturnableLine]:
         ]
 
 
-def void_sale(terminal: Terminal, *, receipt_no: str, approval: Approval) -> CompletedSale:
+def void_sale(counter: Counter, *, receipt_no: str, approval: Approval) -> CompletedSale:
     """Cancel a sale of the open period as a whole: refund every tender, take points and stock back."""
-    clerk = terminal.require_clerk()
-    settings = terminal.require_configured()
-    now = terminal.now()
-    with terminal.db.write() as session:
+    clerk = counter.require_clerk()
+    settings = counter.require_configured()
+    now = counter.now()
+    with counter.db.write() as session:
         original = _voidable(session, receipt_no)
         seq, number = _next_receipt(session, settings)
-        void = _void_of(original, seq=seq, number=number, day=terminal.business_day(now), at=now,
+        void = _void_of(original, seq=seq, number=number, day=counter.business_day(now), at=now,
                         clerk_code=clerk.code, approved_by=approval.manager_code)  # fmt: skip
         original.voided = True
         session.add(void)
@@ -84,11 +84,11 @@ def void_sale(terminal: Terminal, *, receipt_no: str, approval: Approval) -> Com
             _void_event(void, original, approved_by=approval.manager_code),
             aggregate_id=void.id,
             now=now,
-            wake=terminal.sync_now,
+            wake=counter.wake,
             audits=[_audit_note("void", void, original)],
         )
         session.flush()
-        document = stored_receipt(terminal, void, original.lines, ReceiptKind.VOID, original.receipt_no)
+        document = stored_receipt(counter, void, original.lines, ReceiptKind.VOID, original.receipt_no)
         return CompletedSale(void.id, number, void.total, 0, void.points_used, void.points_earned, document)
 
 
@@ -137,7 +137,7 @@ def _void_event(void: Sale, original: Sale, *, approved_by: str) -> SaleVoided:
 
 
 def return_items(
-    terminal: Terminal,
+    counter: Counter,
     *,
     receipt_no: str,
     quantities: dict[int, int],
@@ -146,19 +146,19 @@ def return_items(
     approval: Approval,
 ) -> CompletedSale:
     """Refund returned goods at what the customer actually paid for them; restore points and stock."""
-    clerk = terminal.require_clerk()
-    settings = terminal.require_configured()
+    clerk = counter.require_clerk()
+    settings = counter.require_configured()
     refund_tender_kind = TenderKind(refund_kind)
     wanted = _wanted(quantities)
-    now = terminal.now()
-    with terminal.db.write() as session:
+    now = counter.now()
+    with counter.db.write() as session:
         original = _returnable(session, receipt_no)
         before = _returned_before(session, original)
         returned = _returned_lines(original, wanted)
         total = sum(r.refund for r in returned)
         refund = Tender(refund_tender_kind, max(total, 1), refund_reference)  # refuses card numbers
         seq, number = _next_receipt(session, settings)
-        ret = _return_of(original, returned, before, seq=seq, number=number, day=terminal.business_day(now), at=now,
+        ret = _return_of(original, returned, before, seq=seq, number=number, day=counter.business_day(now), at=now,
                          clerk_code=clerk.code, approved_by=approval.manager_code,
                          policy=settings.tax_policy())  # fmt: skip
         ret.payments = [PaymentRow(seq=1, kind=refund.kind.value, amount=total, reference=refund.reference)]
@@ -171,11 +171,11 @@ def return_items(
             _return_event(ret, original, approved_by=approval.manager_code),
             aggregate_id=ret.id,
             now=now,
-            wake=terminal.sync_now,
+            wake=counter.wake,
             audits=[_audit_note("return", ret, original)],
         )
         session.flush()
-        document = stored_receipt(terminal, ret, ret.lines, ReceiptKind.RETURN, original.receipt_no)
+        document = stored_receipt(counter, ret, ret.lines, ReceiptKind.RETURN, original.receipt_no)
         return CompletedSale(ret.id, number, ret.total, 0, ret.points_used, ret.points_earned, document)
 
 

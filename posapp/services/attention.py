@@ -24,7 +24,7 @@ from posapp.store.models import Clerk, OutboxEvent, PrintFailure, Product, Sale,
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from posapp.services.terminal import Terminal
+    from posapp.services.counter import Counter
 
 MAX_ERROR = 500
 
@@ -137,22 +137,22 @@ AttentionItem = (
 )
 
 
-def record_print_failure(terminal: Terminal, *, receipt_no: str = "", error: str) -> None:
+def record_print_failure(counter: Counter, *, receipt_no: str = "", error: str) -> None:
     """Keep a failed print job for the attention list (the window calls this when printing fails)."""
-    with terminal.db.write() as session:
-        session.add(PrintFailure(at=terminal.now(), receipt_no=receipt_no[:30], error=error[:MAX_ERROR]))
+    with counter.db.write() as session:
+        session.add(PrintFailure(at=counter.now(), receipt_no=receipt_no[:30], error=error[:MAX_ERROR]))
 
 
-def attention_items(terminal: Terminal, *, day: date | None = None) -> list[AttentionItem]:
+def attention_items(counter: Counter, *, day: date | None = None) -> list[AttentionItem]:
     """Standing problems first (refused events, negative stock), then the day's items, each by time."""
-    store = terminal.require_configured().store_code
-    target = day or terminal.business_day()
-    zone = ZoneInfo(terminal.settings.timezone)
-    with terminal.db.read() as session:
+    store = counter.require_configured().store_code
+    target = day or counter.business_day()
+    zone = ZoneInfo(counter.settings.timezone)
+    with counter.db.read() as session:
         facts = list(session.scalars(select(Sale).where(Sale.business_day == target).order_by(Sale.at)))
         return [
-            *([terminal.printer_alert] if terminal.printer_alert is not None else []),
-            *_overdue_pickups(terminal),
+            *([counter.printer_alert] if counter.printer_alert is not None else []),
+            *_overdue_pickups(counter),
             *_dead_letters(session),
             *_negative_stock(session, store),
             *_stale_prices(session, facts),
@@ -162,13 +162,13 @@ def attention_items(terminal: Terminal, *, day: date | None = None) -> list[Atte
         ]
 
 
-def _overdue_pickups(terminal: Terminal) -> list[OverduePickup]:
-    if terminal.link is None:
+def _overdue_pickups(counter: Counter) -> list[OverduePickup]:
+    if counter.link is None:
         return []
-    from posapp.services import omni
+    from posapp.services import omni, pickups
 
     try:
-        waiting = omni.pickups_waiting(terminal, overdue=True)
+        waiting = pickups.pickups_waiting(counter, overdue=True)
     except omni.OmniOffline:
         return []
     return [OverduePickup(p.waiting_since, p.order_id, p.customer_name, p.amount_due) for p in waiting]

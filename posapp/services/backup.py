@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from posapp.domain.errors import DomainError
-from posapp.services.terminal import DATABASE_FILE
+from posapp.store import DATABASE_FILE
 
 BUSY_TIMEOUT_S = 30
 

@@ -19,7 +19,7 @@ from posapp.domain.points import check_redeemable, points_earned
 from posapp.domain.proration import prorate
 from posapp.domain.receipt import ReceiptPoints, build_sale_receipt
 from posapp.domain.tender import Settlement, require_paid, settle
-from posapp.services import omni
+from posapp.services import members, omni
 from posapp.services.receipts import CompletedSale, terminal_header
 from posapp.services.records import RECEIPT_COUNTER, AuditNote, new_id, next_number, receipt_no, record_fact
 from posapp.store.models import Customer, PaymentRow, Sale, SaleLine, SyncState
@@ -29,17 +29,17 @@ from sync.protocol.events import SaleCompleted
 from sync.protocol.sale_payload import sale_completed
 
 if TYPE_CHECKING:
+    from posapp.services.counter import Counter
     from posapp.services.sale import SaleSession
-    from posapp.services.terminal import Terminal
 
 
 def complete(sale: SaleSession) -> CompletedSale:
     """Store ``sale``: every check before the write, the write one transaction, then its receipt."""
     checked = _checked(sale)
-    with sale.terminal.db.write() as session:
+    with sale.counter.db.write() as session:
         stored = _record(session, sale, checked)
     if sale.coupon is not None:
-        omni.coupon_used(sale.terminal, sale.coupon.code)
+        omni.coupon_used(sale.counter, sale.coupon.code)
     return _completed(sale, stored, checked)
 
 
@@ -48,8 +48,8 @@ def offline_points_cap(settings: TerminalSettings) -> int:
     return settings.offline_points_cap if settings.offline_points_allowed else 0
 
 
-def _online(terminal: Terminal) -> bool:
-    with terminal.db.read() as session:
+def _online(counter: Counter) -> bool:
+    with counter.db.read() as session:
         return bool(session.scalar(select(SyncState.online).where(SyncState.id == 1)))
 
 
@@ -71,11 +71,11 @@ class _CheckedSale:
 
 def _checked(sale: SaleSession) -> _CheckedSale:
     """Everything a sale needs before it is written: a clerk, a store, lines, payment, points."""
-    clerk = sale.terminal.require_clerk()
-    settings = sale.terminal.require_configured()
+    clerk = sale.counter.require_clerk()
+    settings = sale.counter.require_configured()
     sale.cart.require_lines()
     settlement = require_paid(settle(sale.totals.amount_due, sale.tenders))
-    online = _online(sale.terminal)
+    online = _online(sale.counter)
     member_no = sale.customer.member_no if sale.customer else None
     points_used = sale.cart.points_used
     hold = sale.points_hold if sale.points_hold and sale.points_hold.points == points_used else None
@@ -83,10 +83,10 @@ def _checked(sale: SaleSession) -> _CheckedSale:
         assert sale.customer is not None
         check_redeemable(
             points_used,
-            balance=sale.terminal.customer(sale.customer.member_no).available_points,
+            balance=members.member_info(sale.counter, sale.customer.member_no).available_points,
             cap=None if online else offline_points_cap(settings),
         )
-    now = sale.terminal.now()
+    now = sale.counter.now()
     return _CheckedSale(
         clerk_code=clerk.code,
         settings=settings,
@@ -96,7 +96,7 @@ def _checked(sale: SaleSession) -> _CheckedSale:
         hold=hold,
         offline_points=bool(points_used) and hold is None and not online,
         now=now,
-        day=sale.terminal.business_day(now),
+        day=sale.counter.business_day(now),
     )
 
 
@@ -132,7 +132,7 @@ def _record(session: Session, sale: SaleSession, checked: _CheckedSale) -> Sale:
         event,
         aggregate_id=event.sale_id,
         now=checked.now,
-        wake=sale.terminal.sync_now,
+        wake=sale.counter.wake,
         audits=approvals,
     )
     return stored
@@ -146,7 +146,7 @@ def _completed(sale: SaleSession, stored: Sale, checked: _CheckedSale) -> Comple
             stored.member_no, stored.points_used, stored.points_earned, stored.points_balance_after
         )
     document = build_sale_receipt(
-        header=terminal_header(sale.terminal, stored.receipt_no, stored.at),
+        header=terminal_header(sale.counter, stored.receipt_no, stored.at),
         cart=sale.cart,
         totals=sale.totals,
         settlement=checked.settlement,

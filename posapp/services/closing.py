@@ -24,7 +24,7 @@ from sync.protocol.events import CashMoved, DayClosed
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from posapp.services.terminal import Approval, Terminal
+    from posapp.services.counter import Approval, Counter
 
 MAX_CASH_MOVEMENT = 10_000_000
 
@@ -42,19 +42,19 @@ class ClosingReport:
 
 
 def move_cash(
-    terminal: Terminal, *, direction: str, amount: int, reason: str, approval: Approval | None
+    counter: Counter, *, direction: str, amount: int, reason: str, approval: Approval | None
 ) -> None:
     """Record cash put in or taken out, with its outbox event."""
-    clerk = terminal.require_clerk()
-    terminal.require_configured()
+    clerk = counter.require_clerk()
+    counter.require_configured()
     if not isinstance(amount, int) or not 0 < amount <= MAX_CASH_MOVEMENT:
         raise InvalidCashMovement("enter an amount between ¥1 and ¥10,000,000", value=amount)
     if direction == "out" and approval is None and not clerk.is_manager:
         raise ApprovalRequired("taking cash out needs a manager")
-    now = terminal.now()
+    now = counter.now()
     movement_id = new_id()
     approved_by = approval.manager_code if approval else None
-    with terminal.db.write() as session:
+    with counter.db.write() as session:
         session.add(
             CashMovement(
                 id=movement_id,
@@ -64,7 +64,7 @@ def move_cash(
                 clerk_code=clerk.code,
                 approved_by=approved_by,
                 at=now,
-                business_day=terminal.business_day(now),
+                business_day=counter.business_day(now),
             )
         )
         payload = CashMoved(
@@ -80,18 +80,18 @@ def move_cash(
             payload,
             aggregate_id=movement_id,
             now=now,
-            wake=terminal.sync_now,
+            wake=counter.wake,
             audits=[
                 AuditNote(f"cash_{direction}", clerk.code, approved_by=approved_by, detail={"amount": amount})
             ],
         )
 
 
-def record_no_sale(terminal: Terminal, *, approval: Approval) -> None:
+def record_no_sale(counter: Counter, *, approval: Approval) -> None:
     """Audit a drawer opened without a sale (the drawer kick itself is the device layer's)."""
-    clerk = terminal.require_clerk()
-    now = terminal.now()
-    with terminal.db.write() as session:
+    clerk = counter.require_clerk()
+    now = counter.now()
+    with counter.db.write() as session:
         session.add(
             CashMovement(
                 id=new_id(),
@@ -100,7 +100,7 @@ def record_no_sale(terminal: Terminal, *, approval: Approval) -> None:
                 clerk_code=clerk.code,
                 approved_by=approval.manager_code,
                 at=now,
-                business_day=terminal.business_day(now),
+                business_day=counter.business_day(now),
             )
         )
         audit(session, now=now, clerk_code=clerk.code, action="no_sale", approved_by=approval.manager_code)
@@ -146,18 +146,18 @@ def period_figures(session: Session) -> ClosingFigures:
     return ClosingFigures.of(period, opening_float=_opening_float(session))
 
 
-def record_pickup_cash(terminal: Terminal, *, order_id: str, amount: int) -> None:
+def record_pickup_cash(counter: Counter, *, order_id: str, amount: int) -> None:
     """Put the cash taken for a pay-at-store online order into this drawer's figures.
 
     The server records the payment itself (no outbox event: it would count it twice); the drawer
     only needs to expect the cash. Handing the same order over again adds nothing.
     """
-    clerk = terminal.require_clerk()
+    clerk = counter.require_clerk()
     if amount <= 0:
         return
-    now = terminal.now()
+    now = counter.now()
     movement_id = f"pickup:{order_id}"[:36]
-    with terminal.db.write() as session:
+    with counter.db.write() as session:
         if session.get(CashMovement, movement_id) is not None:
             return
         session.add(
@@ -168,17 +168,17 @@ def record_pickup_cash(terminal: Terminal, *, order_id: str, amount: int) -> Non
                 reason=order_id[:200],
                 clerk_code=clerk.code,
                 at=now,
-                business_day=terminal.business_day(now),
+                business_day=counter.business_day(now),
             )
         )
         audit(session, now=now, clerk_code=clerk.code, action="pickup_cash", order_id=order_id, amount=amount)
 
 
-def x_report(terminal: Terminal) -> ClosingReport:
+def x_report(counter: Counter) -> ClosingReport:
     """The open period's figures; nothing is changed."""
-    terminal.require_clerk()
-    with terminal.db.read() as session:
-        return ClosingReport(figures=period_figures(session), at=terminal.now())
+    counter.require_clerk()
+    with counter.db.read() as session:
+        return ClosingReport(figures=period_figures(session), at=counter.now())
 
 
 def _refuse_repeat(session: Session, day: date) -> None:
@@ -203,12 +203,12 @@ def _refuse_repeat(session: Session, day: date) -> None:
         )
 
 
-def check_z_allowed(terminal: Terminal, *, repeat: bool = False) -> None:
+def check_z_allowed(counter: Counter, *, repeat: bool = False) -> None:
     """Raise ``PeriodAlreadyClosed`` when a Z now would be a second one (unless ``repeat``)."""
     if repeat:
         return
-    with terminal.db.read() as session:
-        _refuse_repeat(session, terminal.business_day())
+    with counter.db.read() as session:
+        _refuse_repeat(session, counter.business_day())
 
 
 def _stamp_period(session: Session, closing_no: int) -> None:
@@ -251,7 +251,7 @@ def _z_audit(closed: DayClosed, approval: Approval, *, repeat: bool) -> AuditNot
 
 
 def z_report(
-    terminal: Terminal,
+    counter: Counter,
     *,
     counts: dict[int, int],
     next_float: int,
@@ -263,14 +263,14 @@ def z_report(
     Refused with ``PeriodAlreadyClosed`` when a Z already closed this business day or nothing
     happened since the last one, unless ``repeat`` says the second Z is meant.
     """
-    clerk = terminal.require_clerk()
-    terminal.require_configured()
+    clerk = counter.require_clerk()
+    counter.require_configured()
     count = CashCount(counts)
     if not isinstance(next_float, int) or not 0 <= next_float <= MAX_CASH_MOVEMENT:
         raise InvalidCashMovement("the next float must be between ¥0 and ¥10,000,000", value=next_float)
-    now = terminal.now()
-    day = terminal.business_day(now)
-    with terminal.db.write() as session:
+    now = counter.now()
+    day = counter.business_day(now)
+    with counter.db.write() as session:
         # Checked inside the write transaction: two presses queued back to back see each other.
         if not repeat:
             _refuse_repeat(session, day)
@@ -296,7 +296,7 @@ def z_report(
             payload,
             aggregate_id=str(closing_no),
             now=now,
-            wake=terminal.sync_now,
+            wake=counter.wake,
             audits=[_z_audit(payload, approval, repeat=repeat)],
         )
     return ClosingReport(figures, now, closing_no, reconciliation, count, next_float)

@@ -23,8 +23,8 @@ from sync.protocol.contacts import ContactKind, ContactOut, ContactStatus, is_op
 from sync.protocol.events import ContactRecorded
 
 if TYPE_CHECKING:
+    from posapp.services.counter import Counter
     from posapp.services.link import ServerLink
-    from posapp.services.terminal import Terminal
 
 SUBJECT_MAX = 200
 BODY_MAX = 4000
@@ -115,11 +115,11 @@ def _info(row: Contact) -> ContactInfo:
 
 
 def record_contact(
-    terminal: Terminal, *, member_no: str, kind: str, subject: str, body: str = "", receipt_no: str = ""
+    counter: Counter, *, member_no: str, kind: str, subject: str, body: str = "", receipt_no: str = ""
 ) -> ContactInfo:
     """Keep the contact here and queue ``contact.recorded`` for the server, in one transaction."""
-    clerk = terminal.require_clerk()
-    settings = terminal.require_configured()
+    clerk = counter.require_clerk()
+    settings = counter.require_configured()
     subject, body, receipt_no = subject.strip(), body.strip(), receipt_no.strip()
     try:
         contact_kind = ContactKind(kind)
@@ -131,8 +131,8 @@ def record_contact(
         raise InvalidContact("the text is longer than 4,000 characters", value=str(len(body)))
     if len(receipt_no) > 40:
         raise InvalidContact("this is not a receipt number", value=receipt_no)
-    now = terminal.now()
-    with terminal.db.write() as session:
+    now = counter.now()
+    with counter.db.write() as session:
         customer = _find_row(session, member_no)
         if customer is None:
             raise UnknownCustomer("no member with this number here", value=member_no)
@@ -164,16 +164,16 @@ def record_contact(
             payload,
             aggregate_id=contact_id,
             now=now,
-            wake=terminal.sync_now,
+            wake=counter.wake,
             audits=[AuditNote("contact_recorded", clerk.code, detail={"member_no": customer.member_no})],
         )
         session.flush()
         return _info(row)
 
 
-def cached_contacts(terminal: Terminal, member_no: str) -> MemberContacts:
+def cached_contacts(counter: Counter, member_no: str) -> MemberContacts:
     """The open contacts this terminal keeps for the member (its own and its store's members')."""
-    with terminal.db.read() as session:
+    with counter.db.read() as session:
         customer = _find_row(session, member_no)
         number = customer.member_no if customer is not None else member_no
         rows = session.scalars(
@@ -186,17 +186,17 @@ def cached_contacts(terminal: Terminal, member_no: str) -> MemberContacts:
     return MemberContacts(contacts, as_of, live=False)
 
 
-def member_contacts(terminal: Terminal, link: ServerLink | None, member_no: str) -> MemberContacts:
+def member_contacts(counter: Counter, link: ServerLink | None, member_no: str) -> MemberContacts:
     """The member's contacts from every channel, live from the server (the read is logged there), else
     the open ones cached here; contacts taken here and not sent yet are always included."""
-    cached = cached_contacts(terminal, member_no)
-    with terminal.db.read() as session:
+    cached = cached_contacts(counter, member_no)
+    with counter.db.read() as session:
         server_id = session.scalar(select(Customer.server_id).where(Customer.member_no == member_no))
     if link is None or server_id is None:
         return cached
     try:
         rows: list[dict[str, Any]] = link.client.get_json(
-            f"/v1/customers/{server_id}/contacts", timeout=terminal.settings.lookup_timeout_seconds
+            f"/v1/customers/{server_id}/contacts", timeout=counter.settings.lookup_timeout_seconds
         )
     except (ServerUnavailable, ServerRefused):
         return cached
@@ -204,7 +204,7 @@ def member_contacts(terminal: Terminal, link: ServerLink | None, member_no: str)
     known = {contact.contact_id for contact in live if contact.channel == "store"}
     unsent = [contact for contact in cached.contacts if contact.unsent and contact.contact_id not in known]
     contacts = sorted([*unsent, *live], key=lambda contact: contact.opened_at, reverse=True)
-    return MemberContacts(tuple(contacts), terminal.now(), live=True)
+    return MemberContacts(tuple(contacts), counter.now(), live=True)
 
 
 def _from_server(contact: ContactOut) -> ContactInfo:
@@ -223,9 +223,9 @@ def _from_server(contact: ContactOut) -> ContactInfo:
     )
 
 
-def add_note(terminal: Terminal, link: ServerLink | None, *, server_id: int | None, body: str) -> ContactInfo:
+def add_note(counter: Counter, link: ServerLink | None, *, server_id: int | None, body: str) -> ContactInfo:
     """Write a note on a contact the server has, signed with this store; ``ContactOffline`` without it."""
-    clerk = terminal.require_clerk()
+    clerk = counter.require_clerk()
     body = body.strip()
     if not body or len(body) > NOTE_MAX:
         raise InvalidContact("a note needs text of at most 2,000 characters", value=str(len(body)))
@@ -237,12 +237,12 @@ def add_note(terminal: Terminal, link: ServerLink | None, *, server_id: int | No
         answer = link.client.post_json(
             f"/v1/contacts/{server_id}/notes",
             {"body": body},
-            timeout=terminal.settings.server_call_timeout_seconds,
+            timeout=counter.settings.server_call_timeout_seconds,
         )
     except ServerUnavailable as error:
         raise ContactOffline("the server cannot be reached") from error
     except ServerRefused as error:
         raise InvalidContact(f"the server refused the note: {error}", value=str(server_id)) from error
-    with terminal.db.write() as session:
-        audit(session, now=terminal.now(), clerk_code=clerk.code, action="contact_note", contact=server_id)
+    with counter.db.write() as session:
+        audit(session, now=counter.now(), clerk_code=clerk.code, action="contact_note", contact=server_id)
     return _from_server(ContactOut.model_validate(answer))

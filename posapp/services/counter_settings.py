@@ -20,12 +20,14 @@ from posapp.services.records import audit
 from posapp.store.settings import TerminalSettings, save_settings
 
 if TYPE_CHECKING:
-    from posapp.services.terminal import Approval, Terminal
+    from posapp.services.counter import Approval, Counter
 
 LANGUAGES = ("ja", "en")
 MAX_POINTS_CAP = 1_000_000
 MAX_FOOTER_LINES = 5
 MAX_FOOTER_WIDTH = DEFAULT_WIDTH
+_DEFAULT_SETTINGS = TerminalSettings()
+_MISSING = object()
 """Columns of an 80 mm receipt, measured as the printer does (``display_width``: a full-width or
 ambiguous character such as ※ takes two)."""
 
@@ -103,24 +105,38 @@ def _check(name: str, value: object) -> object:
     raise InvalidSetting(name, f"{name} cannot be changed here", value=value)  # pragma: no cover
 
 
+def configure(counter: Counter, **changes: object) -> TerminalSettings:
+    """Set the terminal's identity and devices (pairing, demo, tests): known keys of the declared type
+    only, not audited; the settings read back."""
+    for key, value in changes.items():
+        default = getattr(_DEFAULT_SETTINGS, key, _MISSING)
+        if default is _MISSING:
+            raise KeyError(f"unknown setting {key!r}")
+        if type(value) is not type(default):
+            raise TypeError(f"setting {key!r} is a {type(default).__name__}, not {type(value).__name__}")
+    with counter.db.write() as session:
+        save_settings(session, **changes)
+    return counter.reload_settings()
+
+
 def change_settings(
-    terminal: Terminal, change: SettingsChange, *, approval: Approval | None = None
+    counter: Counter, change: SettingsChange, *, approval: Approval | None = None
 ) -> TerminalSettings:
     """Validate every value first, then store them and one audit row in one transaction.
 
     A manager signed in, or a manager's approval, is needed. Nothing is stored when a value is
     refused; a change to the same value is not recorded.
     """
-    clerk = terminal.require_clerk()
+    clerk = counter.require_clerk()
     if approval is None and not clerk.is_manager:
         raise ApprovalRequired("changing settings needs a manager")
     values = change.values()
-    current = terminal.settings
+    current = counter.settings
     changed = {key: value for key, value in values.items() if getattr(current, key) != value}
     if not changed:
         return current
-    now = terminal.now()
-    with terminal.db.write() as session:
+    now = counter.now()
+    with counter.db.write() as session:
         save_settings(session, **changed)
         audit(
             session,
@@ -130,7 +146,7 @@ def change_settings(
             approved_by=approval.manager_code if approval else None,
             changes={key: [_plain(getattr(current, key)), _plain(value)] for key, value in changed.items()},
         )
-    return terminal.reload_settings()
+    return counter.reload_settings()
 
 
 def _plain(value: object) -> object:

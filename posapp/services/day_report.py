@@ -23,7 +23,7 @@ from posapp.store.models import CashMovement, Sale, SaleLine
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from posapp.services.terminal import Terminal
+    from posapp.services.counter import Counter
 
 TOP_PRODUCTS = 10
 WEEK_DAYS = 7
@@ -67,7 +67,7 @@ class CountAmount:
 
 @dataclass(frozen=True, slots=True)
 class SalesReport:
-    """The figures of the business days ``first`` … ``last`` at this terminal."""
+    """The figures of the business days ``first`` … ``last`` at this counter."""
 
     first: date
     last: date
@@ -113,23 +113,23 @@ class SalesReport:
         return self.member_sales / self.net_sales if self.net_sales > 0 else 0.0
 
 
-def day_report(terminal: Terminal, *, day: date | None = None) -> SalesReport:
+def day_report(counter: Counter, *, day: date | None = None) -> SalesReport:
     """The figures of one business day (today when ``day`` is None)."""
-    terminal.require_clerk()
-    target = day or terminal.business_day()
-    return _report(terminal, target, target)
+    counter.require_clerk()
+    target = day or counter.business_day()
+    return _report(counter, target, target)
 
 
-def week_report(terminal: Terminal, *, ending: date | None = None) -> SalesReport:
+def week_report(counter: Counter, *, ending: date | None = None) -> SalesReport:
     """The figures of the seven business days ending on ``ending`` (today when None)."""
-    terminal.require_clerk()
-    last = ending or terminal.business_day()
-    return _report(terminal, last - timedelta(days=WEEK_DAYS - 1), last)
+    counter.require_clerk()
+    last = ending or counter.business_day()
+    return _report(counter, last - timedelta(days=WEEK_DAYS - 1), last)
 
 
-def _report(terminal: Terminal, first: date, last: date) -> SalesReport:
-    zone = ZoneInfo(terminal.settings.timezone)
-    with terminal.db.read() as session:
+def _report(counter: Counter, first: date, last: date) -> SalesReport:
+    zone = ZoneInfo(counter.settings.timezone)
+    with counter.db.read() as session:
         facts = list(
             session.scalars(
                 select(Sale).where(Sale.business_day >= first, Sale.business_day <= last).order_by(Sale.at)

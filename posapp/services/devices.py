@@ -22,7 +22,7 @@ from posapp.store.models import Setting
 if TYPE_CHECKING:
     from posapp.devices.printer import PrintResult, ReceiptPrinter, Transport
     from posapp.devices.status import PrinterStatus
-    from posapp.services.terminal import Approval, Terminal
+    from posapp.services.counter import Approval, Counter
 
 DEVICES_KEY = "devices"
 MAX_SCAN_HOSTS = 1024
@@ -30,7 +30,7 @@ MAX_SCAN_HOSTS = 1024
 
 @dataclass(frozen=True, slots=True)
 class DeviceSetup:
-    """The printer and the customer display of this terminal."""
+    """The printer and the customer display of this counter."""
 
     printer: PrinterSetup = field(default_factory=PrinterSetup)
     display: DisplaySetup = field(default_factory=DisplaySetup)
@@ -42,9 +42,9 @@ class DeviceSetup:
         return self
 
 
-def load_setup(terminal: Terminal) -> DeviceSetup:
+def load_setup(counter: Counter) -> DeviceSetup:
     """The stored setup; defaults for what was never set."""
-    with terminal.db.read() as session:
+    with counter.db.read() as session:
         row = session.get(Setting, DEVICES_KEY)
         spec = session.get(Setting, "printer")
     values: dict[str, Any] = row.value if row is not None and isinstance(row.value, dict) else {}
@@ -70,12 +70,12 @@ def _changes(old: DeviceSetup, new: DeviceSetup) -> dict[str, Any]:
     return changed
 
 
-def save_setup(terminal: Terminal, setup: DeviceSetup, *, approval: Approval | None) -> DeviceSetup:
+def save_setup(counter: Counter, setup: DeviceSetup, *, approval: Approval | None) -> DeviceSetup:
     """Validate and store ``setup``; audited with the manager's code and the changed fields."""
     setup.validate()
-    old = load_setup(terminal)
+    old = load_setup(counter)
     changes = _changes(old, setup)
-    with terminal.db.write() as session:
+    with counter.db.write() as session:
         values = {"printer": setup.printer.to_json(), "display": setup.display.to_json()}
         for key, value in ((DEVICES_KEY, values), ("printer", setup.printer.transport)):
             row = session.get(Setting, key)
@@ -86,13 +86,13 @@ def save_setup(terminal: Terminal, setup: DeviceSetup, *, approval: Approval | N
         if changes:
             audit(
                 session,
-                now=terminal.now(),
-                clerk_code=terminal.clerk.code if terminal.clerk else None,
+                now=counter.now(),
+                clerk_code=counter.clerk.code if counter.clerk else None,
                 action="device_setup",
                 approved_by=approval.manager_code if approval else None,
                 changes=changes,
             )
-    terminal.reload_settings()
+    counter.reload_settings()
     return setup
 
 
@@ -121,7 +121,7 @@ def _no_printer() -> PrintResult:
 
 
 def print_test_page(
-    terminal: Terminal, setup: PrinterSetup, *, open_drawer: bool = False
+    counter: Counter, setup: PrinterSetup, *, open_drawer: bool = False
 ) -> tuple[PrintResult, PrinterStatus]:
     """Print the test page with ``setup`` as it stands in the dialog (saved or not); never raises.
 
@@ -131,8 +131,8 @@ def print_test_page(
     from posapp.devices.testpage import render_test_page
 
     setup.validate()
-    status = poll_status(setup, timeout=terminal.settings.printer_status_timeout_seconds)
-    printer = printer_for(dataclasses.replace(setup, watch_status=False), terminal.settings.language)
+    status = poll_status(setup, timeout=counter.settings.printer_status_timeout_seconds)
+    printer = printer_for(dataclasses.replace(setup, watch_status=False), counter.settings.language)
     if printer is None:
         return _no_printer(), status
     if status.state.is_problem:
@@ -141,9 +141,9 @@ def print_test_page(
         return PrintResult(False, blocking_problem(status), status.detail), status
     lines = render_test_page(
         setup,
-        store_name=terminal.settings.store_name,
-        when=terminal.now(),
-        language=terminal.settings.language,
+        store_name=counter.settings.store_name,
+        when=counter.now(),
+        language=counter.settings.language,
     )
     return printer.send(printer.encode_lines(lines, open_drawer=open_drawer)), status
 

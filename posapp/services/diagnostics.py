@@ -21,7 +21,8 @@ from urllib.parse import urlsplit, urlunsplit
 from sqlalchemy import text
 
 from posapp.logfile import log_files
-from posapp.services.terminal import Terminal
+from posapp.services.counter import Counter
+from posapp.services.status import terminal_status
 from posapp.version import software_version
 from sync.protocol import PROTOCOL_VERSION
 
@@ -42,9 +43,9 @@ def _without_secrets(settings: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
-def versions(terminal: Terminal) -> dict[str, Any]:
+def versions(counter: Counter) -> dict[str, Any]:
     """OmniPOS, protocol, schema, Python, SQLite, Qt and the operating system."""
-    with terminal.db.read() as session:
+    with counter.db.read() as session:
         schema = session.execute(text("SELECT version_num FROM alembic_version")).scalar()
     found: dict[str, Any] = {
         "omnipos": software_version(),
@@ -61,10 +62,10 @@ def versions(terminal: Terminal) -> dict[str, Any]:
     return found
 
 
-def export_diagnostics(terminal: Terminal, folder: Path, *, log_dir: Path | None = None) -> Path:
+def export_diagnostics(counter: Counter, folder: Path, *, log_dir: Path | None = None) -> Path:
     """Write the zip into ``folder`` and return its path."""
-    settings = terminal.settings
-    status = terminal.status()
+    settings = counter.settings
+    status = terminal_status(counter)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     name = f"omnipos-diagnostics-{settings.store_code or 'unpaired'}-{settings.terminal_code}-{stamp}.zip"
     folder.mkdir(parents=True, exist_ok=True)
@@ -77,7 +78,7 @@ def export_diagnostics(terminal: Terminal, folder: Path, *, log_dir: Path | None
         "last_error": status.last_error,
     }
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("versions.json", json.dumps(versions(terminal), ensure_ascii=False, indent=2))
+        archive.writestr("versions.json", json.dumps(versions(counter), ensure_ascii=False, indent=2))
         archive.writestr(
             "settings.json", json.dumps(_without_secrets(asdict(settings)), ensure_ascii=False, indent=2)
         )

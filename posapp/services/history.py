@@ -23,8 +23,8 @@ from sync.client.errors import ServerRefused, ServerUnavailable
 from sync.protocol.live import HISTORY, HistoryEntry, HistoryKind, LiveItem
 
 if TYPE_CHECKING:
+    from posapp.services.counter import Counter
     from posapp.services.link import ServerLink
-    from posapp.services.terminal import Terminal
 
 HISTORY_TTL = timedelta(seconds=20)
 """How long a history fetched for one member is reused by later looks (not by a new attach)."""
@@ -82,7 +82,7 @@ class _Local:
     sent: bool
 
 
-def _local_records(session: Session, terminal: Terminal, member_no: str) -> list[_Local]:
+def _local_records(session: Session, counter: Counter, member_no: str) -> list[_Local]:
     """This terminal's sales, returns and voids for the member, newest first, signed as the server signs them."""
     sales = list(
         session.scalars(
@@ -96,7 +96,7 @@ def _local_records(session: Session, terminal: Terminal, member_no: str) -> list
             )
         )
     )
-    settings = terminal.settings
+    settings = counter.settings
     records = []
     for sale in sales:
         sign = 1 if sale.kind == "sale" else -1
@@ -154,15 +154,15 @@ def _remember(session: Session, member_no: str, entries: tuple[HistoryEntry, ...
 
 
 def customer_history(
-    terminal: Terminal, link: ServerLink | None, member_no: str, *, max_age: timedelta = HISTORY_TTL
+    counter: Counter, link: ServerLink | None, member_no: str, *, max_age: timedelta = HISTORY_TTL
 ) -> CustomerHistory:
     """The member's history: live when the server answers, else the last one seen here, with its age."""
-    now = terminal.now()
-    with terminal.db.read() as session:
+    now = counter.now()
+    with counter.db.read() as session:
         customer = session.scalar(select(Customer).where(Customer.member_no == member_no))
         server_id = customer.server_id if customer else None
-        local = _local_records(session, terminal, member_no)
-    remembered = terminal.history_memory.get(member_no)
+        local = _local_records(session, counter, member_no)
+    remembered = counter.history_memory.get(member_no)
     newest_local = max((record.entry.occurred_at for record in local), default=None)
     if (
         remembered is not None
@@ -177,20 +177,20 @@ def customer_history(
         try:
             rows = link.client.get_json(
                 f"/v1/customers/{server_id}/history",
-                timeout=terminal.settings.lookup_timeout_seconds,
+                timeout=counter.settings.lookup_timeout_seconds,
                 params={"limit": HISTORY_LIMIT},
             )
         except (ServerUnavailable, ServerRefused):
             pass
         else:
             fetched = tuple(HISTORY.validate_python(rows))
-            with terminal.db.write() as session:
+            with counter.db.write() as session:
                 _remember(session, member_no, fetched, now)
             entries, unsent = _merge(fetched, local, sent_after=None)
             history = CustomerHistory(entries, now, live=True, unsent=unsent)
-            terminal.history_memory.put(member_no, history, now)
+            counter.history_memory.put(member_no, history, now)
             return history
-    with terminal.db.read() as session:
+    with counter.db.read() as session:
         row = session.get(HistoryCacheRow, member_no)
         if row is not None:
             cached, as_of = tuple(HISTORY.validate_python(row.entries)), row.fetched_at

@@ -7,9 +7,9 @@ its age, so the counter never waits on the network.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -17,12 +17,13 @@ from sqlalchemy import select
 from posapp.domain.errors import DomainError
 from posapp.services.errors import NotConfigured
 from posapp.services.history import CustomerHistory as CustomerHistory
+from posapp.services.records import pending_event_count
 from posapp.store.models import StockLevel, SyncState
 from sync.client.errors import ServerRefused, ServerUnavailable, check_server_url
 from sync.protocol.live import StockLevels
 
 if TYPE_CHECKING:
-    from posapp.services.terminal import Terminal
+    from posapp.services.counter import Counter
     from sync.client.agent import SyncAgent
     from sync.client.http import SyncClient
 
@@ -55,8 +56,7 @@ class StockView:
 class ServerLink:
     """A paired terminal's client and sync agent."""
 
-    def __init__(self, terminal: Terminal, client: SyncClient, agent: SyncAgent) -> None:
-        self.terminal = terminal
+    def __init__(self, client: SyncClient, agent: SyncAgent) -> None:
         self.client = client
         self.agent = agent
 
@@ -70,20 +70,16 @@ class ServerLink:
         self.client.close()
 
 
-def data_dir_of(terminal: Terminal) -> Path:
-    """The folder of the terminal's database (the demo's file keyring lives there too)."""
-    return Path(terminal.db.path).parent
-
-
 def pair(
-    terminal: Terminal,
+    counter: Counter,
     *,
     server_url: str,
     pairing_code: str,
     device_name: str,
     terminal_code: str | None = None,
-) -> ServerLink:
-    """Trade a pairing code for a device token (kept in the keyring), then download the store's data.
+) -> dict[str, str]:
+    """Trade a pairing code for a device token (kept in the keyring); the settings the pairing gives
+    this terminal (server, device, store, register number), for ``Terminal.configure``.
 
     The register number is the server's (01, 02, … per store) unless ``terminal_code`` is given. The
     keyring is checked before the one-use code is spent: a code redeemed by a terminal that cannot keep
@@ -93,7 +89,7 @@ def pair(
     from sync.client.http import SyncClient  # the HTTP stack loads when the link is first made
 
     url = check_server_url(server_url)
-    credentials.require_keyring(data_dir_of(terminal))
+    credentials.require_keyring(counter.data_dir)
     client = SyncClient(url)
     try:
         pairing = client.pair(pairing_code=pairing_code.strip(), device_name=device_name)
@@ -102,43 +98,42 @@ def pair(
     finally:
         client.close()
     credentials.save_token(
-        server_url=url, device_id=pairing.device_id, token=pairing.token, data_dir=data_dir_of(terminal)
+        server_url=url, device_id=pairing.device_id, token=pairing.token, data_dir=counter.data_dir
     )
-    terminal.configure(
-        server_url=url,
-        device_id=pairing.device_id,
-        store_code=pairing.store_code,
-        terminal_code=(terminal_code or "").strip() or pairing.terminal_code,
-    )
-    return connect(terminal)
+    return {
+        "server_url": url,
+        "device_id": pairing.device_id,
+        "store_code": pairing.store_code,
+        "terminal_code": (terminal_code or "").strip() or pairing.terminal_code,
+    }
 
 
-def connect(terminal: Terminal) -> ServerLink:
+def connect(counter: Counter) -> ServerLink:
     """The link of an already paired terminal (token from the keyring)."""
     from sync.client import credentials
     from sync.client.agent import SyncAgent
     from sync.client.http import SyncClient
 
-    settings = terminal.settings
+    settings = counter.settings
     if not settings.server_url or not settings.device_id:
         raise NotConfigured("pair this terminal with a server first")
     token = credentials.load_token(
-        server_url=settings.server_url, device_id=settings.device_id, data_dir=data_dir_of(terminal)
+        server_url=settings.server_url, device_id=settings.device_id, data_dir=counter.data_dir
     )
     if token is None:
         raise NotConfigured("the device token is missing from the keyring; pair again")
     client = SyncClient(settings.server_url, token)
     agent = SyncAgent(
-        terminal.db,
+        counter.db,
         client,
         store_code=settings.store_code,
         terminal_code=settings.terminal_code,
-        clock=terminal.clock,
+        clock=counter.clock,
     )
-    return ServerLink(terminal, client, agent)
+    return ServerLink(client, agent)
 
 
-def live_customers(terminal: Terminal, link: ServerLink | None, query: str) -> list[str]:
+def live_customers(counter: Counter, link: ServerLink | None, query: str) -> list[str]:
     """Ask the server for members matching ``query`` (the server logs the look-up against this device)
     and keep them in the cache; their member numbers, or none when offline.
 
@@ -151,29 +146,53 @@ def live_customers(terminal: Terminal, link: ServerLink | None, query: str) -> l
         return []
     try:
         rows = link.client.get_json(
-            "/v1/customers", timeout=terminal.settings.lookup_timeout_seconds, params={"q": query.strip()}
+            "/v1/customers", timeout=counter.settings.lookup_timeout_seconds, params={"q": query.strip()}
         )
     except (ServerUnavailable, ServerRefused):
         return []
-    with terminal.db.write() as session:
+    with counter.db.write() as session:
         for row in rows:
             remember_customer(session, row)
     return [str(row["member_no"]) for row in rows]
 
 
-def stock_everywhere(terminal: Terminal, link: ServerLink | None, sku: str) -> StockView:
+def stock_everywhere(counter: Counter, link: ServerLink | None, sku: str) -> StockView:
     """Stock of ``sku`` in every store and the online warehouse: live, or cached and labelled."""
     if link is not None:
         try:
             data = StockLevels.model_validate(
-                link.client.get_json(f"/v1/stock/{sku}", timeout=terminal.settings.lookup_timeout_seconds)
+                link.client.get_json(f"/v1/stock/{sku}", timeout=counter.settings.lookup_timeout_seconds)
             )
             levels = tuple(StockAt(level.location, level.quantity, level.updated_at) for level in data.levels)
-            return StockView(sku, levels, terminal.now(), live=True)
+            return StockView(sku, levels, counter.now(), live=True)
         except (ServerUnavailable, ServerRefused):
             pass
-    with terminal.db.read() as session:
+    with counter.db.read() as session:
         rows = session.scalars(select(StockLevel).where(StockLevel.sku == sku).order_by(StockLevel.location))
         levels = tuple(StockAt(row.location, row.quantity, row.updated_at) for row in rows)
         as_of = session.scalar(select(SyncState.last_pull_at).where(SyncState.id == 1))
     return StockView(sku, levels, as_of, live=False)
+
+
+def wait_for_sync(counter: Counter, timeout: float) -> bool:
+    """Wait until the outbox is empty, at most ``timeout`` seconds; True when it is. The running agent
+    is woken; without one the rounds run here (the link is made first when the terminal is paired)."""
+    deadline = time.monotonic() + max(timeout, 0.0)
+    while True:
+        with counter.db.read() as session:
+            if pending_event_count(session) == 0:
+                return True
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return False
+        if counter.state.link is None:
+            counter.state.link = connect(counter)
+        agent = counter.state.link.agent
+        if agent.running:
+            agent.wake()
+            time.sleep(min(0.05, left))
+            continue
+        try:
+            agent.sync_once()
+        except (ServerUnavailable, ServerRefused):
+            time.sleep(min(0.5, max(left, 0.0)))

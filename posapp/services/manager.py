@@ -31,7 +31,7 @@ from sync.client.errors import ServerRefused, ServerUnavailable
 from sync.protocol.events import StockAdjusted
 
 if TYPE_CHECKING:
-    from posapp.services.terminal import Approval, ClerkInfo, Terminal
+    from posapp.services.counter import Approval, ClerkInfo, Counter
 
 ADJUST_REASONS = frozenset({"counted", "damaged", "lost"})
 MAX_STOCK_MOVE = 1_000_000  # the protocol's bound on one adjustment
@@ -85,9 +85,9 @@ class DayClose:
         return self.unsynced_events > 0 or self.dead_letters > 0
 
 
-def _require_manager(terminal: Terminal, approval: Approval | None, action: str) -> tuple[ClerkInfo, str]:
+def _require_manager(counter: Counter, approval: Approval | None, action: str) -> tuple[ClerkInfo, str]:
     """The signed-in clerk and the manager answerable for ``action``; raises ``ApprovalRequired``."""
-    clerk = terminal.require_clerk()
+    clerk = counter.require_clerk()
     if clerk.is_manager:
         return clerk, clerk.code
     if approval is None:
@@ -96,33 +96,33 @@ def _require_manager(terminal: Terminal, approval: Approval | None, action: str)
 
 
 def receive_stock(
-    terminal: Terminal, *, sku: str, quantity: int, approval: Approval | None = None
+    counter: Counter, *, sku: str, quantity: int, approval: Approval | None = None
 ) -> StockChange:
     """Goods delivered to this store: add ``quantity`` units of ``sku``."""
     if not isinstance(quantity, int) or not 0 < quantity <= MAX_STOCK_MOVE:
         raise InvalidStockChange("enter a quantity between 1 and 1,000,000", value=quantity)
-    return _change_stock(terminal, sku=sku, delta=quantity, reason="received", approval=approval)
+    return _change_stock(counter, sku=sku, delta=quantity, reason="received", approval=approval)
 
 
 def adjust_stock(
-    terminal: Terminal, *, sku: str, delta: int, reason: str, approval: Approval | None = None
+    counter: Counter, *, sku: str, delta: int, reason: str, approval: Approval | None = None
 ) -> StockChange:
     """Correct this store's stock of ``sku`` by ``delta`` after a count, damage or loss."""
     if reason not in ADJUST_REASONS:
         raise InvalidStockChange("the reason must be counted, damaged or lost", value=reason)
     if not isinstance(delta, int) or delta == 0 or abs(delta) > MAX_STOCK_MOVE:
         raise InvalidStockChange("enter a non-zero change of at most 1,000,000", value=delta)
-    return _change_stock(terminal, sku=sku, delta=delta, reason=reason, approval=approval)
+    return _change_stock(counter, sku=sku, delta=delta, reason=reason, approval=approval)
 
 
 def _change_stock(
-    terminal: Terminal, *, sku: str, delta: int, reason: str, approval: Approval | None
+    counter: Counter, *, sku: str, delta: int, reason: str, approval: Approval | None
 ) -> StockChange:
-    clerk, manager_code = _require_manager(terminal, approval, f"stock_{reason}")
-    settings = terminal.require_configured()
-    now = terminal.now()
+    clerk, manager_code = _require_manager(counter, approval, f"stock_{reason}")
+    settings = counter.require_configured()
+    now = counter.now()
     adjustment_id = new_id()
-    with terminal.db.write() as session:
+    with counter.db.write() as session:
         catalog.product_by_sku(session, sku)  # raises UnknownProduct before anything is written
         move_stock(session, location=settings.store_code, moves=[(sku, delta)], now=now)
         session.flush()
@@ -139,7 +139,7 @@ def _change_stock(
             payload,
             aggregate_id=adjustment_id,
             now=now,
-            wake=terminal.sync_now,
+            wake=counter.wake,
             audits=[
                 AuditNote(
                     f"stock_{reason}",
@@ -153,13 +153,13 @@ def _change_stock(
 
 
 def set_reorder_point(
-    terminal: Terminal, *, sku: str, reorder_point: int, approval: Approval | None = None
+    counter: Counter, *, sku: str, reorder_point: int, approval: Approval | None = None
 ) -> None:
     """Set the level at which ``sku`` shows on this store's low-stock list (0 or more)."""
-    clerk, manager_code = _require_manager(terminal, approval, "reorder_point")
+    clerk, manager_code = _require_manager(counter, approval, "reorder_point")
     if not isinstance(reorder_point, int) or not 0 <= reorder_point <= MAX_STOCK_MOVE:
         raise InvalidStockChange("the reorder point must be between 0 and 1,000,000", value=reorder_point)
-    with terminal.db.write() as session:
+    with counter.db.write() as session:
         catalog.product_by_sku(session, sku)
         row = session.get(ReorderPoint, sku)
         if row is None:
@@ -169,7 +169,7 @@ def set_reorder_point(
             row.version += 1
         audit(
             session,
-            now=terminal.now(),
+            now=counter.now(),
             clerk_code=clerk.code,
             action="reorder_point",
             approved_by=manager_code,
@@ -178,10 +178,10 @@ def set_reorder_point(
         )
 
 
-def low_stock(terminal: Terminal) -> list[LowStockItem]:
+def low_stock(counter: Counter) -> list[LowStockItem]:
     """This store's active products at or below their reorder point, the furthest below first."""
-    store = terminal.require_configured().store_code
-    with terminal.db.read() as session:
+    store = counter.require_configured().store_code
+    with counter.db.read() as session:
         rows = session.execute(
             select(Product.sku, Product.name, StockLevel.quantity, ReorderPoint.reorder_point)
             .join(ReorderPoint, ReorderPoint.sku == Product.sku)
@@ -195,7 +195,7 @@ def low_stock(terminal: Terminal) -> list[LowStockItem]:
 
 
 def close_day(
-    terminal: Terminal,
+    counter: Counter,
     *,
     counts: dict[int, int],
     next_float: int,
@@ -207,30 +207,28 @@ def close_day(
 
     A second Z of the same period is refused before anything is sent unless ``repeat``.
     """
-    terminal.require_clerk()
-    closing.check_z_allowed(terminal, repeat=repeat)
+    counter.require_clerk()
+    closing.check_z_allowed(counter, repeat=repeat)
     attempted, error = False, ""
-    if terminal.link is not None and _pending(terminal) > 0:
+    if counter.link is not None and _pending(counter) > 0:
         attempted = True
-        error = _sync_within(terminal, sync_timeout)
-    with terminal.db.read() as session:
+        error = _sync_within(counter, sync_timeout)
+    with counter.db.read() as session:
         unsynced = pending_event_count(session)
         dead = dead_letter_count(session)
-    report = closing.z_report(
-        terminal, counts=counts, next_float=next_float, approval=approval, repeat=repeat
-    )
+    report = closing.z_report(counter, counts=counts, next_float=next_float, approval=approval, repeat=repeat)
     return DayClose(report, unsynced, dead, attempted, error)
 
 
-def _pending(terminal: Terminal) -> int:
-    with terminal.db.read() as session:
+def _pending(counter: Counter) -> int:
+    with counter.db.read() as session:
         return pending_event_count(session)
 
 
-def _sync_within(terminal: Terminal, timeout: float) -> str:
+def _sync_within(counter: Counter, timeout: float) -> str:
     """One sync round, waited for at most ``timeout`` seconds; the error text, or "" when it worked."""
-    assert terminal.link is not None
-    agent = terminal.link.agent
+    assert counter.link is not None
+    agent = counter.link.agent
     outcome: list[str] = []
 
     def run() -> None:

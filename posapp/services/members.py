@@ -1,17 +1,20 @@
-"""Registering a member at the counter, online or not: the member number is made here, unique chain-wide."""
+"""Members at the counter: looked up in the cache or, for a member this store does not keep offline, on
+the server; registered online or not (the member number is made here, unique chain-wide)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from posapp.domain.errors import DomainError
+from posapp.services import customers, link
 from posapp.services.customers import CustomerInfo, digits_only, info
-from posapp.services.records import AuditNote, next_number, record_fact
+from posapp.services.errors import UnknownCustomer
+from posapp.services.records import AuditNote, audit, next_number, record_fact
 from posapp.store.models import Customer
 from sync.protocol.events import MemberRegistered
 
 if TYPE_CHECKING:
-    from posapp.services.terminal import Terminal
+    from posapp.services.counter import Counter
 
 MEMBER_COUNTER = "member"
 
@@ -29,10 +32,36 @@ def local_member_no(store_code: str, terminal_code: str, seq: int) -> str:
     return f"9{store_digits}{terminal_code[-2:].rjust(2, '0')}{seq:04d}"
 
 
-def register_member(terminal: Terminal, *, name: str, name_kana: str, phone: str, email: str) -> CustomerInfo:
+def find_members(counter: Counter, query: str) -> list[CustomerInfo]:
+    """Members by number, phone or name (the look-up is audited: it is personal data)."""
+    clerk = counter.require_clerk()
+    with counter.db.read() as session:
+        found = customers.find_customers(session, query)
+    if not found and link.live_customers(counter, counter.link, query):
+        # Not a member this store keeps offline: the server found them (and logged the look-up).
+        with counter.db.read() as session:
+            found = customers.find_customers(session, query)
+    with counter.db.write() as session:
+        audit(session, now=counter.now(), clerk_code=clerk.code, action="customer_search", results=len(found))
+    return found
+
+
+def member_info(counter: Counter, member_no: str) -> CustomerInfo:
+    """One member from the cache, or from the server when this store does not keep them offline."""
+    try:
+        with counter.db.read() as session:
+            return customers.get_customer(session, member_no)
+    except UnknownCustomer:
+        if not link.live_customers(counter, counter.link, member_no):
+            raise
+    with counter.db.read() as session:
+        return customers.get_customer(session, member_no)
+
+
+def register_member(counter: Counter, *, name: str, name_kana: str, phone: str, email: str) -> CustomerInfo:
     """Create the member locally and queue ``member.registered`` for the server, in one transaction."""
-    clerk = terminal.require_clerk()
-    settings = terminal.require_configured()
+    clerk = counter.require_clerk()
+    settings = counter.require_configured()
     name = name.strip()
     if not name or len(name) > 100:
         raise InvalidMember("a member needs a name", value=name)
@@ -41,8 +70,8 @@ def register_member(terminal: Terminal, *, name: str, name_kana: str, phone: str
         raise InvalidMember("this phone number is not valid", value=phone)
     if email and ("@" not in email or len(email) > 200):
         raise InvalidMember("this e-mail address is not valid", value=email)
-    now = terminal.now()
-    with terminal.db.write() as session:
+    now = counter.now()
+    with counter.db.write() as session:
         member_no = local_member_no(
             settings.store_code, settings.terminal_code, next_number(session, MEMBER_COUNTER)
         )
@@ -67,7 +96,7 @@ def register_member(terminal: Terminal, *, name: str, name_kana: str, phone: str
             payload,
             aggregate_id=member_no,
             now=now,
-            wake=terminal.sync_now,
+            wake=counter.wake,
             audits=[AuditNote("member_registered", clerk.code, detail={"member_no": member_no})],
         )
         session.flush()

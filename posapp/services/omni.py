@@ -1,8 +1,5 @@
-"""Omnichannel at the counter: pickups waiting, the customer's online interests, coupons, holds.
-
-All of it lives on the central server and is asked for live through the terminal's link (no
-terminal tables). Offline, pickups are refused with ``error.omni.offline``; interests fall back to
-nothing but this store's cached stock, labelled ``live=False``.
+"""Omnichannel at the counter: coupons and points held on the server, and the live calls the other
+omnichannel use cases (``pickups``, ``interests``) make through the terminal's link.
 
 Points and coupons applied to a sale are *held* on the server while the sale is in progress
 (``hold_points``, ``hold_coupon``): the server sets them aside at once, so another register or the
@@ -15,28 +12,24 @@ it if it is still free, or flags the sale.
 
 from __future__ import annotations
 
-import weakref
-from collections.abc import Sequence
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from posapp.domain.barcodes import MemberCard, parse_scan
-from posapp.domain.errors import DomainError, InsufficientPoints, InvalidBarcode
-from posapp.domain.tender import Tender, TenderKind
-from posapp.services import closing
+from posapp.domain.errors import DomainError, InsufficientPoints
 from posapp.services.records import new_id
-from posapp.store.models import Customer, StockLevel
+from posapp.store.models import Customer
 from sync.client.errors import ServerRefused, ServerUnavailable
 from sync.protocol import live
 from sync.protocol.events import CouponUse
 from sync.protocol.holds import CouponHoldOut, CouponHoldRequest, PointsHoldOut, PointsHoldRequest
 
 if TYPE_CHECKING:
+    from posapp.services.counter import Counter
     from posapp.services.sale import SaleSession
-    from posapp.services.terminal import Terminal
     from sync.client.http import SyncClient
 
 CACHED_CHECK_LIFE = timedelta(hours=12)
@@ -44,21 +37,9 @@ CACHED_CHECK_LIFE = timedelta(hours=12)
 
 
 class OmniOffline(DomainError):
-    """The server cannot be reached, and pickups are only known there."""
+    """The server cannot be reached, and pickups, interests and points holds are only known there."""
 
     message_key = "error.omni.offline"
-
-
-class PickupNotFound(DomainError):
-    """No pickup order of this store matches the order number or member card."""
-
-    message_key = "error.pickup.not_found"
-
-
-class PickupRefused(DomainError):
-    """The server refused the hand-over (cancelled order, payment short); ``detail`` says why."""
-
-    message_key = "error.pickup.refused"
 
 
 class CouponOffline(DomainError):
@@ -89,58 +70,6 @@ class PointsHeldElsewhere(InsufficientPoints):
     """The server refused the hold: the points were spent or are held by another register or online."""
 
     message_key = "error.points.held"
-
-
-@dataclass(frozen=True, slots=True)
-class PickupLine:
-    """One item to hand over."""
-
-    sku: str
-    name: str
-    quantity: int
-    amount: int
-
-
-@dataclass(frozen=True, slots=True)
-class Pickup:
-    """A pickup order at this store; ``amount_due`` is what the customer still pays here."""
-
-    order_id: str
-    member_no: str
-    customer_name: str
-    lines: tuple[PickupLine, ...]
-    total: int
-    amount_due: int
-    status: str
-    ordered_at: datetime
-    waiting_since: datetime
-    overdue: bool
-    collected_at: datetime | None
-    collected_by: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class InterestItem:
-    """A product the customer looked at or left in a cart online, with this store's cached stock."""
-
-    sku: str
-    name: str
-    viewed: int
-    added_to_cart: int
-    wishlist: int
-    cart_abandoned: int
-    last_at: datetime
-    stock_here: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class OnlineInterests:
-    """Recent online interests and favourite categories; ``live`` is False when the server was not asked."""
-
-    items: tuple[InterestItem, ...]
-    categories: tuple[tuple[str, int], ...]
-    tracking_excluded: bool
-    live: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,158 +122,64 @@ class HeldPoints:
     expires_at: datetime
 
 
-_checked: weakref.WeakKeyDictionary[Terminal, dict[str, tuple[CouponCheck, datetime]]] = (
-    weakref.WeakKeyDictionary()
-)
+class CouponMemory:
+    """Codes the server said were valid, with when it said so, for taking them offline later."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._checked: dict[str, tuple[CouponCheck, datetime]] = {}
+
+    def get(self, code: str) -> tuple[CouponCheck, datetime] | None:
+        with self._lock:
+            return self._checked.get(code)
+
+    def put(self, check: CouponCheck, at: datetime) -> None:
+        with self._lock:
+            self._checked[check.code] = (check, at)
+
+    def forget(self, code: str) -> None:
+        with self._lock:
+            self._checked.pop(code, None)
 
 
-def _client(terminal: Terminal, offline: type[DomainError]) -> SyncClient:
-    if terminal.link is None:
+def _client(counter: Counter, offline: type[DomainError]) -> SyncClient:
+    if counter.link is None:
         raise offline("this terminal is not connected to the server")
-    return terminal.link.client
+    return counter.link.client
 
 
-def get_json(terminal: Terminal, path: str, *, offline: type[DomainError], **params: Any) -> Any:
+def get_json(counter: Counter, path: str, *, offline: type[DomainError], **params: Any) -> Any:
     """A live GET; an unreachable server raises ``offline``."""
-    client = _client(terminal, offline)
+    client = _client(counter, offline)
     query = {key: value for key, value in params.items() if value is not None}
     try:
         return client.get_json(
-            path, timeout=terminal.settings.server_call_timeout_seconds, params=query or None
+            path, timeout=counter.settings.server_call_timeout_seconds, params=query or None
         )
     except ServerUnavailable as error:
         raise offline(str(error)) from error
 
 
-def post_json(terminal: Terminal, path: str, body: dict[str, Any], *, offline: type[DomainError]) -> Any:
+def post_json(counter: Counter, path: str, body: dict[str, Any], *, offline: type[DomainError]) -> Any:
     """A live POST; an unreachable server raises ``offline``."""
-    client = _client(terminal, offline)
+    client = _client(counter, offline)
     try:
-        return client.post_json(path, body, timeout=terminal.settings.server_call_timeout_seconds)
+        return client.post_json(path, body, timeout=counter.settings.server_call_timeout_seconds)
     except ServerUnavailable as error:
         raise offline(str(error)) from error
-
-
-# ---- click & collect --------------------------------------------------------------------------------
-
-
-def _pickup(data: Any) -> Pickup:
-    reply = live.Pickup.model_validate(data)
-    return Pickup(
-        order_id=reply.order_id,
-        member_no=reply.member_no,
-        customer_name=reply.customer_name,
-        lines=tuple(PickupLine(i.sku, i.name, i.quantity, i.amount) for i in reply.items),
-        total=reply.total,
-        amount_due=reply.amount_due,
-        status=reply.status,
-        ordered_at=reply.ordered_at,
-        waiting_since=reply.waiting_since,
-        overdue=reply.overdue,
-        collected_at=reply.collected_at,
-        collected_by=reply.collected_by,
-    )
-
-
-def pickups_waiting(terminal: Terminal, *, overdue: bool = False) -> list[Pickup]:
-    """This store's pickups waiting to be collected, oldest first (``overdue``: past the store's limit)."""
-    rows = get_json(terminal, "/v1/pickups", offline=OmniOffline, overdue="true" if overdue else None)
-    return [_pickup(row) for row in rows]
-
-
-def find_pickup(terminal: Terminal, text: str) -> list[Pickup]:
-    """Pickups of a scanned member card, or the one with a typed or scanned order number."""
-    try:
-        scan = parse_scan(text, layouts=terminal.in_store_layouts)
-    except InvalidBarcode:
-        scan = None
-    if isinstance(scan, MemberCard):
-        member_no = terminal.customer(scan.member_no).member_no
-        rows = get_json(terminal, "/v1/pickups", offline=OmniOffline, member_no=member_no)
-        if not rows:
-            raise PickupNotFound("this member has no pickup waiting here", value=member_no)
-        return [_pickup(row) for row in rows]
-    order_id = text.strip().removeprefix("ORDER:")
-    try:
-        return [_pickup(get_json(terminal, f"/v1/pickups/{order_id}", offline=OmniOffline))]
-    except ServerRefused as error:
-        raise PickupNotFound("no pickup order with this number here", value=order_id) from error
-
-
-def collect_pickup(terminal: Terminal, *, order_id: str, tenders: Sequence[Tender] = ()) -> Pickup:
-    """Hand an order over, with the payment when it is due; repeating it is harmless."""
-    clerk = terminal.require_clerk()
-    body = {
-        "clerk_code": clerk.code,
-        "payments": [{"kind": t.kind.value, "amount": t.amount, "reference": t.reference} for t in tenders],
-    }
-    try:
-        data = post_json(terminal, f"/v1/pickups/{order_id}/collect", body, offline=OmniOffline)
-    except ServerRefused as error:
-        if error.status == 404:
-            raise PickupNotFound("no pickup order with this number here", value=order_id) from error
-        raise PickupRefused(error.detail, value=order_id) from error
-    # The drawer keeps the cash less any change: what was due less what other tenders covered.
-    cash = sum(t.amount for t in tenders if t.kind is TenderKind.CASH)
-    other = sum(t.amount for t in tenders if t.kind is not TenderKind.CASH)
-    kept = min(cash, max(0, int(data["total"]) - other))
-    closing.record_pickup_cash(terminal, order_id=order_id, amount=kept)
-    return _pickup(data)
-
-
-# ---- online interests -------------------------------------------------------------------------------
-
-
-def online_interests(terminal: Terminal, member_no: str) -> OnlineInterests:
-    """What the member looked at online lately, with this store's cached stock, and favourite categories."""
-    terminal.require_clerk()
-    with terminal.db.read() as session:
-        server_id = session.scalar(select(Customer.server_id).where(Customer.member_no == member_no))
-    if terminal.link is None or server_id is None:
-        return OnlineInterests((), (), tracking_excluded=False, live=False)
-    try:
-        data = get_json(terminal, f"/v1/customers/{server_id}/interests", offline=OmniOffline)
-    except (OmniOffline, ServerRefused):
-        return OnlineInterests((), (), tracking_excluded=False, live=False)
-    skus = [row["sku"] for row in data["products"]]
-    store = terminal.settings.store_code
-    with terminal.db.read() as session:
-        stock = {
-            sku: quantity
-            for sku, quantity in session.execute(
-                select(StockLevel.sku, StockLevel.quantity).where(
-                    StockLevel.location == store, StockLevel.sku.in_(skus)
-                )
-            )
-        }
-    items = tuple(
-        InterestItem(
-            sku=row["sku"],
-            name=row["name"],
-            viewed=row["viewed"],
-            added_to_cart=row["added_to_cart"],
-            wishlist=row["wishlist"],
-            cart_abandoned=row["cart_abandoned"],
-            last_at=datetime.fromisoformat(row["last_at"]),
-            stock_here=stock.get(row["sku"]),
-        )
-        for row in data["products"]
-    )
-    categories = tuple((row["category"], row["quantity"]) for row in data["categories"])
-    return OnlineInterests(items, categories, tracking_excluded=data["tracking_excluded"], live=True)
 
 
 # ---- coupons ----------------------------------------------------------------------------------------
 
 
-def validate_coupon(terminal: Terminal, code: str, *, member_no: str | None = None) -> CouponCheck:
+def validate_coupon(counter: Counter, code: str, *, member_no: str | None = None) -> CouponCheck:
     """Ask the server whether a scanned code can be used (raises ``CouponOffline`` offline).
 
     A valid answer is remembered (``CACHED_CHECK_LIFE``) so the code can still be taken offline.
     """
     code = code.strip().upper()
     try:
-        data = get_json(terminal, f"/v1/coupons/{code}", offline=CouponOffline, member_no=member_no)
+        data = get_json(counter, f"/v1/coupons/{code}", offline=CouponOffline, member_no=member_no)
     except ServerRefused as error:
         raise CouponRefused("unknown coupon", value=code, reason="coupon-unknown") from error
     reply = live.CouponCheck.model_validate(data)
@@ -360,20 +195,19 @@ def validate_coupon(terminal: Terminal, code: str, *, member_no: str | None = No
         valid_to=reply.valid_to,
         single_use=reply.single_use,
     )
-    cache = _checked.setdefault(terminal, {})
     if check.valid:
-        cache[check.code] = (check, terminal.now())
+        counter.coupon_memory.put(check, counter.now())
     else:
-        cache.pop(check.code, None)
+        counter.coupon_memory.forget(check.code)
     return check
 
 
-def _cached_check(terminal: Terminal, code: str, member_no: str | None) -> CouponCheck | None:
-    found = _checked.get(terminal, {}).get(code.strip().upper())
+def _cached_check(counter: Counter, code: str, member_no: str | None) -> CouponCheck | None:
+    found = counter.coupon_memory.get(code.strip().upper())
     if found is None:
         return None
     check, checked_at = found
-    now = terminal.now()
+    now = counter.now()
     if now - checked_at > CACHED_CHECK_LIFE or (check.valid_to is not None and now > check.valid_to):
         return None
     if check.member_no is not None and check.member_no != member_no:
@@ -381,12 +215,11 @@ def _cached_check(terminal: Terminal, code: str, member_no: str | None) -> Coupo
     return check
 
 
-def coupon_used(terminal: Terminal, code: str) -> None:
+def coupon_used(counter: Counter, code: str) -> None:
     """A sale with the code completed here: a single-use code is no longer taken from memory."""
-    cache = _checked.get(terminal, {})
-    found = cache.get(code)
+    found = counter.coupon_memory.get(code)
     if found is not None and found[0].single_use:
-        del cache[code]
+        counter.coupon_memory.forget(code)
 
 
 def coupon_discount(sale: SaleSession, check: CouponCheck) -> int:
@@ -414,27 +247,27 @@ def take_coupon(sale: SaleSession, code: str) -> AppliedCoupon:
     """
     member_no = sale.customer.member_no if sale.customer else None
     try:
-        check = validate_coupon(sale.terminal, code, member_no=member_no)
+        check = validate_coupon(sale.counter, code, member_no=member_no)
     except CouponOffline:
-        cached = _cached_check(sale.terminal, code, member_no)
+        cached = _cached_check(sale.counter, code, member_no)
         if cached is None:
             raise
         return AppliedCoupon(cached.code, coupon_discount(sale, cached), new_id(), member_no, held=False)
     if not check.valid:
         raise _refusal(check)
     return hold_coupon(
-        sale.terminal, AppliedCoupon(check.code, coupon_discount(sale, check), new_id(), member_no)
+        sale.counter, AppliedCoupon(check.code, coupon_discount(sale, check), new_id(), member_no)
     )
 
 
-def hold_coupon(terminal: Terminal, applied: AppliedCoupon) -> AppliedCoupon:
+def hold_coupon(counter: Counter, applied: AppliedCoupon) -> AppliedCoupon:
     """Set the code aside on the server for this sale (again: extends the hold); ``CouponOffline`` offline."""
     body = CouponHoldRequest(
         redemption_id=applied.redemption_id, member_no=applied.member_no, amount=applied.discount
     )
     try:
         data = post_json(
-            terminal, f"/v1/coupons/{applied.code}/hold", body.model_dump(mode="json"), offline=CouponOffline
+            counter, f"/v1/coupons/{applied.code}/hold", body.model_dump(mode="json"), offline=CouponOffline
         )
     except ServerRefused as error:
         reason = "coupon-used" if error.status == 409 else "coupon-invalid"
@@ -446,14 +279,14 @@ def hold_coupon(terminal: Terminal, applied: AppliedCoupon) -> AppliedCoupon:
     )
 
 
-def release_coupon(terminal: Terminal, applied: AppliedCoupon) -> bool:
+def release_coupon(counter: Counter, applied: AppliedCoupon) -> bool:
     """Give a held coupon back (removed from the sale); False when the server could not be told
     (the hold then expires by itself)."""
     if not applied.held:
         return True
     try:
         post_json(
-            terminal,
+            counter,
             f"/v1/coupons/{applied.code}/release",
             {"redemption_id": applied.redemption_id},
             offline=CouponOffline,
@@ -466,22 +299,22 @@ def release_coupon(terminal: Terminal, applied: AppliedCoupon) -> bool:
 # ---- points holds -----------------------------------------------------------------------------------
 
 
-def hold_points(terminal: Terminal, member_no: str, points: int) -> HeldPoints | None:
+def hold_points(counter: Counter, member_no: str, points: int) -> HeldPoints | None:
     """Set ``points`` of the member aside on the server for this sale.
 
     ``None`` when the server cannot be asked (not connected, unreachable, a member registered here
     offline whom the server does not know yet): the caller applies the offline cap instead. A
     refusal (spent, or held by another register or online) raises ``PointsHeldElsewhere``.
     """
-    if terminal.link is None:
+    if counter.link is None:
         return None
-    with terminal.db.read() as session:
+    with counter.db.read() as session:
         server_id = session.scalar(select(Customer.server_id).where(Customer.member_no == member_no))
     if server_id is None:
         return None
     body = PointsHoldRequest(customer_id=server_id, points=points, idempotency_key=new_id())
     try:
-        data = post_json(terminal, "/v1/points/holds", body.model_dump(mode="json"), offline=OmniOffline)
+        data = post_json(counter, "/v1/points/holds", body.model_dump(mode="json"), offline=OmniOffline)
     except OmniOffline:
         return None
     except ServerRefused as error:
@@ -492,11 +325,11 @@ def hold_points(terminal: Terminal, member_no: str, points: int) -> HeldPoints |
     return HeldPoints(held.hold_id, held.points, held.balance_after, held.expires_at)
 
 
-def release_points(terminal: Terminal, held: HeldPoints) -> bool:
+def release_points(counter: Counter, held: HeldPoints) -> bool:
     """Give held points back (changed, removed, cart suspended); False when the server could not be
     told (the hold then expires by itself)."""
     try:
-        post_json(terminal, f"/v1/points/holds/{held.hold_id}/release", {}, offline=OmniOffline)
+        post_json(counter, f"/v1/points/holds/{held.hold_id}/release", {}, offline=OmniOffline)
     except (OmniOffline, ServerRefused):
         return False
     return True

@@ -18,7 +18,7 @@ from posapp.services.devices import load_setup, printer_for
 
 if TYPE_CHECKING:
     from posapp.devices.printer import PrintResult, ReceiptPrinter, Transport
-    from posapp.services.terminal import Terminal
+    from posapp.services.counter import Counter
 
 InvalidPrinterSetting = InvalidDeviceSetting
 """The printer setting is not one of the forms the terminal understands (kept name)."""
@@ -35,26 +35,26 @@ def transport_for(spec: str) -> Transport:
     return open_transport(parsed)
 
 
-def receipt_printer(terminal: Terminal) -> ReceiptPrinter | None:
+def receipt_printer(counter: Counter) -> ReceiptPrinter | None:
     """The configured printer, or ``None`` for preview only."""
-    return printer_for(load_setup(terminal).printer, terminal.settings.language)
+    return printer_for(load_setup(counter).printer, counter.settings.language)
 
 
-def print_receipt(terminal: Terminal, document: ReceiptDocument) -> PrintResult | None:
+def print_receipt(counter: Counter, document: ReceiptDocument) -> PrintResult | None:
     """Print (opening the drawer for cash); ``None`` when no printer is set. Never raises for the printer."""
-    printer = receipt_printer(terminal)
+    printer = receipt_printer(counter)
     if printer is None:
         return None
     result = printer.print_receipt(document)
     if not result.ok:
         # On the manager's attention list until the day ends; the receipt can be printed again.
         record_print_failure(
-            terminal, receipt_no=document.header.receipt_no, error=f"{result.message_key}: {result.detail}"
+            counter, receipt_no=document.header.receipt_no, error=f"{result.message_key}: {result.detail}"
         )
     return result
 
 
-def open_drawer(terminal: Terminal) -> PrintResult | None:
+def open_drawer(counter: Counter) -> PrintResult | None:
     """Kick the drawer through the printer (after a manager-approved no-sale)."""
-    printer = receipt_printer(terminal)
+    printer = receipt_printer(counter)
     return printer.open_drawer() if printer is not None else None

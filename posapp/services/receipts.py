@@ -26,7 +26,7 @@ from posapp.store.models import Sale, SaleLine
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from posapp.services.terminal import Terminal
+    from posapp.services.counter import Counter
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,28 +43,28 @@ class CompletedSale:
 
 
 def find_sale(session: Session, number: str) -> Sale:
-    """The sale, void or return with receipt ``number`` (as printed or scanned) at this terminal."""
+    """The sale, void or return with receipt ``number`` (as printed or scanned) at this counter."""
     sale = session.scalar(select(Sale).where(Sale.receipt_no == normalise_scan_text(number).lstrip("R")))
     if sale is None:
         raise ReceiptNotFound("no sale with this receipt number at this terminal", value=number)
     return sale
 
 
-def receipt_for(terminal: Terminal, number: str, *, reprint: bool) -> ReceiptDocument:
+def receipt_for(counter: Counter, number: str, *, reprint: bool) -> ReceiptDocument:
     """Rebuild the receipt of a stored sale, void or return."""
-    with terminal.db.read() as session:
+    with counter.db.read() as session:
         sale = find_sale(session, number)
         original_no = None
         if sale.original_sale_id:
             original = session.get(Sale, sale.original_sale_id)
             original_no = original.receipt_no if original else None
         kind = {"sale": ReceiptKind.SALE, "void": ReceiptKind.VOID, "return": ReceiptKind.RETURN}[sale.kind]
-        document = stored_receipt(terminal, sale, sale.lines, kind, original_no)
+        document = stored_receipt(counter, sale, sale.lines, kind, original_no)
     return replace(document, reprint=reprint)
 
 
 def stored_receipt(
-    terminal: Terminal, sale: Sale, lines: list[SaleLine], kind: ReceiptKind, original_no: str | None
+    counter: Counter, sale: Sale, lines: list[SaleLine], kind: ReceiptKind, original_no: str | None
 ) -> ReceiptDocument:
     """The receipt of a stored sale, void or return (``lines``: the sale's, or for a void the original's)."""
     items = tuple(
@@ -93,7 +93,7 @@ def stored_receipt(
         )
     return ReceiptDocument(
         kind=kind,
-        header=terminal_header(terminal, sale.receipt_no, sale.at),
+        header=terminal_header(counter, sale.receipt_no, sale.at),
         items=items,
         basket_discounts=tuple(discounts),
         by_rate=tuple(RateTotal(r["rate"], r["taxable"], r["tax"], r["gross"]) for r in sale.by_rate),
@@ -103,20 +103,20 @@ def stored_receipt(
         change=sale.change,
         points=points,
         original_receipt_no=original_no,
-        footer_messages=terminal.settings.footer_messages,
+        footer_messages=counter.settings.footer_messages,
         eat_in=sale.eat_in,
     )
 
 
-def terminal_header(terminal: Terminal, number: str, at: datetime) -> ReceiptHeader:
-    """The receipt header: store, registration number, time, terminal, clerk, receipt number."""
-    settings = terminal.settings
+def terminal_header(counter: Counter, number: str, at: datetime) -> ReceiptHeader:
+    """The receipt header: store, registration number, time, counter, clerk, receipt number."""
+    settings = counter.settings
     return ReceiptHeader(
         store_name=settings.store_name,
         registration_number=settings.registration_number,
         issued_at=at.astimezone(ZoneInfo(settings.timezone)),
         terminal_code=settings.terminal_code,
-        clerk_name=terminal.clerk.name if terminal.clerk else "",
+        clerk_name=counter.clerk.name if counter.clerk else "",
         receipt_no=number,
         address=settings.address,
         phone=settings.phone,

@@ -13,7 +13,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from posapp.domain.errors import DomainError
-from posapp.services.terminal import DATABASE_FILE, Approval, Terminal
+from posapp.services.counter import Approval, Counter
+from posapp.services.status import terminal_status
+from posapp.store import DATABASE_FILE
 
 RESET_REQUEST = "reset-requested.json"
 
@@ -24,12 +26,12 @@ class UnsentSalesBlockReset(DomainError):
     message_key = "error.reset.unsent"
 
 
-def request_reset(terminal: Terminal, approval: Approval) -> Path:
+def request_reset(counter: Counter, approval: Approval) -> Path:
     """Record the manager's request; refused while a paired terminal has events waiting."""
-    status = terminal.status()
-    if terminal.is_paired and status.pending_events:
+    status = terminal_status(counter)
+    if counter.is_paired and status.pending_events:
         raise UnsentSalesBlockReset(f"{status.pending_events} events wait for the server")
-    request = terminal.db.path.parent / RESET_REQUEST
+    request = counter.data_dir / RESET_REQUEST
     request.write_text(
         json.dumps(
             {"manager": approval.manager_name, "at": datetime.now(UTC).isoformat()}, ensure_ascii=False

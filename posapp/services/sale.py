@@ -21,14 +21,14 @@ from posapp.domain.errors import DomainError, InvalidBarcode, InvalidDiscount
 from posapp.domain.points import check_redeemable
 from posapp.domain.tax import TaxClass
 from posapp.domain.tender import Settlement, Tender, TenderKind, settle
-from posapp.services import catalog, checkout, customers, omni, suspended
+from posapp.services import catalog, checkout, customers, members, omni, suspended
 from posapp.services.customers import CustomerInfo
 from posapp.services.errors import ApprovalRequired, UnknownCustomer, UnknownProduct
 from posapp.services.receipts import CompletedSale
 from posapp.services.suspended import SuspendedSaleInfo
 
 if TYPE_CHECKING:
-    from posapp.services.terminal import Approval, Terminal
+    from posapp.services.counter import Approval, Counter
 
 
 COUPON_PREFIX = "CPN:"
@@ -53,9 +53,9 @@ class ScanResult:
 class SaleSession:
     """One customer's sale at the counter."""
 
-    def __init__(self, terminal: Terminal, cart: Cart | None = None) -> None:
-        self.terminal = terminal
-        self.cart = cart or Cart(policy=terminal.settings.tax_policy())
+    def __init__(self, counter: Counter, cart: Cart | None = None) -> None:
+        self.counter = counter
+        self.cart = cart or Cart(policy=counter.settings.tax_policy())
         self.tenders: tuple[Tender, ...] = ()
         self.approvals: list[tuple[str, str]] = []
         self.points_hold: omni.HeldPoints | None = None
@@ -84,10 +84,10 @@ class SaleSession:
         if needs_server(text):
             return ScanResult(coupon=self.apply_coupon(text.strip()[len(COUPON_PREFIX) :]))
         try:
-            scan = parse_scan(text, layouts=self.terminal.in_store_layouts)
+            scan = parse_scan(text, layouts=self.counter.in_store_layouts)
             if isinstance(scan, ReceiptRef | MemberCard):
                 return self._act_on(scan)
-            product, label_price = catalog.product_for_scan(self.terminal.db.lookups(), scan)
+            product, label_price = catalog.product_for_scan(self.counter.db.lookups(), scan)
         except (InvalidBarcode, UnknownProduct):
             member = self._typed_member(text)
             if member is None:
@@ -100,7 +100,7 @@ class SaleSession:
         digits = normalise_scan_text(text)
         if not digits.isdigit():
             return None
-        with self.terminal.db.read() as session:
+        with self.counter.db.read() as session:
             try:
                 return customers.get_customer(session, digits)
             except UnknownCustomer:
@@ -108,14 +108,14 @@ class SaleSession:
 
     def _act_on(self, scan: ReceiptRef | MemberCard) -> ScanResult:
         if isinstance(scan, MemberCard):
-            with self.terminal.db.read() as session:
+            with self.counter.db.read() as session:
                 self.customer = customers.get_customer(session, scan.member_no)
             return ScanResult(customer=self.customer)
         return ScanResult(receipt_no=scan.receipt_no)
 
     def add_product(self, sku: str, quantity: int = 1) -> int:
         """Add a product chosen from search; returns the index of its line."""
-        with self.terminal.db.read() as session:
+        with self.counter.db.read() as session:
             product = catalog.product_by_sku(session, sku)
         return self._add(product, quantity, None)
 
@@ -161,7 +161,7 @@ class SaleSession:
     def _require_approval_for_discount(
         self, amount: int, base: int, approval: Approval | None, action: str
     ) -> None:
-        threshold = self.terminal.settings.approval_discount_percent
+        threshold = self.counter.settings.approval_discount_percent
         if base > 0 and amount * 100 > base * threshold:
             if approval is None:
                 raise ApprovalRequired("a discount this large needs a manager", value=amount)
@@ -169,7 +169,7 @@ class SaleSession:
 
     def override_price(self, index: int, price: int, *, approval: Approval) -> None:
         """Change a line's unit price (manager approval; the store's price limit applies)."""
-        self.cart = self.cart.with_price_override(index, price, limit=self.terminal.settings.price_limit)
+        self.cart = self.cart.with_price_override(index, price, limit=self.counter.settings.price_limit)
         self.approvals.append(("price_override", approval.manager_code))
 
     def set_eat_in(self, eat_in: bool) -> None:
@@ -192,7 +192,7 @@ class SaleSession:
 
     def attach_customer(self, member_no: str) -> CustomerInfo:
         """Attach a member to the sale (points are earned and can be used)."""
-        self.customer = self.terminal.customer(member_no)
+        self.customer = members.member_info(self.counter, member_no)
         return self.customer
 
     def detach_customer(self) -> None:
@@ -210,7 +210,7 @@ class SaleSession:
         """
         if self.customer is None:
             raise UnknownCustomer("attach a member before using points")
-        fresh = self.terminal.customer(self.customer.member_no)
+        fresh = members.member_info(self.counter, self.customer.member_no)
         try:
             candidate = self.cart.with_points(points)
         except InvalidDiscount:
@@ -230,7 +230,7 @@ class SaleSession:
             check_redeemable(
                 points,
                 balance=fresh.available_points,
-                cap=checkout.offline_points_cap(self.terminal.settings),
+                cap=checkout.offline_points_cap(self.counter.settings),
             )
         self.customer = fresh
         self.points_hold = new_hold
@@ -241,14 +241,14 @@ class SaleSession:
     ) -> omni.HeldPoints | None:
         """A hold of ``points`` replacing ``old``; on a refusal ``old`` is kept (or taken again)."""
         if old is None:
-            return omni.hold_points(self.terminal, member_no, points)
-        omni.release_points(self.terminal, old)
+            return omni.hold_points(self.counter, member_no, points)
+        omni.release_points(self.counter, old)
         self.points_hold = None
         try:
-            return omni.hold_points(self.terminal, member_no, points)
+            return omni.hold_points(self.counter, member_no, points)
         except DomainError:
             try:
-                self.points_hold = omni.hold_points(self.terminal, member_no, old.points)
+                self.points_hold = omni.hold_points(self.counter, member_no, old.points)
             except DomainError:
                 self.cart = self.cart.with_points(0)  # taken meanwhile elsewhere: nothing to keep
             raise
@@ -256,7 +256,7 @@ class SaleSession:
     def _release_points(self) -> None:
         held, self.points_hold = self.points_hold, None
         if held is not None:
-            omni.release_points(self.terminal, held)
+            omni.release_points(self.counter, held)
 
     # ---- coupons ----------------------------------------------------------------------------------
 
@@ -277,7 +277,7 @@ class SaleSession:
         try:
             self.cart = self.cart.with_basket_discount(Discount(amount=applied.discount, label=applied.label))
         except DomainError:
-            omni.release_coupon(self.terminal, applied)
+            omni.release_coupon(self.counter, applied)
             raise
         self.coupon = applied
         return applied
@@ -293,14 +293,14 @@ class SaleSession:
                 cart = cart.with_basket_discount(discount)
         self.cart = cart
         self.coupon = None
-        omni.release_coupon(self.terminal, applied)
+        omni.release_coupon(self.counter, applied)
 
     def cancel(self) -> None:
         """The sale is abandoned: give back the points and the coupon it held on the server."""
         self._release_points()
         applied, self.coupon = self.coupon, None
         if applied is not None:
-            omni.release_coupon(self.terminal, applied)
+            omni.release_coupon(self.counter, applied)
 
     # ---- paying -----------------------------------------------------------------------------------
 
@@ -329,31 +329,31 @@ class SaleSession:
     def suspend(self, *, label: str = "") -> str:
         """Put the cart aside (保留); tenders are dropped, the customer is kept."""
         self.cart.require_lines()
-        clerk = self.terminal.require_clerk()
+        clerk = self.counter.require_clerk()
         cart = {**self.cart.to_dict(), "member_no": self.customer.member_no if self.customer else None}
         if self.coupon is not None:  # kept held on the server; resume holds it again
             coupon = self.coupon
             cart["coupon"] = {"code": coupon.code, "discount": coupon.discount,
                               "redemption_id": coupon.redemption_id, "member_no": coupon.member_no,
                               "held": coupon.held}  # fmt: skip
-        suspended_id = suspended.put_aside(self.terminal, cart=cart, clerk_code=clerk.code, label=label)
+        suspended_id = suspended.put_aside(self.counter, cart=cart, clerk_code=clerk.code, label=label)
         self._release_points()  # a resumed cart starts without points
         self.coupon = None  # it belongs to the suspended cart now
         return suspended_id
 
     @classmethod
-    def list_suspended(cls, terminal: Terminal) -> list[SuspendedSaleInfo]:
+    def list_suspended(cls, counter: Counter) -> list[SuspendedSaleInfo]:
         """The suspended carts, oldest first."""
-        return suspended.list_suspended(terminal)
+        return suspended.list_suspended(counter)
 
     @classmethod
-    def resume(cls, terminal: Terminal, suspended_id: str) -> SaleSession:
+    def resume(cls, counter: Counter, suspended_id: str) -> SaleSession:
         """Take a suspended cart back (and off the list) in one step."""
-        data = suspended.take_back(terminal, suspended_id)
+        data = suspended.take_back(counter, suspended_id)
         # A resumed cart starts without points: the hold on them was given back when it was put aside.
-        sale = cls(terminal, Cart.from_dict(data, policy=terminal.settings.tax_policy()).with_points(0))
+        sale = cls(counter, Cart.from_dict(data, policy=counter.settings.tax_policy()).with_points(0))
         if data.get("member_no"):
-            sale.customer = terminal.customer(data["member_no"])
+            sale.customer = members.member_info(counter, data["member_no"])
         if data.get("coupon"):
             sale._take_back_coupon(omni.AppliedCoupon(**data["coupon"]))
         return sale
@@ -367,7 +367,7 @@ class SaleSession:
         if not applied.held:
             return
         try:
-            self.coupon = omni.hold_coupon(self.terminal, applied)
+            self.coupon = omni.hold_coupon(self.counter, applied)
         except omni.CouponOffline:
             pass
         except omni.CouponRefused as refused:

@@ -1,4 +1,4 @@
-"""Carts put aside (保留) on this terminal, kept as plain JSON until a clerk takes them back."""
+"""Carts put aside (保留) on this counter, kept as plain JSON until a clerk takes them back."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from posapp.services.records import new_id
 from posapp.store.models import SuspendedSale
 
 if TYPE_CHECKING:
-    from posapp.services.terminal import Terminal
+    from posapp.services.counter import Counter
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,19 +27,19 @@ class SuspendedSaleInfo:
     item_count: int
 
 
-def put_aside(terminal: Terminal, *, cart: dict[str, Any], clerk_code: str, label: str) -> str:
+def put_aside(counter: Counter, *, cart: dict[str, Any], clerk_code: str, label: str) -> str:
     """Keep ``cart`` (a cart's plain dict, with the sale's member and coupon) aside; returns its id."""
     suspended_id = new_id()
-    with terminal.db.write() as session:
+    with counter.db.write() as session:
         session.add(
-            SuspendedSale(id=suspended_id, at=terminal.now(), clerk_code=clerk_code, label=label, cart=cart)
+            SuspendedSale(id=suspended_id, at=counter.now(), clerk_code=clerk_code, label=label, cart=cart)
         )
     return suspended_id
 
 
-def list_suspended(terminal: Terminal) -> list[SuspendedSaleInfo]:
+def list_suspended(counter: Counter) -> list[SuspendedSaleInfo]:
     """The suspended carts, oldest first."""
-    with terminal.db.read() as session:
+    with counter.db.read() as session:
         rows = session.scalars(select(SuspendedSale).order_by(SuspendedSale.at))
         return [
             SuspendedSaleInfo(r.id, r.at, r.clerk_code, r.label, sum(x["quantity"] for x in r.cart["lines"]))
@@ -47,9 +47,9 @@ def list_suspended(terminal: Terminal) -> list[SuspendedSaleInfo]:
         ]
 
 
-def take_back(terminal: Terminal, suspended_id: str) -> dict[str, Any]:
+def take_back(counter: Counter, suspended_id: str) -> dict[str, Any]:
     """The cart put aside as ``suspended_id``, taken off the list in the same step."""
-    with terminal.db.write() as session:
+    with counter.db.write() as session:
         row = session.get(SuspendedSale, suspended_id)
         if row is None:
             raise ReceiptNotFound("no such suspended sale", value=suspended_id)

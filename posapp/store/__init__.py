@@ -1,6 +1,7 @@
 """The terminal's own SQLite database: schema, migrations, and opening it safely."""
 
 from posapp.store.db import (
+    DATABASE_FILE,
     Database,
     DatabaseError,
     DatabaseTooNew,
@@ -10,6 +11,7 @@ from posapp.store.db import (
 )
 
 __all__ = [
+    "DATABASE_FILE",
     "Database",
     "DatabaseError",
     "DatabaseTooNew",

@@ -185,6 +185,10 @@ def _translate(error: DBAPIError) -> Exception:
     return error
 
 
+DATABASE_FILE = "terminal.db"
+"""The database's file name in the terminal's data folder (backups, restores and resets name it too)."""
+
+
 def open_database(path: Path) -> Database:
     """Open (creating if needed) and upgrade the database at ``path``; refuse a damaged or newer file."""
     path.parent.mkdir(parents=True, exist_ok=True)

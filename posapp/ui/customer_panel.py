@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 from posapp.services.contacts import MemberContacts
 from posapp.services.customers import CustomerInfo
 from posapp.services.history import CustomerHistory
-from posapp.services.omni import OnlineInterests
+from posapp.services.interests import OnlineInterests
 from posapp.ui.dialogs.contact import channel_text, contact_line, status_text
 from posapp.ui.formatting import local_time, points, rank_text, yen
 from posapp.ui.history_text import kind_label, place, purchases

@@ -133,7 +133,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.clock_timer.start()
         self.poll_status()
         terminal = self.terminal
-        self.worker.run(lambda: load_setup(terminal), success=self.apply_devices)
+        self.worker.run(lambda: load_setup(terminal.counter), success=self.apply_devices)
 
     def sign_out(self) -> None:
         """Back to the sign-in page."""

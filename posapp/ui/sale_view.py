@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (
 
 from posapp.devices.display import CounterView, Phase
 from posapp.devices.plain import receipt_text
-from posapp.services import Terminal, omni
+from posapp.services import Terminal
 from posapp.services.contacts import MemberContacts
 from posapp.services.history import CustomerHistory
+from posapp.services.interests import OnlineInterests, online_interests
 from posapp.services.printing import print_receipt
 from posapp.services.receipts import CompletedSale
 from posapp.services.sale import SaleSession
@@ -256,7 +257,7 @@ class SalePage(SaleKeys, SaleDialogs, Retranslating, QWidget):
             self.worker.run(
                 lambda: (
                     terminal.customer_history(member_no, max_age=timedelta(0)),
-                    omni.online_interests(terminal, member_no),
+                    online_interests(terminal.counter, member_no),
                     terminal.customer_contacts(member_no),
                 ),
                 success=lambda found: self._history_arrived(attachment, *found),
@@ -273,7 +274,7 @@ class SalePage(SaleKeys, SaleDialogs, Retranslating, QWidget):
         self,
         attachment: tuple[SaleSession, str],
         history: CustomerHistory,
-        interests: omni.OnlineInterests,
+        interests: OnlineInterests,
         contacts: MemberContacts,
     ) -> None:
         if (
@@ -379,7 +380,9 @@ class SalePage(SaleKeys, SaleDialogs, Retranslating, QWidget):
         self.input.setFocus()
         # The IO lane: a dead printer's timeout must not stand in front of the next sale's complete().
         terminal = self.terminal
-        self.worker.run(lambda: print_receipt(terminal, done.receipt), success=self._printed, lane=Lane.IO)
+        self.worker.run(
+            lambda: print_receipt(terminal.counter, done.receipt), success=self._printed, lane=Lane.IO
+        )
 
     def _printed(self, result: PrintResult | None) -> None:
         if result is not None and not result.ok:

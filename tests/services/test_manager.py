@@ -66,7 +66,7 @@ def sign_in_manager(terminal: Terminal) -> Terminal:
 
 def test_receiving_moves_stock_queues_the_event_and_audits(terminal: Terminal) -> None:
     sign_in_manager(terminal)
-    change = receive_stock(terminal, sku="SKU-TEA", quantity=24)
+    change = receive_stock(terminal.counter, sku="SKU-TEA", quantity=24)
     assert (change.delta, change.reason, change.quantity_after) == (24, "received", 44)
     assert level(terminal, "SKU-TEA") == 44
     [event] = events(terminal, EventKind.STOCK_ADJUSTED)
@@ -80,10 +80,10 @@ def test_receiving_moves_stock_queues_the_event_and_audits(terminal: Terminal) -
 
 def test_a_cashier_needs_a_managers_approval(signed_in: Terminal) -> None:
     with pytest.raises(ApprovalRequired):
-        adjust_stock(signed_in, sku="SKU-TEA", delta=-2, reason="damaged")
+        adjust_stock(signed_in.counter, sku="SKU-TEA", delta=-2, reason="damaged")
     assert level(signed_in, "SKU-TEA") == 20 and events(signed_in, EventKind.STOCK_ADJUSTED) == []
     approval = signed_in.approve(code=MANAGER[0], pin=MANAGER[1], action="stock_damaged")
-    change = adjust_stock(signed_in, sku="SKU-TEA", delta=-2, reason="damaged", approval=approval)
+    change = adjust_stock(signed_in.counter, sku="SKU-TEA", delta=-2, reason="damaged", approval=approval)
     assert change.quantity_after == 18
     [event] = events(signed_in, EventKind.STOCK_ADJUSTED)
     assert event.payload["clerk_code"] == "1001" and event.payload["delta"] == -2
@@ -92,13 +92,16 @@ def test_a_cashier_needs_a_managers_approval(signed_in: Terminal) -> None:
 @pytest.mark.parametrize(
     ("call", "error"),
     [
-        (lambda t: receive_stock(t, sku="SKU-TEA", quantity=0), InvalidStockChange),
-        (lambda t: receive_stock(t, sku="SKU-TEA", quantity=-5), InvalidStockChange),
-        (lambda t: adjust_stock(t, sku="SKU-TEA", delta=3, reason="found"), InvalidStockChange),
-        (lambda t: adjust_stock(t, sku="SKU-TEA", delta=0, reason="counted"), InvalidStockChange),
-        (lambda t: adjust_stock(t, sku="SKU-TEA", delta=2_000_000, reason="counted"), InvalidStockChange),
-        (lambda t: receive_stock(t, sku="SKU-NONE", quantity=1), UnknownProduct),
-        (lambda t: set_reorder_point(t, sku="SKU-TEA", reorder_point=-1), InvalidStockChange),
+        (lambda t: receive_stock(t.counter, sku="SKU-TEA", quantity=0), InvalidStockChange),
+        (lambda t: receive_stock(t.counter, sku="SKU-TEA", quantity=-5), InvalidStockChange),
+        (lambda t: adjust_stock(t.counter, sku="SKU-TEA", delta=3, reason="found"), InvalidStockChange),
+        (lambda t: adjust_stock(t.counter, sku="SKU-TEA", delta=0, reason="counted"), InvalidStockChange),
+        (
+            lambda t: adjust_stock(t.counter, sku="SKU-TEA", delta=2_000_000, reason="counted"),
+            InvalidStockChange,
+        ),
+        (lambda t: receive_stock(t.counter, sku="SKU-NONE", quantity=1), UnknownProduct),
+        (lambda t: set_reorder_point(t.counter, sku="SKU-TEA", reorder_point=-1), InvalidStockChange),
     ],
 )
 def test_bad_stock_changes_leave_nothing_behind(terminal: Terminal, call, error) -> None:  # type: ignore[no-untyped-def]
@@ -110,25 +113,25 @@ def test_bad_stock_changes_leave_nothing_behind(terminal: Terminal, call, error)
 
 def test_low_stock_against_reorder_points(terminal: Terminal) -> None:
     sign_in_manager(terminal)
-    assert low_stock(terminal) == []
-    set_reorder_point(terminal, sku="SKU-TEA", reorder_point=20)  # exactly at it: listed
-    set_reorder_point(terminal, sku="SKU-BREAD", reorder_point=10)
-    set_reorder_point(terminal, sku="SKU-DELI", reorder_point=5)  # never stocked here: 0 on hand
-    adjust_stock(terminal, sku="SKU-BREAD", delta=-15, reason="counted")
-    assert low_stock(terminal) == [
+    assert low_stock(terminal.counter) == []
+    set_reorder_point(terminal.counter, sku="SKU-TEA", reorder_point=20)  # exactly at it: listed
+    set_reorder_point(terminal.counter, sku="SKU-BREAD", reorder_point=10)
+    set_reorder_point(terminal.counter, sku="SKU-DELI", reorder_point=5)  # never stocked here: 0 on hand
+    adjust_stock(terminal.counter, sku="SKU-BREAD", delta=-15, reason="counted")
+    assert low_stock(terminal.counter) == [
         LowStockItem("SKU-BREAD", "食パン 6枚", 5, 10),  # 5 below, like 惣菜: ties go by SKU
         LowStockItem("SKU-DELI", "惣菜 量り売り", 0, 5),
         LowStockItem("SKU-TEA", "緑茶 500ml", 20, 20),
     ]
-    assert low_stock(terminal)[0].shortfall == 5
-    set_reorder_point(terminal, sku="SKU-TEA", reorder_point=19)
-    receive_stock(terminal, sku="SKU-BREAD", quantity=6)
-    assert [item.sku for item in low_stock(terminal)] == ["SKU-DELI"]
+    assert low_stock(terminal.counter)[0].shortfall == 5
+    set_reorder_point(terminal.counter, sku="SKU-TEA", reorder_point=19)
+    receive_stock(terminal.counter, sku="SKU-BREAD", quantity=6)
+    assert [item.sku for item in low_stock(terminal.counter)] == ["SKU-DELI"]
 
 
 def test_setting_a_reorder_point_needs_a_manager(signed_in: Terminal) -> None:
     with pytest.raises(ApprovalRequired):
-        set_reorder_point(signed_in, sku="SKU-TEA", reorder_point=5)
+        set_reorder_point(signed_in.counter, sku="SKU-TEA", reorder_point=5)
 
 
 # ---- the attention list ---------------------------------------------------------------------------
@@ -153,8 +156,8 @@ def test_attention_list_has_every_kind(signed_in: Terminal, clock: FakeClock) ->
     sale.use_points(50)  # offline: never synced, so SyncState.online is false
     sale.add_tender(TenderKind.CASH, sale.totals.amount_due)
     offline_receipt = sale.complete().receipt_no
-    record_print_failure(signed_in, receipt_no=offline_receipt, error="printer offline")
-    items = attention_items(signed_in)
+    record_print_failure(signed_in.counter, receipt_no=offline_receipt, error="printer offline")
+    items = attention_items(signed_in.counter)
     by_kind: dict[str, list[object]] = {}
     for item in items:
         by_kind.setdefault(item.kind, []).append(item)
@@ -185,7 +188,7 @@ def test_attention_list_has_every_kind(signed_in: Terminal, clock: FakeClock) ->
     assert (voided.clerk_name, voided.approved_by, voided.approver_name) == ("山田", "9001", "店長 佐藤")
     assert by_kind["print_failure"] == [FailedPrint(clock.now, offline_receipt, "printer offline")]
     # The day's items belong to their day; standing problems show on any day.
-    other_day = attention_items(signed_in, day=SATURDAY.replace(day=23))
+    other_day = attention_items(signed_in.counter, day=SATURDAY.replace(day=23))
     assert [item.kind for item in other_day] == ["dead_letter", "negative_stock"]
 
 
@@ -196,7 +199,7 @@ def test_overridden_and_label_priced_lines_are_not_stale(signed_in: Terminal) ->
     sale.override_price(1, 100, approval=signed_in.approve(code=MANAGER[0], pin=MANAGER[1], action="x"))
     sale.add_tender(TenderKind.CASH, sale.totals.amount_due)
     sale.complete()
-    kinds = [item.kind for item in attention_items(signed_in)]
+    kinds = [item.kind for item in attention_items(signed_in.counter)]
     assert kinds == ["negative_stock"]  # the weighed 惣菜 was never stocked here, but nothing is stale
 
 
@@ -211,7 +214,7 @@ def test_a_count_100_short_shows_minus_100(signed_in: Terminal) -> None:
     sale.add_tender(TenderKind.CASH, 2051)
     sale.complete()
     approval = signed_in.approve(code=MANAGER[0], pin=MANAGER[1], action="z_report")
-    closed = close_day(signed_in, counts=DRAWER_2051_SHORT_100, next_float=30_000, approval=approval)
+    closed = close_day(signed_in.counter, counts=DRAWER_2051_SHORT_100, next_float=30_000, approval=approval)
     assert closed.report.reconciliation is not None
     assert (closed.report.reconciliation.expected, closed.report.reconciliation.over_short) == (2051, -100)
     assert (closed.unsynced_events, closed.dead_letters, closed.sync_attempted) == (1, 0, False)
@@ -230,13 +233,13 @@ def test_a_count_100_short_shows_minus_100(signed_in: Terminal) -> None:
 def test_with_the_server_down_the_day_still_closes_and_warns(signed_in: Terminal) -> None:
     client = SyncClient(f"http://127.0.0.1:{free_port()}", "dev_nobody")
     agent = SyncAgent(signed_in.db, client, store_code="S001", terminal_code="02", clock=signed_in.clock)
-    signed_in.link = ServerLink(signed_in, client, agent)
+    signed_in.link = ServerLink(client, agent)
     sale = signed_in.start_sale()
     sale.add_product("SKU-TEA")
     sale.add_tender(TenderKind.CASH, 151)
     sale.complete()
     approval = signed_in.approve(code=MANAGER[0], pin=MANAGER[1], action="z_report")
-    closed = close_day(signed_in, counts={100: 1, 50: 1, 1: 1}, next_float=0, approval=approval)
+    closed = close_day(signed_in.counter, counts={100: 1, 50: 1, 1: 1}, next_float=0, approval=approval)
     signed_in.link = None
     client.close()
     assert closed.sync_attempted and closed.sync_error and closed.unsynced_events == 1
@@ -254,12 +257,12 @@ def test_received_stock_reaches_the_server_and_the_web_shop(server: LiveServer, 
     sign_in_manager(terminal)
     before = {row["location"]: row["quantity"] for row in server.call("GET", "/v1/stock/SKU-TEA")["levels"]}
     assert before["S001"] == 100
-    receive_stock(terminal, sku="SKU-TEA", quantity=24)
-    adjust_stock(terminal, sku="SKU-TEA", delta=-3, reason="damaged")
+    receive_stock(terminal.counter, sku="SKU-TEA", quantity=24)
+    adjust_stock(terminal.counter, sku="SKU-TEA", delta=-3, reason="damaged")
     # close_day syncs first through the terminal's link: here the link is the test's own agent.
-    terminal.link = ServerLink(terminal, paired.agent.client, paired.agent)
+    terminal.link = ServerLink(paired.agent.client, paired.agent)
     approval = terminal.approve(code=MANAGER[0], pin=MANAGER[1], action="z_report")
-    closed = close_day(terminal, counts={}, next_float=0, approval=approval)
+    closed = close_day(terminal.counter, counts={}, next_float=0, approval=approval)
     assert (closed.sync_attempted, closed.sync_error, closed.unsynced_events) == (True, "", 0)
     assert not closed.needs_warning
     levels = {row["location"]: row["quantity"] for row in server.call("GET", "/v1/stock/SKU-TEA")["levels"]}

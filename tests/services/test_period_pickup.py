@@ -14,7 +14,7 @@ import requests
 from posapp.devices.render import render_receipt
 from posapp.devices.reports import closing_document
 from posapp.domain.tender import Tender, TenderKind
-from posapp.services import omni
+from posapp.services import pickups
 from posapp.services.link import ServerLink
 from posapp.services.receipts import terminal_header
 from tests.server.conftest import pg_migrated  # noqa: F401 - the live server fixture needs it
@@ -46,12 +46,14 @@ def test_pickup_cash_is_expected_in_the_drawer(server: LiveServer, tmp_path: Pat
     order_for_pickup(server, "WEB-77")
     paired = pair_terminal(server, tmp_path / "t1")
     terminal = paired.terminal
-    terminal.link = ServerLink(terminal, paired.agent.client, paired.agent)
+    terminal.link = ServerLink(paired.agent.client, paired.agent)
     before = terminal.x_report().figures.expected_cash
 
-    omni.collect_pickup(terminal, order_id="WEB-77", tenders=[Tender(TenderKind.CASH, 500)])  # ¥47 change
-    omni.collect_pickup(
-        terminal, order_id="WEB-77", tenders=[Tender(TenderKind.CASH, 500)]
+    pickups.collect_pickup(
+        terminal.counter, order_id="WEB-77", tenders=[Tender(TenderKind.CASH, 500)]
+    )  # ¥47 change
+    pickups.collect_pickup(
+        terminal.counter, order_id="WEB-77", tenders=[Tender(TenderKind.CASH, 500)]
     )  # repeated: no more
 
     x = terminal.x_report().figures
@@ -63,7 +65,7 @@ def test_pickup_cash_is_expected_in_the_drawer(server: LiveServer, tmp_path: Pat
     z = terminal.z_report(counts={100: 4, 50: 1, 1: 3}, next_float=0, approval=approval)
     assert z.reconciliation is not None and z.reconciliation.over_short == 0  # not "over" by ¥453
     printed = closing_document(
-        header=terminal_header(terminal, "Z-000001", z.at),
+        header=terminal_header(terminal.counter, "Z-000001", z.at),
         figures=z.figures,
         reconciliation=z.reconciliation,
         closing_no=z.closing_no,

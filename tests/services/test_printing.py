@@ -50,7 +50,7 @@ def test_a_cash_sale_prints_and_opens_the_drawer(signed_in: Terminal) -> None:
     spool = Spool()
     signed_in.configure(printer=f"tcp://127.0.0.1:{spool.port}")
     receipt_no, receipt = sell_cash(signed_in)
-    result = print_receipt(signed_in, receipt)  # type: ignore[arg-type]
+    result = print_receipt(signed_in.counter, receipt)  # type: ignore[arg-type]
     data = spool.close()
     assert result is not None and result.ok and result.sent == len(data)
     assert FS_KANJI_ON in data and DRAWER_KICK in data
@@ -62,7 +62,7 @@ def test_a_dead_printer_keeps_the_sale_and_allows_a_reprint(signed_in: Terminal)
         dead_port = probe.getsockname()[1]  # closed again when the block ends
     signed_in.configure(printer=f"tcp://127.0.0.1:{dead_port}")
     receipt_no, receipt = sell_cash(signed_in)
-    result = print_receipt(signed_in, receipt)  # type: ignore[arg-type]
+    result = print_receipt(signed_in.counter, receipt)  # type: ignore[arg-type]
     assert result is not None and not result.ok and result.message_key == "error.printer.offline"
     with signed_in.db.read() as session:
         assert session.scalar(select(Sale.receipt_no)) == receipt_no
@@ -72,14 +72,14 @@ def test_a_dead_printer_keeps_the_sale_and_allows_a_reprint(signed_in: Terminal)
     spool = Spool()
     signed_in.configure(printer=f"tcp://127.0.0.1:{spool.port}")
     reprint = signed_in.receipt(receipt_no)
-    assert print_receipt(signed_in, reprint).ok  # type: ignore[union-attr]
+    assert print_receipt(signed_in.counter, reprint).ok  # type: ignore[union-attr]
     data = spool.close()
     assert "再発行".encode("cp932") in data and DRAWER_KICK not in data
 
 
 def test_no_printer_means_preview_only(signed_in: Terminal) -> None:
     _, receipt = sell_cash(signed_in)
-    assert print_receipt(signed_in, receipt) is None  # type: ignore[arg-type]
+    assert print_receipt(signed_in.counter, receipt) is None  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("spec", ["lpt1", "tcp://", "usb:zz:01", "http://printer"])

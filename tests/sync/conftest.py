@@ -202,7 +202,7 @@ def pair_terminal(server: LiveServer, data_dir: Path, *, store: str = "S001", te
         transport.enabled = faults_on  # type: ignore[attr-defined]
     terminal.reload_settings()
     # As Terminal.connect makes it (not started: the tests drive the agent): live look-ups use it.
-    terminal.link = ServerLink(terminal, transport, agent)
+    terminal.link = ServerLink(transport, agent)
     terminal.sign_in(code="1001", pin="1234")
     return PairedTerminal(terminal, agent, clock)
 

@@ -33,7 +33,7 @@ TEA, WATER, BENTO = "4901234567825", "4901234567801", "4901234567832"
 def online(server: LiveServer, data_dir: Path, store: str) -> PairedTerminal:
     """A paired terminal whose link is up, as ``Terminal.connect`` leaves it in the shop."""
     paired = pair_terminal(server, data_dir, store=store)
-    paired.terminal.link = ServerLink(paired.terminal, paired.agent.client, paired.agent)
+    paired.terminal.link = ServerLink(paired.agent.client, paired.agent)
     return paired
 
 

@@ -11,7 +11,8 @@ import requests
 
 from posapp.domain.barcodes import make_member_card
 from posapp.domain.tender import Tender, TenderKind
-from posapp.services import omni
+from posapp.services import omni, pickups
+from posapp.services.interests import online_interests
 from posapp.services.link import ServerLink
 from tests.services.conftest import MEMBER_NO
 from tests.sync.conftest import LiveServer, PairedTerminal, pair_terminal
@@ -35,7 +36,7 @@ class Shop:
 def connected(server: LiveServer, tmp_path: Path) -> PairedTerminal:
     """A paired S001 terminal whose link is up (live look-ups go through it)."""
     paired = pair_terminal(server, tmp_path / "t1")
-    paired.terminal.link = ServerLink(paired.terminal, paired.agent.client, paired.agent)
+    paired.terminal.link = ServerLink(paired.agent.client, paired.agent)
     return paired
 
 
@@ -57,25 +58,25 @@ def test_pickup_ordered_online_is_collected_at_its_store(server: LiveServer, tmp
     counter = connected(server, tmp_path)
     terminal = counter.terminal
 
-    waiting = omni.pickups_waiting(terminal)
+    waiting = pickups.pickups_waiting(terminal.counter)
     assert [(p.order_id, p.amount_due, p.status) for p in waiting] == [("WEB-1", 453, "placed")]
-    assert waiting[0].lines == (omni.PickupLine("SKU-TEA", "緑茶 500ml", 3, 453),)
-    by_card = omni.find_pickup(terminal, make_member_card(MEMBER_NO))
+    assert waiting[0].lines == (pickups.PickupLine("SKU-TEA", "緑茶 500ml", 3, 453),)
+    by_card = pickups.find_pickup(terminal.counter, make_member_card(MEMBER_NO))
     assert [p.order_id for p in by_card] == ["WEB-1"]
-    with pytest.raises(omni.PickupNotFound):
-        omni.find_pickup(terminal, "WEB-2")  # another store's order
-    with pytest.raises(omni.PickupRefused):
-        omni.collect_pickup(terminal, order_id="WEB-1")  # 453 yen is due
+    with pytest.raises(pickups.PickupNotFound):
+        pickups.find_pickup(terminal.counter, "WEB-2")  # another store's order
+    with pytest.raises(pickups.PickupRefused):
+        pickups.collect_pickup(terminal.counter, order_id="WEB-1")  # 453 yen is due
 
-    done = omni.collect_pickup(terminal, order_id="WEB-1", tenders=[Tender(TenderKind.CASH, 500)])
+    done = pickups.collect_pickup(terminal.counter, order_id="WEB-1", tenders=[Tender(TenderKind.CASH, 500)])
     assert (done.status, done.collected_by) == ("collected", "1001")
-    assert omni.pickups_waiting(terminal) == []
+    assert pickups.pickups_waiting(terminal.counter) == []
     status = shop.call("GET", "/v1/channel/orders/WEB-1").json()
     assert status["status"] == "collected" and status["collected_at"] is not None
 
     terminal.link = None
     with pytest.raises(omni.OmniOffline):
-        omni.pickups_waiting(terminal)
+        pickups.pickups_waiting(terminal.counter)
 
 
 def test_browsing_events_show_at_the_counter_with_local_stock(server: LiveServer, tmp_path: Path) -> None:
@@ -97,7 +98,7 @@ def test_browsing_events_show_at_the_counter_with_local_stock(server: LiveServer
     counter.sell("4901234567801", member_no=MEMBER_NO)
     counter.agent.sync_once()
 
-    interests = omni.online_interests(counter.terminal, MEMBER_NO)
+    interests = online_interests(counter.terminal.counter, MEMBER_NO)
     assert interests.live
     assert [(i.sku, i.stock_here) for i in interests.items] == [("SKU-BATTERY", 100), ("SKU-TEA", 99)]
     tea = interests.items[1]
@@ -105,7 +106,7 @@ def test_browsing_events_show_at_the_counter_with_local_stock(server: LiveServer
     assert interests.categories == (("飲料", 1),)
 
     counter.terminal.link = None
-    offline = omni.online_interests(counter.terminal, MEMBER_NO)
+    offline = online_interests(counter.terminal.counter, MEMBER_NO)
     assert not offline.live and offline.items == ()
 
 

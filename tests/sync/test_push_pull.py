@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 
-from posapp.services.terminal import Approval
+from posapp.services import Approval
 from posapp.store.models import OutboxEvent
 from tests.services.conftest import MANAGER, MEMBER_NO, PRODUCTS
 from tests.sync.conftest import LiveServer, PairedTerminal, pair_terminal, points_consistent, server_sales

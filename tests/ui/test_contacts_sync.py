@@ -52,7 +52,7 @@ def test_a_contact_recorded_offline_reaches_the_server_after_reconnect(
     customer_id = answer.json()["customer_id"]
     counter = pair_terminal(server, tmp_path / "t1")
     terminal = counter.terminal
-    terminal.link = ServerLink(terminal, counter.agent.client, counter.agent)
+    terminal.link = ServerLink(counter.agent.client, counter.agent)
     window = MainWindow(terminal, data_dir=tmp_path / "t1", poll_ms=50)
     qtbot.addWidget(window)
     window.show()

@@ -164,7 +164,7 @@ def test_a_removed_or_abandoned_coupon_is_given_back_and_offline_needs_a_cached_
     type_and_enter(qtbot, page, WATER)
     type_and_enter(qtbot, page, "CPN:APP-50")  # used by the sale just made: not from memory again
     qtbot.waitUntil(lambda: "オフラインのためクーポンを確認できません" in page.banner.text.text())
-    counter.terminal.link = ServerLink(counter.terminal, counter.agent.client, counter.agent)
+    counter.terminal.link = ServerLink(counter.agent.client, counter.agent)
     counter.agent.sync_once()
     assert redemptions(server) == [("released", ""), ("redeemed", done.sale_id)]
     window.close()

@@ -74,7 +74,7 @@ def last_frame(line: FakePrinter, top: str, bottom: str) -> None:
 def test_the_display_follows_the_sale(qtbot: QtBot, page: SalePage, terminal: Terminal) -> None:
     with fake_printer() as pole:
         display = set_up_display(qtbot, page, pole)
-        assert load_setup(terminal).display.window
+        assert load_setup(terminal.counter).display.window
         qtbot.waitUntil(lambda: display.store.text() != "")
         assert display.isVisible() and display.stack.currentWidget() is display.idle_page
         assert display.store.text() == "○○マート 渋谷店" and display.message.text() == "本日ポイント2倍"

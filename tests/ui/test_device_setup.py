@@ -109,7 +109,7 @@ def test_setup_by_keyboard_test_print_and_save(qtbot: QtBot, page: SalePage, ter
 
         click(qtbot, dialog.save_button)
         qtbot.waitUntil(lambda: "保存しました" in dialog.outcome.text(), timeout=5000)
-        stored = load_setup(terminal).printer
+        stored = load_setup(terminal.counter).printer
         assert (stored.transport, stored.columns) == (fake.spec, 32)
         assert terminal.settings.printer == fake.spec
         with terminal.db.read() as session:
@@ -120,7 +120,7 @@ def test_setup_by_keyboard_test_print_and_save(qtbot: QtBot, page: SalePage, ter
         assert entry.detail["changes"]["printer.drawer_pin"] == [2, 5]
 
         _, receipt = sell_cash(terminal)
-        assert print_receipt(terminal, receipt).ok  # type: ignore[union-attr,arg-type]
+        assert print_receipt(terminal.counter, receipt).ok  # type: ignore[union-attr,arg-type]
         sale = decode(fake.wait_for_jobs(2)[1])
         assert "-" * 32 in sale.lines and "-" * 42 not in sale.lines
 
@@ -145,7 +145,7 @@ def test_bad_input_is_refused_in_words_with_the_cursor_on_the_field(
     click(qtbot, dialog.save_button)
     assert "QRコードのURL" in dialog.error.text() and form.qr_url.hasFocus()
     dialog.tabs.setCurrentIndex(1)
-    assert load_setup(terminal).printer.transport == ""  # nothing was stored
+    assert load_setup(terminal.counter).printer.transport == ""  # nothing was stored
 
 
 def test_network_scan_finds_the_printer(qtbot: QtBot, page: SalePage) -> None:
@@ -181,10 +181,10 @@ def test_logo_upload_preview_and_storage_in_the_printer(
         width, height, _ = decode(stored_job).nv_graphics[b"OP"]
         assert (width, height) == (400, 100)
         assert "登録済み" in form.logo_state.text()
-        setup = load_setup(terminal).printer
+        setup = load_setup(terminal.counter).printer
         assert setup.logo_png and setup.logo_in_printer
         _, receipt = sell_cash(terminal)
-        assert print_receipt(terminal, receipt).ok  # type: ignore[union-attr,arg-type]
+        assert print_receipt(terminal.counter, receipt).ok  # type: ignore[union-attr,arg-type]
         assert decode(fake.wait_for_jobs(2)[1]).nv_prints == [b"OP"]
 
 

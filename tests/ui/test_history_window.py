@@ -34,7 +34,7 @@ def registers(server: LiveServer, tmp_path: Path) -> Iterator[tuple[PairedTermin
     first = pair_terminal(server, tmp_path / "r1", terminal_code="01")
     second = pair_terminal(server, tmp_path / "r2", terminal_code="02")
     for register in (first, second):
-        register.terminal.link = ServerLink(register.terminal, register.agent.client, register.agent)
+        register.terminal.link = ServerLink(register.agent.client, register.agent)
     yield first, second
     for register in (first, second):
         register.terminal.link = None

@@ -64,7 +64,7 @@ def test_a_coupon_scanned_through_the_api_is_applied(server: LiveServer, tmp_pat
         "single_use": True, "open_code": "VISIT-100",
     })  # fmt: skip
     paired = pair_terminal(server, tmp_path / "t")
-    paired.terminal.link = ServerLink(paired.terminal, paired.agent.client, paired.agent)
+    paired.terminal.link = ServerLink(paired.agent.client, paired.agent)
     sale = paired.terminal.start_sale()
     sale.scan("4901234567832")  # ¥657: ¥100 off needs no manager
     result = sale.scan("CPN:visit-100")

@@ -86,7 +86,7 @@ def test_a_black_holed_server_does_not_delay_the_next_sale(
 ) -> None:
     client = SyncClient(f"http://127.0.0.1:{black_hole}", "token")
     agent = SyncAgent(terminal.db, client, store_code="S001", terminal_code="02")  # never started
-    terminal.link = ServerLink(terminal, client, agent)
+    terminal.link = ServerLink(client, agent)
     scan_member = make_member_card(MEMBER_NO)
     qtbot.keyClicks(page.input, scan_member)
     qtbot.keyClick(page.input, Qt.Key.Key_Return)

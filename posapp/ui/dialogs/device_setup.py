@@ -101,7 +101,7 @@ class DeviceSetupDialog(PosDialog):
         has_printer = printer.transport_spec().kind is not TransportKind.NONE
         self.outcome.setText(tr("印刷しています…"))
         self.run(
-            lambda: device_service.print_test_page(terminal, printer, open_drawer=drawer),
+            lambda: device_service.print_test_page(terminal.counter, printer, open_drawer=drawer),
             lambda outcome: self.outcome.setText(test_print_text(*outcome, has_printer=has_printer)),
             lane=Lane.IO,
         )
@@ -119,7 +119,7 @@ class DeviceSetupDialog(PosDialog):
             if _logo_needs_writing(printer):
                 logo_result, printer = device_service.store_logo(printer)
             stored = device_service.save_setup(
-                terminal, DeviceSetup(printer, setup.display), approval=approval
+                terminal.counter, DeviceSetup(printer, setup.display), approval=approval
             )
             return stored, logo_result
 

@@ -55,7 +55,7 @@ class MaintenanceTab(QWidget):
     def export_diagnostics(self) -> None:
         """Zip logs, versions, settings without secrets and the sync counts (on the worker)."""
         folder = support_folder(self.terminal)
-        self.run(lambda: export_diagnostics(self.terminal, folder), self._written)
+        self.run(lambda: export_diagnostics(self.terminal.counter, folder), self._written)
 
     def back_up(self) -> None:
         """A consistent copy of the database while the counter keeps selling (``VACUUM INTO``)."""
@@ -72,7 +72,7 @@ class MaintenanceTab(QWidget):
             )
             return
         self._reset_armed = False
-        self.run(lambda: request_reset(self.terminal, self.approval), self._reset_requested)
+        self.run(lambda: request_reset(self.terminal.counter, self.approval), self._reset_requested)
 
     def _reset_requested(self, _request: Path) -> None:
         self.result.setText(tr("リセットを受け付けました。アプリを終了して起動し直してください。"))

@@ -196,7 +196,7 @@ class ManagerDialog(PosDialog):
             dialog.open()
 
         terminal = self.terminal
-        self.run(lambda: load_setup(terminal), show)
+        self.run(lambda: load_setup(terminal.counter), show)
 
     def _sign_out(self) -> None:
         self.sign_out.emit()

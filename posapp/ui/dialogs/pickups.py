@@ -6,7 +6,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QListWidget, QVBoxLayout, QWidget
 
 from posapp.domain.tender import Tender, TenderKind
-from posapp.services import Terminal, omni
+from posapp.services import Terminal
+from posapp.services.pickups import Pickup, collect_pickup, find_pickup, pickups_waiting
 from posapp.ui.dialogs.base import PosDialog
 from posapp.ui.formatting import local_time, yen
 from posapp.ui.i18n import tr
@@ -14,7 +15,7 @@ from posapp.ui.widgets import touch_button
 from posapp.ui.worker import DbWorker, Lane
 
 
-def pickup_line(pickup: omni.Pickup, zone: str) -> str:
+def pickup_line(pickup: Pickup, zone: str) -> str:
     """``C-1042  鈴木 花子  3点  ¥3,240 (店頭払い)  11/20 14:05〜``."""
     items = sum(line.quantity for line in pickup.lines)
     due = "  " + tr("店頭払い") + f" {yen(pickup.amount_due)}" if pickup.amount_due else "  " + tr("支払済")
@@ -29,7 +30,7 @@ class PickupsDialog(PosDialog):
     def __init__(self, terminal: Terminal, worker: DbWorker, parent: QWidget | None = None) -> None:
         super().__init__(worker, tr("店舗受取"), parent)
         self.terminal = terminal
-        self.pickups: list[omni.Pickup] = []
+        self.pickups: list[Pickup] = []
         self.finder = QLineEdit()
         self.finder.setPlaceholderText(tr("会員カード・注文番号をスキャン"))
         self.finder.returnPressed.connect(self.look_up)
@@ -48,9 +49,9 @@ class PickupsDialog(PosDialog):
         layout.addWidget(self.error)
         layout.addLayout(buttons)
         self.resize(820, 520)
-        self.run(lambda: omni.pickups_waiting(terminal), self.show_pickups, lane=Lane.IO)
+        self.run(lambda: pickups_waiting(terminal.counter), self.show_pickups, lane=Lane.IO)
 
-    def show_pickups(self, pickups: list[omni.Pickup]) -> None:
+    def show_pickups(self, pickups: list[Pickup]) -> None:
         """List the orders, the first one selected."""
         self.pickups = pickups
         self.orders.clear()
@@ -65,7 +66,7 @@ class PickupsDialog(PosDialog):
         """A member card or an order number narrows the list."""
         text = self.finder.text().strip()
         self.finder.clear()
-        self.run(lambda: omni.find_pickup(self.terminal, text), self.show_pickups, lane=Lane.IO)
+        self.run(lambda: find_pickup(self.terminal.counter, text), self.show_pickups, lane=Lane.IO)
 
     def collect(self) -> None:
         """Hand the selected order over; a pay-at-store order is paid in cash here."""
@@ -75,9 +76,9 @@ class PickupsDialog(PosDialog):
         pickup = self.pickups[row]
         tenders = [Tender(TenderKind.CASH, pickup.amount_due)] if pickup.amount_due else []
         self.run(
-            lambda: omni.collect_pickup(self.terminal, order_id=pickup.order_id, tenders=tenders),
+            lambda: collect_pickup(self.terminal.counter, order_id=pickup.order_id, tenders=tenders),
             lambda _done: self.run(
-                lambda: omni.pickups_waiting(self.terminal), self.show_pickups, lane=Lane.IO
+                lambda: pickups_waiting(self.terminal.counter), self.show_pickups, lane=Lane.IO
             ),
             lane=Lane.IO,
         )
