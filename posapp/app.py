@@ -11,9 +11,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from posapp.config import default_data_dir
 from posapp.resources import RESOURCES
 from posapp.services import Terminal
-from posapp.services.terminal import default_data_dir
 from posapp.version import software_version
 
 if TYPE_CHECKING:

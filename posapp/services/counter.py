@@ -4,7 +4,7 @@
 context instead of the facade, so none of them imports ``Terminal`` back. The ``Counter`` itself never
 changes (database, clock, memories); what changes while the register runs (settings read again after a
 pull, the clerk who signs in, the server link) lives in its ``CounterState``, which only the
-``Terminal`` replaces wholesale: a sale in progress sees the link go down the moment it does.
+``Terminal`` and ``reload_settings`` set: a sale in progress sees the link go down the moment it does.
 """
 
 from __future__ import annotations

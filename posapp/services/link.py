@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
+from posapp.config import plain_file_keyring
 from posapp.domain.errors import DomainError
 from posapp.services.errors import NotConfigured
 from posapp.services.history import CustomerHistory as CustomerHistory
@@ -89,7 +90,8 @@ def pair(
     from sync.client.http import SyncClient  # the HTTP stack loads when the link is first made
 
     url = check_server_url(server_url)
-    credentials.require_keyring(counter.data_dir)
+    plain_file = plain_file_keyring()
+    credentials.require_keyring(counter.data_dir, plain_file=plain_file)
     client = SyncClient(url)
     try:
         pairing = client.pair(pairing_code=pairing_code.strip(), device_name=device_name)
@@ -98,7 +100,11 @@ def pair(
     finally:
         client.close()
     credentials.save_token(
-        server_url=url, device_id=pairing.device_id, token=pairing.token, data_dir=counter.data_dir
+        server_url=url,
+        device_id=pairing.device_id,
+        token=pairing.token,
+        data_dir=counter.data_dir,
+        plain_file=plain_file,
     )
     return {
         "server_url": url,
@@ -118,7 +124,10 @@ def connect(counter: Counter) -> ServerLink:
     if not settings.server_url or not settings.device_id:
         raise NotConfigured("pair this terminal with a server first")
     token = credentials.load_token(
-        server_url=settings.server_url, device_id=settings.device_id, data_dir=counter.data_dir
+        server_url=settings.server_url,
+        device_id=settings.device_id,
+        data_dir=counter.data_dir,
+        plain_file=plain_file_keyring(),
     )
     if token is None:
         raise NotConfigured("the device token is missing from the keyring; pair again")

@@ -8,12 +8,10 @@ narrow ``Counter`` (``posapp.services.counter``) rather than itself.
 
 from __future__ import annotations
 
-import os
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-import platformdirs
-
+from posapp.config import default_data_dir
 from posapp.domain.receipt import ReceiptDocument
 from posapp.services import (
     aftersale,
@@ -42,12 +40,6 @@ from posapp.services.status import TerminalStatus, terminal_status
 from posapp.services.suspended import SuspendedSaleInfo
 from posapp.store import DATABASE_FILE, Database, open_database
 from posapp.store.settings import TerminalSettings
-
-
-def default_data_dir() -> Path:
-    """``$POSAPP_HOME`` if set, else the platform's per-user data directory."""
-    override = os.environ.get("POSAPP_HOME")
-    return Path(override) if override else Path(platformdirs.user_data_dir("OmniPOS", "OmniPOS"))
 
 
 class Terminal:
@@ -216,8 +208,8 @@ class Terminal:
 
     def sign_in(self, *, code: str, pin: str) -> ClerkInfo:
         """Sign a clerk in by code and PIN, offline; five wrong PINs lock the clerk for five minutes."""
-        self.counter.state.clerk = clerks.sign_in(self.counter, code=code, pin=pin)
-        return self.counter.state.clerk
+        clerk = self.counter.state.clerk = clerks.sign_in(self.counter, code=code, pin=pin)
+        return clerk
 
     def sign_out(self) -> None:
         """Sign the clerk out; the terminal keeps its data."""

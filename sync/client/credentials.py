@@ -1,13 +1,13 @@
 """The device token lives in the OS keyring, never in a plain file or a log.
 
 On a machine without a keyring backend we say so and refuse, unless the user explicitly chose the
-file-based keyring (``POSAPP_KEYRING=file``, meant for the demo), which we then name in the error
-messages and the status so nobody mistakes it for a safe store.
+file-based keyring (``POSAPP_KEYRING=file``, meant for the demo; read by ``posapp.config`` and passed
+down as ``plain_file``), which we then name in the error messages and the status so nobody mistakes it
+for a safe store.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import cast
 
@@ -27,8 +27,8 @@ class NoKeyring(DomainError):
     message_key = "error.keyring.missing"
 
 
-def _backend(data_dir: Path | None) -> KeyringBackend:
-    if os.environ.get(FILE_KEYRING_ENV, "").lower() == "file":
+def _backend(data_dir: Path | None, plain_file: bool) -> KeyringBackend:
+    if plain_file:
         from keyrings.alt.file import PlaintextKeyring
 
         backend = PlaintextKeyring()
@@ -46,17 +46,21 @@ def _backend(data_dir: Path | None) -> KeyringBackend:
     return backend
 
 
-def require_keyring(data_dir: Path | None = None) -> None:
+def require_keyring(data_dir: Path | None = None, *, plain_file: bool = False) -> None:
     """Raise ``NoKeyring`` now when the token could not be kept: pairing checks this before it spends
     the one-use code, so a terminal without a keyring never leaves an orphan device on the server."""
-    _backend(data_dir)
+    _backend(data_dir, plain_file)
 
 
-def save_token(*, server_url: str, device_id: str, token: str, data_dir: Path | None = None) -> None:
-    """Keep the device token for ``server_url`` in the keyring."""
-    _backend(data_dir).set_password(SERVICE, f"{server_url}|{device_id}", token)
+def save_token(
+    *, server_url: str, device_id: str, token: str, data_dir: Path | None = None, plain_file: bool = False
+) -> None:
+    """Keep the device token for ``server_url`` in the keyring (``plain_file``: the demo's file)."""
+    _backend(data_dir, plain_file).set_password(SERVICE, f"{server_url}|{device_id}", token)
 
 
-def load_token(*, server_url: str, device_id: str, data_dir: Path | None = None) -> str | None:
+def load_token(
+    *, server_url: str, device_id: str, data_dir: Path | None = None, plain_file: bool = False
+) -> str | None:
     """The stored device token, or ``None``."""
-    return _backend(data_dir).get_password(SERVICE, f"{server_url}|{device_id}")
+    return _backend(data_dir, plain_file).get_password(SERVICE, f"{server_url}|{device_id}")

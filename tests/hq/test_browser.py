@@ -142,7 +142,10 @@ def test_a_chain_opens_a_store_from_the_browser_and_sells(live: LiveServer, tmp_
         page.click("button:has-text('無効化')")
         expect(page.locator(".notice")).to_contain_text("無効にしました")
         token = credentials.load_token(
-            server_url=live.url, device_id=terminal.settings.device_id, data_dir=tmp_path / "terminal"
+            server_url=live.url,
+            device_id=terminal.settings.device_id,
+            data_dir=tmp_path / "terminal",
+            plain_file=True,
         )
         assert token is not None
         with pytest.raises(ServerRefused) as refused:

@@ -40,7 +40,7 @@ def test_pairing_keeps_the_token_out_of_plain_settings(server: LiveServer, tmp_p
     assert terminal.search_products("緑茶")[0].price == 151
     keyring_file = tmp_path / "t" / "demo-keyring-NOT-SECURE.cfg"
     token = credentials.load_token(
-        server_url=server.url, device_id=terminal.settings.device_id, data_dir=tmp_path / "t"
+        server_url=server.url, device_id=terminal.settings.device_id, data_dir=tmp_path / "t", plain_file=True
     )
     assert token and token.startswith("dev_") and keyring_file.exists()
     database = (tmp_path / "t" / "terminal.db").read_bytes()
