@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from posapp.services.history import HistoryMemory
     from posapp.services.link import ServerLink
     from posapp.services.omni import CouponMemory
+    from posapp.services.status import StatusFeed
     from posapp.store import Database
     from posapp.store.settings import TerminalSettings
 
@@ -81,6 +82,8 @@ class Counter:
     state: CounterState
     history_memory: HistoryMemory
     coupon_memory: CouponMemory
+    status_feed: StatusFeed
+    """Who listens to the status (the window's header); told after every recorded fact."""
 
     @property
     def settings(self) -> TerminalSettings:
@@ -146,7 +149,9 @@ class Counter:
         return self.settings
 
     def wake(self) -> None:
-        """A fact was recorded: ask the sync agent to send it at once."""
+        """A fact was recorded: ask the sync agent to send it at once, and tell the status listeners
+        (one more event waits)."""
         link = self.state.link
         if link is not None:
             link.agent.wake()
+        self.status_feed.publish(self)

@@ -138,6 +138,7 @@ def connect(counter: Counter) -> ServerLink:
         store_code=settings.store_code,
         terminal_code=settings.terminal_code,
         clock=counter.clock,
+        on_round=lambda: counter.status_feed.publish(counter),
     )
     return ServerLink(client, agent)
 

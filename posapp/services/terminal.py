@@ -8,6 +8,7 @@ narrow ``Counter`` (``posapp.services.counter``) rather than itself.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -36,7 +37,7 @@ from posapp.services.link import ServerLink, StockView
 from posapp.services.omni import CouponMemory
 from posapp.services.receipts import CompletedSale
 from posapp.services.sale import SaleSession
-from posapp.services.status import TerminalStatus, terminal_status
+from posapp.services.status import StatusFeed, StatusListener, TerminalStatus, terminal_status
 from posapp.services.suspended import SuspendedSaleInfo
 from posapp.store import DATABASE_FILE, Database, open_database
 from posapp.store.settings import TerminalSettings
@@ -52,6 +53,7 @@ class Terminal:
             state=CounterState(settings=TerminalSettings()),
             history_memory=history.HistoryMemory(),
             coupon_memory=CouponMemory(),
+            status_feed=StatusFeed(),
         )
         self.counter.reload_settings()
 
@@ -209,11 +211,13 @@ class Terminal:
     def sign_in(self, *, code: str, pin: str) -> ClerkInfo:
         """Sign a clerk in by code and PIN, offline; five wrong PINs lock the clerk for five minutes."""
         clerk = self.counter.state.clerk = clerks.sign_in(self.counter, code=code, pin=pin)
+        self.counter.status_feed.publish(self.counter)
         return clerk
 
     def sign_out(self) -> None:
         """Sign the clerk out; the terminal keeps its data."""
         self.counter.state.clerk = None
+        self.counter.status_feed.publish(self.counter)
 
     def require_clerk(self) -> ClerkInfo:
         """The signed-in clerk; raises ``NotSignedIn``."""
@@ -388,3 +392,7 @@ class Terminal:
     def status(self) -> TerminalStatus:
         """Online or not, events waiting, last sync: the truth the status bar tells."""
         return terminal_status(self.counter)
+
+    def on_status(self, listener: StatusListener) -> Callable[[], None]:
+        """``listener(status)`` on each status change, on the thread that made it; returns its stop."""
+        return self.counter.status_feed.subscribe(listener)

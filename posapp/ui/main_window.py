@@ -1,4 +1,4 @@
-"""The window: first run → sign-in → sale, with the status polled off the GUI thread."""
+"""The window: first run → sign-in → sale, with the status pushed by the core (``StatusEvents``)."""
 
 from __future__ import annotations
 
@@ -23,14 +23,16 @@ from posapp.ui.preferences import UiPreferences, save_preferences
 from posapp.ui.printer_watch import PrinterWatch
 from posapp.ui.sale_view import SalePage
 from posapp.ui.widgets import Retranslating
-from posapp.ui.worker import DbWorker, Lane
+from posapp.ui.worker import DbWorker, Lane, StatusEvents
 from posapp.version import software_version
 
 PairFunction = Callable[[Terminal, str, str], None]
 DemoFunction = Callable[[Terminal], None]
 if TYPE_CHECKING:
     from posapp.ui.customer_display import CustomerDisplay
-STATUS_POLL_MS = 1_000
+STATUS_POLL_MS = 30_000
+"""A slow safety refresh beside the core's status events: the database's background integrity check
+(``last_error``) finishes without an event, and a missed one must not leave the header wrong for long."""
 DOWNLOAD_POLL_MS = 500
 
 
@@ -66,6 +68,8 @@ class MainWindow(Retranslating, QMainWindow):
             self.stack.addWidget(page)
         self.setCentralWidget(self.stack)
         self.setMinimumSize(1024, 720)
+        self.status_events = StatusEvents(terminal, self)
+        self.status_events.changed.connect(self.sale.header.show_status)
         self._status_in_flight = False
         self.status_timer = QTimer(self)
         self.status_timer.setInterval(poll_ms)
@@ -269,6 +273,7 @@ class MainWindow(Retranslating, QMainWindow):
         """Stop the timers and let the worker finish what it is writing."""
         self.download_timer.stop()
         self.status_timer.stop()
+        self.status_events.close()
         self.clock_timer.stop()
         self.printer_watch.shutdown()
         if self.customer_display is not None:

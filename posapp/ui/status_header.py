@@ -13,7 +13,7 @@ from sync.client.errors import TERMINAL_TOO_NEW, TERMINAL_TOO_OLD
 
 
 class StatusHeader(Retranslating, QFrame):
-    """Shows the last ``TerminalStatus`` polled; online/offline as icon + text + colour."""
+    """Shows the last ``TerminalStatus`` the core pushed; online/offline as icon + text + colour."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -50,7 +50,7 @@ class StatusHeader(Retranslating, QFrame):
         return bool(self.status and self.status.online)
 
     def show_status(self, status: TerminalStatus) -> None:
-        """Update from a freshly polled status."""
+        """Update from a new status (pushed by the core, or read by the safety refresh)."""
         self.status = status
         self.retranslate()
 

@@ -1,4 +1,5 @@
-"""The one way to run a Terminal API call off the GUI thread: two lanes, one thread each.
+"""The one way to run a Terminal API call off the GUI thread: two lanes, one thread each; and the one
+bridge from the core's status events to a Qt signal (``StatusEvents``).
 
 ``Lane.DB``: SQLite work, serialised on one thread (SQLite allows one writer; one queue keeps calls
 in order): completing a sale, suspending, the status, searches, reports.
@@ -24,11 +25,14 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
 from posapp.ui.gui_gc import gui_thread_collector
+
+if TYPE_CHECKING:
+    from posapp.services import Terminal
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -137,3 +141,20 @@ class DbWorker(QObject):
             executor.shutdown(wait=executor is self._executors[Lane.DB], cancel_futures=True)
         self._jobs.clear()
         self._collector.release()
+
+
+class StatusEvents(QObject):
+    """The core's status events on the GUI thread: the Terminal publishes each new status on the thread
+    that changed it (the DB lane after a sale, the sync agent after a round); ``changed`` re-emits it,
+    queued to the GUI thread by Qt, for the header."""
+
+    changed = Signal(object)
+    """The new ``TerminalStatus``."""
+
+    def __init__(self, terminal: Terminal, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._unsubscribe = terminal.on_status(self.changed.emit)
+
+    def close(self) -> None:
+        """Stop listening (the window is closing)."""
+        self._unsubscribe()

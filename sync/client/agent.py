@@ -66,6 +66,7 @@ class SyncAgent:
         interval: float = 10.0,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         on_progress: Callable[[int], None] | None = None,
+        on_round: Callable[[], None] | None = None,
     ) -> None:
         self.db = db
         self.client = client
@@ -74,6 +75,9 @@ class SyncAgent:
         self.interval = interval
         self.clock = clock
         self.on_progress = on_progress
+        self.on_round = on_round
+        """Called on the agent's thread after each background round, whether it worked or not: the
+        terminal's status (online, events waiting, last sync, last error) may have changed."""
         self._lock = FileLock(str(Path(db.path).with_suffix(".sync.lock")))
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -207,6 +211,8 @@ class SyncAgent:
                 self.backoff = next_backoff(self.backoff, retry_after=None, rng=self._rng)
                 delay = self.backoff
                 self._record(f"{type(error).__name__}: {error}")
+            if self.on_round is not None:
+                self.on_round()
             self._wake.wait(delay)
             self._wake.clear()
 
