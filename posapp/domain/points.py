@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -56,12 +57,40 @@ def points_earned(totals: CartTotals, policy: PointsPolicy, *, points_payment: i
     return sum(share // policy.unit for share in prorate(base, totals.line_amounts))
 
 
-def points_returned(points: int, *, refunded: int, paid: int, moved_before: int) -> int:
+def points_returned(
+    points: int, *, refunded: int, paid: int, moved_before: int, goods_returned: int = 0, goods_sold: int = 0
+) -> int:
     """The points a return gives back (of those used) or takes back (of those earned) on a sale that
     was ``paid``: the share of ``points`` that all refunded so far (``refunded``, this return
     included) carries, less what earlier returns moved (``moved_before``). Returning everything moves
-    exactly ``points``, however it is split; terminal and server both count so."""
+    exactly ``points``, however it is split; terminal and server both count so.
+
+    A sale nothing was paid for (points or discounts covered it all) refunds ¥0 whatever comes back,
+    so its share is measured by the goods instead: ``goods_returned`` of ``goods_sold`` (see
+    ``returned_goods_value``); a partial return then gives back its lines' part, not everything."""
+    if paid <= 0 and goods_sold > 0:
+        refunded, paid = goods_returned, goods_sold
     return max(share_of(points, min(max(refunded, 0), max(paid, 0)), max(paid, 0)) - moved_before, 0)
+
+
+def returned_goods_value(
+    sold: Iterable[tuple[str, int, int]], returned: Mapping[str, int]
+) -> tuple[int, int]:
+    """What the goods returned so far are worth, and what all the goods sold were: ``sold`` lines as
+    (SKU, quantity, amount before basket and points discounts), ``returned`` SKU → quantity returned
+    so far (this return included). Counted per SKU, as the server knows a return's lines only by SKU,
+    so terminal and server agree; each SKU's part is ``share_of`` its amount (integer, adds up)."""
+    quantities: dict[str, int] = {}
+    amounts: dict[str, int] = {}
+    for sku, quantity, amount in sold:
+        quantities[sku] = quantities.get(sku, 0) + abs(quantity)
+        amounts[sku] = amounts.get(sku, 0) + max(amount, 0)
+    worth = sum(
+        share_of(amounts[sku], min(max(quantity, 0), quantities[sku]), quantities[sku])
+        for sku, quantity in returned.items()
+        if quantities.get(sku)
+    )
+    return worth, sum(amounts.values())
 
 
 def check_redeemable(points: int, *, balance: int, cap: int | None = None) -> int:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
-from posapp.domain.points import points_returned
+from posapp.domain.points import points_returned, returned_goods_value
 from posapp.domain.proration import share_of
 from posapp.domain.receipt import ReceiptKind
 from posapp.domain.tax import TaxPolicy, rate_totals
@@ -259,15 +259,22 @@ def _return_of(  # noqa: PLR0913 - keyword-only, one per fact of the return row
     for r in returned:
         amounts_by_rate[r.line.rate] = amounts_by_rate.get(r.line.rate, 0) + r.refund
     by_rate = rate_totals(amounts_by_rate, policy)
+    now_returned: dict[str, int] = {}
+    for line in original.lines:
+        now_returned[line.sku] = now_returned.get(line.sku, 0) + line.returned_quantity
+    for r in returned:
+        now_returned[r.line.sku] += r.quantity
+    goods = returned_goods_value([(x.sku, x.quantity, x.amount) for x in original.lines], now_returned)
     ret = Sale(
         id=new_id(), kind="return", receipt_no=number, receipt_seq=seq, business_day=day, at=at,
         clerk_code=clerk_code, approved_by=approved_by, member_no=original.member_no, subtotal=total,
         total=total, item_count=sum(r.quantity for r in returned),
         by_rate=[{"rate": r.rate, "taxable": r.taxable, "tax": r.tax, "gross": r.gross} for r in by_rate],
         points_used=points_returned(original.points_used, refunded=refunded, paid=original.total,
-                                    moved_before=before.points_restored),
+                                    moved_before=before.points_restored, goods_returned=goods[0], goods_sold=goods[1]),
         points_earned=points_returned(original.points_earned, refunded=refunded, paid=original.total,
-                                      moved_before=before.points_taken_back),
+                                      moved_before=before.points_taken_back, goods_returned=goods[0],
+                                      goods_sold=goods[1]),
         original_sale_id=original.id,
     )  # fmt: skip
     ret.lines = [_return_line(i, r) for i, r in enumerate(returned, start=1)]

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from posapp.domain.points import points_returned
+from posapp.domain.points import points_returned, returned_goods_value
 from posapp.domain.proration import prorate, share_of
 
 weights = st.lists(st.integers(0, 1_000_000), min_size=1, max_size=12).filter(lambda w: sum(w) > 0)
@@ -76,3 +76,44 @@ def test_returning_everything_in_parts_gives_back_exactly_what_was_used(
         assert restored <= used and taken_back <= points_earned
     assert refunded == paid
     assert (restored, taken_back) == (used, points_earned)
+
+
+def test_a_sale_points_paid_in_full_gives_back_each_lines_part() -> None:
+    sold = [("ONIGIRI", 1, 138), ("BATTERY", 1, 657)]  # ¥795 of goods, 795 points, ¥0 paid
+    first = returned_goods_value(sold, {"ONIGIRI": 1})
+    assert first == (138, 795)
+    # Was all 795 on the first return: a ¥0 refund measured against ¥0 paid.
+    assert points_returned(795, refunded=0, paid=0, moved_before=0, goods_returned=138, goods_sold=795) == 138
+    both = returned_goods_value(sold, {"ONIGIRI": 1, "BATTERY": 1})
+    assert (
+        points_returned(795, refunded=0, paid=0, moved_before=138, goods_returned=both[0], goods_sold=both[1])
+        == 657
+    )
+    # Something paid: the money measure as before, whatever the goods say.
+    assert (
+        points_returned(300, refunded=500, paid=1000, moved_before=0, goods_returned=1, goods_sold=1000)
+        == 150
+    )
+
+
+@given(
+    st.lists(st.tuples(st.integers(1, 5), st.integers(0, 20_000)), min_size=1, max_size=6),
+    st.integers(1, 100_000),
+    st.randoms(use_true_random=False),
+)
+def test_nothing_paid_returned_unit_by_unit_gives_back_its_share_and_then_everything(
+    lines: list[tuple[int, int]], points: int, rng: object
+) -> None:
+    sold = [(f"SKU{i % 3}", quantity, amount) for i, (quantity, amount) in enumerate(lines)]  # SKUs repeat
+    units = [sku for sku, quantity, _ in sold for _ in range(quantity)]
+    rng.shuffle(units)  # type: ignore[attr-defined]
+    so_far: dict[str, int] = {}
+    restored = 0
+    for sku in units:
+        so_far[sku] = so_far.get(sku, 0) + 1
+        worth, of = returned_goods_value(sold, so_far)
+        restored += points_returned(points, refunded=0, paid=0, moved_before=restored,
+                                    goods_returned=worth, goods_sold=of)  # fmt: skip
+        if of:
+            assert abs(restored - Fraction(points * worth, of)) < 1
+    assert restored == points

@@ -11,7 +11,7 @@ from typing import Any
 from uuid6 import uuid7
 
 from posapp.domain.cart import Cart, CartLine, Discount
-from posapp.domain.points import PointsPolicy, points_earned, points_returned
+from posapp.domain.points import PointsPolicy, points_earned, points_returned, returned_goods_value
 from posapp.domain.tax import TaxClass, TaxPolicy
 from tests.server.conftest import Api
 
@@ -86,7 +86,9 @@ class Till:
             "subtotal": totals.subtotal,
             "discount": totals.basket_discount + sum(c.discount_amount for c in cart.lines),
             "points_discount": points_used, "total": totals.amount_due,
-            "payments": [{"kind": "cash", "amount": totals.amount_due}], "change": 0,
+            # Nothing due (points, a 100 % discount): no payment, as no tender may be ¥0.
+            "payments": [{"kind": "cash", "amount": totals.amount_due}] if totals.amount_due else [],
+            "change": 0,
             "points_used": points_used,
             "points_earned": points_earned(totals, PointsPolicy()) if member else 0,
         }  # fmt: skip
@@ -123,12 +125,16 @@ class Till:
         by_rate: dict[int, int] = {}
         for line in lines:
             by_rate[line["rate"]] = by_rate.get(line["rate"], 0) + line["amount"]
+        sold_lines = [(line["sku"], line["quantity"], line["amount"]) for line in original["lines"]]
+        worth, of = returned_goods_value(sold_lines, returned)
         share_used = points_returned(
-            original["points_used"], refunded=total, paid=original["total"], moved_before=0
-        )
+            original["points_used"], refunded=total, paid=original["total"], moved_before=0,
+            goods_returned=worth, goods_sold=of,
+        )  # fmt: skip
         share_earned = points_returned(
-            original["points_earned"], refunded=total, paid=original["total"], moved_before=0
-        )
+            original["points_earned"], refunded=total, paid=original["total"], moved_before=0,
+            goods_returned=worth, goods_sold=of,
+        )  # fmt: skip
         payload = {
             "return_id": str(uuid7()), "original_sale_id": original["sale_id"],
             "original_receipt_no": original["receipt_no"], "receipt_no": self.receipt_no(),

@@ -51,7 +51,7 @@ class SaleOp:
     lines: tuple[tuple[int, int, int], ...]  # product index, quantity, line discount
     member: int | None
     points_used: int
-    lie: str  # "", "earned", "total", "line", "tax", "unknown"
+    lie: str  # "", "earned", "total", "zero", "line", "tax", "unknown"
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ sale_ops = st.builds(
     ).map(tuple),
     member=st.sampled_from([None, 0, 1]),
     points_used=st.sampled_from([0, 0, 0, 5, 400]),
-    lie=st.sampled_from(["", "", "", "earned", "total", "line", "tax", "unknown"]),
+    lie=st.sampled_from(["", "", "", "earned", "total", "zero", "line", "tax", "unknown"]),
 )
 ops = st.one_of(
     sale_ops,
@@ -103,8 +103,9 @@ def tell_lie(payload: dict[str, Any], lie: str) -> None:
     """Make a sale's payload claim what the terminal should not ("": leave it honest)."""
     if lie == "earned":
         payload["points_earned"] = 1_000_000_000
-    elif lie == "total":
-        payload["total"] = payload["payments"][0]["amount"] = max(payload["total"] - 100, 0)
+    elif lie in ("total", "zero"):  # "zero": ¥0 due and no payment claimed for whatever the cart costs
+        payload["total"] = 0 if lie == "zero" else max(payload["total"] - 100, 0)
+        payload["payments"] = [{"kind": "cash", "amount": payload["total"]}] if payload["total"] else []
     elif lie == "line":
         payload["lines"][0]["amount"] += 50
     elif lie == "tax":

@@ -289,3 +289,38 @@ def test_returns_and_voids_are_not_returned_or_voided(api: Api) -> None:
     refused_everywhere(api, device, till.void(as_if_sale), "a return cannot be voided")
     refused_everywhere(api, device, till.return_(as_if_sale, {"TEA": 1}), "a return cannot be returned")
     assert level(api, "TEA") == 9
+
+
+@pytest.mark.usefixtures("path")
+def test_a_sale_its_points_pay_in_full_is_stored_with_no_payment_and_its_points_spent_once(api: Api) -> None:
+    device, till, member = setup_store(api)
+    api.give_points(member["id"], 500)
+    sale = till.sale(Line("TEA", 138), Line("PEN", 200), member=member["member_no"], points_used=338)
+    assert (sale["payload"]["total"], sale["payload"]["payments"]) == (0, [])
+    [result] = results(api, device, [sale])  # was refused: payments needed at least one tender
+    assert (result["status"], result["flags"]) == ("applied", [])
+    row = stored(api, sale["payload"]["sale_id"])
+    assert (row.total, row.points_used, row.points_earned) == (0, 338, 0)
+    assert balance(api, member["id"]) == 500 - 338
+    assert results(api, device, [sale])[0]["status"] == "duplicate"  # a resend spends nothing again
+    assert balance(api, member["id"]) == 500 - 338
+    assert (level(api, "TEA"), level(api, "PEN")) == (9, 9)
+    tea = paid_back(till.return_(sale, {"TEA": 1}), 0)  # ¥0 refunded: the tea's part of the points only
+    assert tea["payload"]["points_restored"] == 138
+    pen = paid_back(till.return_(sale, {"PEN": 1}), 0)
+    assert [(a["status"], a["flags"]) for a in results(api, device, [tea, pen])] == [("applied", [])] * 2
+    assert balance(api, member["id"]) == 500
+
+
+@pytest.mark.usefixtures("path")
+def test_a_zero_due_claim_for_a_cart_the_server_prices_higher_is_flagged_like_any_wrong_total(
+    api: Api,
+) -> None:
+    device, till, _ = setup_store(api)
+    free = till.sale(Line("STD", 1_000), total=0, payments=[])
+    [result] = results(api, device, [free])
+    assert (result["status"], result["flags"]) == ("applied", ["total_differs"])
+    assert stored(api, free["payload"]["sale_id"]).total == 1_000
+    nothing_paid = till.sale(Line("STD", 1_000), payments=[])  # ¥1,000 due and no payment: not a sale
+    [refused] = results(api, device, [nothing_paid])
+    assert refused["status"] == "rejected" and "nothing tendered" in refused["detail"]

@@ -181,7 +181,8 @@ class PairedTerminal:
             sale.attach_customer(member_no)
             if points:
                 sale.use_points(points)
-        sale.add_tender(TenderKind.CASH, sale.totals.amount_due)
+        if sale.totals.amount_due:  # points may pay it all: then there is no tender
+            sale.add_tender(TenderKind.CASH, sale.totals.amount_due)
         return sale.complete().receipt_no
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from posapp.domain.cart import Cart, CartLine, CartTotals, Discount
-from posapp.domain.points import points_returned
+from posapp.domain.points import points_returned, returned_goods_value
 from posapp.domain.proration import prorate
 from posapp.domain.tax import RateTotal, TaxClass, TaxPolicy, rate_totals
 from sync.protocol.events import ReturnCompleted, SaleCompleted, SaleVoided, SoldLine
@@ -210,9 +210,18 @@ def judge_return(ret: ReturnCompleted, original: Original, tax: TaxPolicy) -> Re
             f"{ret.points_restored} points restored, {original.points_used - restored} spent on the sale left"
         )
     taken = sum(-earlier.points_earned for earlier in original.returns)
+    so_far = {sku: returned.get(sku, (0, 0))[0] + asked.get(sku, (0, 0))[0] for sku in sold}
+    goods = returned_goods_value(
+        [(item["sku"], item["quantity"], item["amount"]) for item in original.items], so_far
+    )
     taken_back = min(
         points_returned(
-            original.points_earned, refunded=refunded + refund, paid=original.total, moved_before=taken
+            original.points_earned,
+            refunded=refunded + refund,
+            paid=original.total,
+            moved_before=taken,
+            goods_returned=goods[0],
+            goods_sold=goods[1],
         ),
         original.points_earned - taken,
     )
