@@ -51,12 +51,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--profile", type=int, default=0, metavar="SECONDS", help="py-spy the workers this long"
     )
     parser.add_argument(
-        "--patched",
-        choices=["server", "feed"],
-        default="",
-        help="serve through a measured prototype (bench/load_sim/patched_*.py)",
-    )
-    parser.add_argument(
         "--keepalive-expiry", type=float, help="terminals drop idle connections after this many s"
     )
     parser.add_argument(
@@ -78,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     options = LoadOptions(
         steps=steps, duration=args.step_duration if args.find_knee else args.duration,
         lookups_per_s=args.lookups_per_s, orders_per_s=args.orders_per_s, workers=args.workers,
-        database=args.database, profile_seconds=args.profile, patched=args.patched, keepalive_expiry=args.keepalive_expiry,
+        database=args.database, profile_seconds=args.profile, keepalive_expiry=args.keepalive_expiry,
         isolate=args.isolate, idle_seconds=args.idle_seconds,
     )  # fmt: skip
     outcome = run_load(options)

@@ -67,7 +67,6 @@ class ServerProcess:
     workers: int
     port: int = field(default_factory=_free_port)
     process: subprocess.Popen[bytes] | None = None
-    patched: str = ""  # "server" or "feed": serve through bench.load_sim.patched_<that> (measured prototypes)
 
     @property
     def url(self) -> str:
@@ -79,9 +78,6 @@ class ServerProcess:
         env = {**os.environ, "POSAPP_DATA_DIR": str(self.data_dir), "POSAPP_LOG_LEVEL": "warning"}
         command = [sys.executable, "-m", "sync.server.cli", "run", "--database", self.database,
                    "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(self.workers)]  # fmt: skip
-        if self.patched:
-            command = [sys.executable, "-m", f"bench.load_sim.patched_{self.patched}", self.database, "127.0.0.1",
-                       str(self.port), str(self.workers)]  # fmt: skip
         self.process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

@@ -42,7 +42,6 @@ class LoadOptions:
     profile_seconds: int = 0  # py-spy on every worker for this long, in the middle of the last step
     period: float = 10.0  # seconds between a terminal's sales (and its pulls)
     keepalive_expiry: float | None = None  # the terminals' idle-connection expiry (httpx default: 5 s)
-    patched: str = ""  # "server" or "feed": a prototype launcher, bench/load_sim/patched_<name>.py
     isolate: bool = (
         False  # instead of the steps: each request type alone, then the mix (bench/load_sim/isolate.py)
     )
@@ -99,7 +98,7 @@ def run_load(options: LoadOptions) -> LoadOutcome:
     prepare_database(options.database)
     data_dir = outcome.data_dir = Path(tempfile.mkdtemp(prefix="omnipos-load-"))
     admin_token = load_demo_data(options.database, data_dir)
-    server = ServerProcess(options.database, data_dir, options.workers, patched=options.patched)
+    server = ServerProcess(options.database, data_dir, options.workers)
     server.start()
     try:
         chain = set_up_chain(server, admin_token, max(options.steps))
