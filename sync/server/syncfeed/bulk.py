@@ -42,7 +42,7 @@ from sync.server.syncfeed.models import ReceivedEvent
 
 
 class StoreRulesLike(Protocol):
-    """The store's rules as ``ingest.StoreRules`` carries them (no import cycle)."""
+    """The store's rules as ``effects.StoreRules`` carries them."""
 
     @property
     def tax(self) -> TaxPolicy: ...
@@ -94,6 +94,19 @@ def apply_fast(
     applied in the order sent.
     """
     assert caller.store_id is not None and caller.store_code is not None
+    batch, products = _judged_prefix(session, rules, run)
+    if not batch:
+        return []
+    flags = _store_batch(session, caller, batch, products)
+    return [
+        EventResult(id=event.id, status=EventStatus.APPLIED, flags=flags[index]) for index, event, *_ in batch
+    ]
+
+
+def _judged_prefix(
+    session: Session, rules: StoreRulesLike, run: list[FastSale]
+) -> tuple[list[Judged], dict[str, int]]:
+    """The prefix of ``run`` the bulk path can take, each sale judged; and the product id of each SKU."""
     sale_ids = [sale.sale_id for _, _, sale in run]
     taken = set(session.scalars(select(StoreSale.id).where(among(session, StoreSale.id, sale_ids))))
     members = {sale.member_no for _, _, sale in run if sale.member_no}
@@ -127,8 +140,13 @@ def apply_fast(
             break  # impossible lines: the careful path refuses them with the reason
         used.update((sale.sale_id, event.id))
         batch.append((index, event, sale, verdict, customer.id if customer is not None else None))
-    if not batch:
-        return []
+    return batch, products
+
+
+def _store_batch(
+    session: Session, caller: Caller, batch: list[Judged], products: dict[str, int]
+) -> dict[int, list[str]]:
+    """Write ``batch`` in one savepoint: sales, their rates, stock, points, the events; each one's flags."""
     now = utcnow()
     flags: dict[int, list[str]] = {index: list(verdict.flags) for index, _, _, verdict, _ in batch}
     with session.begin_nested():
@@ -158,9 +176,7 @@ def apply_fast(
             ReceivedEvent,
             [_received(caller, event, flags[index], now) for index, event, *_ in batch],
         )
-    return [
-        EventResult(id=event.id, status=EventStatus.APPLIED, flags=flags[index]) for index, event, *_ in batch
-    ]
+    return flags
 
 
 @dataclass(frozen=True, slots=True)

@@ -189,15 +189,7 @@ def judge_return(ret: ReturnCompleted, original: Original, tax: TaxPolicy) -> Re
     earlier_items = [item for earlier in original.returns for item in earlier.items]
     returned = _quantities(earlier_items, [item["amount"] for item in earlier_items])
     asked = _quantities([line.model_dump() for line in ret.lines], [line.amount for line in ret.lines])
-    for sku, (quantity, amount) in asked.items():
-        if sku not in sold:
-            raise Refused(f"{sku} was not sold on the original receipt")
-        sold_quantity, sold_amount = sold[sku]
-        done_quantity, done_amount = returned.get(sku, (0, 0))
-        if quantity > sold_quantity - done_quantity:
-            raise Refused(f"{sku}: {quantity} returned, {sold_quantity - done_quantity} left to return")
-        if amount > sold_amount - done_amount:
-            raise Refused(f"{sku}: ¥{amount} refunded, ¥{sold_amount - done_amount} left to refund")
+    _refuse_more_than_left(asked, sold, returned)
     refund = sum(line.amount for line in ret.lines)
     if refund != ret.total:
         raise Refused(f"the return's lines add up to ¥{refund}, not its total ¥{ret.total}")
@@ -226,12 +218,7 @@ def judge_return(ret: ReturnCompleted, original: Original, tax: TaxPolicy) -> Re
         original.points_earned - taken,
     )
     flags = [] if taken_back == ret.points_taken_back else [flag(FlagReason.POINTS_TAKEN_BACK_DIFFER)]
-    rates = {item["sku"]: item["rate"] for item in original.items}
-    items = [
-        {"sku": line.sku, "name": line.name, "quantity": line.quantity, "unit_price": line.unit_price,
-         "amount": line.amount, "rate": rates[line.sku]}
-        for line in ret.lines
-    ]  # fmt: skip
+    items = _returned_items(ret, original)
     amounts: dict[int, int] = {}
     for item in items:
         amounts[item["rate"]] = amounts.get(item["rate"], 0) + item["amount"]
@@ -239,6 +226,32 @@ def judge_return(ret: ReturnCompleted, original: Original, tax: TaxPolicy) -> Re
         total=refund, by_rate=rate_totals(amounts, tax), items=items, points_restored=ret.points_restored,
         points_taken_back=taken_back, flags=tuple(flags),
     )  # fmt: skip
+
+
+Quantities = dict[str, tuple[int, int]]
+
+
+def _refuse_more_than_left(asked: Quantities, sold: Quantities, returned: Quantities) -> None:
+    """Raise ``Refused`` when a SKU is returned or refunded beyond what its sale left."""
+    for sku, (quantity, amount) in asked.items():
+        if sku not in sold:
+            raise Refused(f"{sku} was not sold on the original receipt")
+        sold_quantity, sold_amount = sold[sku]
+        done_quantity, done_amount = returned.get(sku, (0, 0))
+        if quantity > sold_quantity - done_quantity:
+            raise Refused(f"{sku}: {quantity} returned, {sold_quantity - done_quantity} left to return")
+        if amount > sold_amount - done_amount:
+            raise Refused(f"{sku}: ¥{amount} refunded, ¥{sold_amount - done_amount} left to refund")
+
+
+def _returned_items(ret: ReturnCompleted, original: Original) -> list[dict[str, Any]]:
+    """The return's lines as stored, each at the tax rate it was sold at."""
+    rates = {item["sku"]: item["rate"] for item in original.items}
+    return [
+        {"sku": line.sku, "name": line.name, "quantity": line.quantity, "unit_price": line.unit_price,
+         "amount": line.amount, "rate": rates[line.sku]}
+        for line in ret.lines
+    ]  # fmt: skip
 
 
 def judge_void(void: SaleVoided, original: Original) -> tuple[str, ...]:
