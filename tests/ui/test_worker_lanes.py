@@ -61,6 +61,7 @@ def sales(terminal: Terminal) -> int:
         return session.scalar(select(func.count()).select_from(Sale)) or 0
 
 
+@pytest.mark.slow  # waits out two real 5 s printer timeouts
 def test_a_dead_printer_does_not_delay_the_next_sale(
     qtbot: QtBot, page: SalePage, terminal: Terminal, black_hole: int
 ) -> None:
