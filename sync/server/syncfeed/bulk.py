@@ -292,7 +292,7 @@ def _add_to_levels(
             _ADD_TO_LEVELS,
             {"location": location, "now": now, "products": [p for p, _ in deltas], "deltas": [d for _, d in deltas]},
         )  # fmt: skip
-        return {pid: quantity for pid, quantity in answer.tuples()}
+        return {row[0]: row[1] for row in answer}
     statement = sqlite_insert(StockLevel).values(
         [{"location_id": location, "product_id": pid, "quantity": delta, "updated_at": now} for pid, delta in deltas]
     )  # fmt: skip
@@ -303,7 +303,7 @@ def _add_to_levels(
             "updated_at": statement.excluded.updated_at,
         },
     ).returning(StockLevel.product_id, StockLevel.quantity)
-    return {pid: quantity for pid, quantity in session.execute(upsert).tuples()}
+    return {row[0]: row[1] for row in session.execute(upsert)}
 
 
 def _earn_points(session: Session, caller: Caller, batch: list[Judged], now: datetime) -> None:
