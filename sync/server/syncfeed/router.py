@@ -65,7 +65,10 @@ async def pull(
 ) -> Response:
     """A page of the store's and the chain's changes; ``resync`` when the cursor cannot be trusted."""
     assert caller.store_code is not None
-    return await db.run(
+    # A pull only reads (the epoch row, made on first use, is the one exception, and commits itself on
+    # an autocommit connection): no BEGIN/COMMIT round trips. Each statement still reads under its own
+    # READ COMMITTED snapshot, which is what changes.safe_bound's proof needs.
+    return await db.read(
         _pull_page, cursor=cursor, limit=limit, store_code=caller.store_code, count=count,
         member_days=settings.feed_member_days,
     )  # fmt: skip
@@ -73,7 +76,7 @@ async def pull(
 
 def _pull_page(session: Session, /, **page: Any) -> Response:
     body = feed.pull_page_json(session, **page)
-    session.commit()  # the epoch row may have been created
+    session.commit()  # the epoch row may have been created (SQLite reads in a transaction)
     # Built as JSON text directly: letting FastAPI re-validate thousands of rows doubles a page's cost.
     return Response(content=body, media_type="application/json")
 
