@@ -271,6 +271,17 @@ def start_new_epoch(session: Session) -> str:
     return epoch
 
 
+def epoch_and_latest(session: Session) -> tuple[str, int]:
+    """``server_epoch`` and ``latest_change_id`` in one round trip (every pull needs both)."""
+    epoch, latest = session.execute(
+        select(
+            select(ServerEpoch.epoch).where(ServerEpoch.id == 1).scalar_subquery(),
+            select(ChangeLog.id).order_by(ChangeLog.id.desc()).limit(1).scalar_subquery(),
+        )
+    ).one()
+    return (epoch if epoch is not None else server_epoch(session)), latest or 0
+
+
 def server_epoch(session: Session) -> str:
     """The server's epoch, made on first use if migrations have not made it."""
     epoch = session.scalar(select(ServerEpoch.epoch).where(ServerEpoch.id == 1))

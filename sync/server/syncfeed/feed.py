@@ -86,9 +86,8 @@ def pull_page(
     session: Session, *, cursor: str, limit: int, store_code: str, member_days: int = DEFAULT_MEMBER_DAYS
 ) -> PullReply:
     """The next page of changes for ``store_code`` after ``cursor``."""
-    epoch = changes_service.server_epoch(session)
+    epoch, latest = changes_service.epoch_and_latest(session)
     parsed = read_cursor(cursor) if cursor else (epoch, 0)
-    latest = changes_service.latest_change_id(session)
     if parsed is None or parsed[0] != epoch or parsed[1] > latest:
         return PullReply(
             changes=[], cursor=make_cursor(epoch, 0), has_more=True, resync=True, server_time=utcnow()
@@ -122,9 +121,8 @@ def pull_page_json(
     them into Python and serialising them again) is most of what a large catalog download costs
     the server.
     """
-    epoch = changes_service.server_epoch(session)
+    epoch, latest = changes_service.epoch_and_latest(session)
     parsed = read_cursor(cursor) if cursor else (epoch, 0)
-    latest = changes_service.latest_change_id(session)
     if parsed is None or parsed[0] != epoch or parsed[1] > latest:
         return (
             pull_page(session, cursor=cursor, limit=limit, store_code=store_code).model_dump_json().encode()
