@@ -254,9 +254,13 @@ def count_changes(
     return int(session.scalar(query) or 0)
 
 
+_NEWEST_ID = select(ChangeLog.id).order_by(ChangeLog.id.desc()).limit(1)
+_EPOCH = select(ServerEpoch.epoch).where(ServerEpoch.id == 1)
+
+
 def latest_change_id(session: Session) -> int:
     """The id of the newest change (0 when the log is empty)."""
-    return session.scalar(select(ChangeLog.id).order_by(ChangeLog.id.desc()).limit(1)) or 0
+    return session.scalar(_NEWEST_ID) or 0
 
 
 def start_new_epoch(session: Session) -> str:
@@ -273,18 +277,13 @@ def start_new_epoch(session: Session) -> str:
 
 def epoch_and_latest(session: Session) -> tuple[str, int]:
     """``server_epoch`` and ``latest_change_id`` in one round trip (every pull needs both)."""
-    epoch, latest = session.execute(
-        select(
-            select(ServerEpoch.epoch).where(ServerEpoch.id == 1).scalar_subquery(),
-            select(ChangeLog.id).order_by(ChangeLog.id.desc()).limit(1).scalar_subquery(),
-        )
-    ).one()
+    epoch, latest = session.execute(select(_EPOCH.scalar_subquery(), _NEWEST_ID.scalar_subquery())).one()
     return (epoch if epoch is not None else server_epoch(session)), latest or 0
 
 
 def server_epoch(session: Session) -> str:
     """The server's epoch, made on first use if migrations have not made it."""
-    epoch = session.scalar(select(ServerEpoch.epoch).where(ServerEpoch.id == 1))
+    epoch = session.scalar(_EPOCH)
     if epoch is None:
         epoch = secrets.token_hex(16)
         session.add(ServerEpoch(id=1, epoch=epoch))
