@@ -82,6 +82,8 @@ class Result:
     bytes_sent: int = 0
     bytes_received: int = 0
     note: str = ""
+    server_cpu: float | None = None
+    """CPU seconds of the server's processes (user + system) during the operation, when measured."""
 
     @property
     def per_second(self) -> float:
@@ -200,11 +202,31 @@ class BenchServer:
             )
             return int(session.scalar(query) or 0)
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU seconds of the server process and its worker processes so far (from /proc)."""
+        pids = [self.process.pid]
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == self.process.pid:
+                pids.append(int(stat.parent.name))
+        return sum(_cpu_of(pid) for pid in pids)
+
     def stop(self) -> None:
         """Stop the server process."""
         self.process.terminate()
         self.process.wait(15)
         self.engine.dispose()
+
+
+def _cpu_of(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class WireMeter:
@@ -281,9 +303,11 @@ def bench_push(
         selling = sell(terminal, sales, seed=int(rtt_ms) + 1)
         before = meter.requests, meter.sent, meter.received
         with profiled(f"push-{sales}-{rtt_ms:g}ms", server=server, folder=profile):
+            cpu_before = server.cpu_seconds()
             start = time.perf_counter()
             pushed, rejected = agent.push_all()
             seconds = time.perf_counter() - start
+            server_cpu = server.cpu_seconds() - cpu_before
         pending = terminal.status().pending_events
         code = terminal.require_configured().terminal_code
     finally:
@@ -293,7 +317,8 @@ def bench_push(
         raise AssertionError(f"push: pushed={pushed} rejected={rejected} pending={pending} on server={held}")
     return Result("push", f"push {sales:,} queued sales", rtt_ms, sales, seconds, meter.requests - before[0],
                   meter.sent - before[1], meter.received - before[2],
-                  f"selling them through the Terminal API took {selling:.1f} s")  # fmt: skip
+                  f"server process CPU {server_cpu:.2f} s; selling them through the Terminal API took {selling:.1f} s",
+                  server_cpu)  # fmt: skip
 
 
 def pouchdb_push(docs: int) -> Result:
