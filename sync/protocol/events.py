@@ -270,6 +270,9 @@ class ContactRecorded(_Payload):
     recorded_at: Moment
 
 
+TypedPayload = _Payload
+"""Any kind's payload model (the values of ``PAYLOAD_TYPES``)."""
+
 PAYLOAD_TYPES: dict[EventKind, type[_Payload]] = {
     EventKind.SALE_COMPLETED: SaleCompleted,
     EventKind.SALE_VOIDED: SaleVoided,

@@ -24,7 +24,7 @@ from sqlalchemy.orm import QueryableAttribute, Session
 
 from posapp.domain.errors import DomainError
 from posapp.domain.tax import TaxPolicy
-from sync.protocol.events import Event, SaleCompleted
+from sync.protocol.events import Event, SaleCompleted, TypedPayload
 from sync.protocol.flags import FlagReason, flag, ordered
 from sync.protocol.messages import EventResult, EventStatus
 from sync.server.auth.service import Caller
@@ -62,18 +62,19 @@ def among(session: Session, column: QueryableAttribute[str], values: Collection[
     return column.in_(values)
 
 
-def fast_candidates(caller: Caller, terminal_code: str, indexed: list[tuple[int, Event]]) -> list[FastSale]:
-    """The plain sales among ``indexed`` events: well-formed, in scope, paid in full, no points spent."""
+def fast_candidates(
+    caller: Caller, terminal_code: str, indexed: list[tuple[int, Event, TypedPayload | ValueError]]
+) -> list[FastSale]:
+    """The plain sales among ``indexed`` events (with their payloads validated once per push, or the
+    error): well-formed, in scope, paid in full, no points spent."""
     chosen: list[FastSale] = []
-    for index, event in indexed:
+    for index, event, sale in indexed:
         if event.kind.value != "sale.completed" or event.store_code != caller.store_code:
             continue
         if event.terminal_code != terminal_code:
             continue
-        try:
-            sale = SaleCompleted.model_validate(event.payload)
-        except ValueError:
-            continue  # the careful path gives the exact refusal
+        if not isinstance(sale, SaleCompleted):
+            continue  # invalid: the careful path gives the exact refusal
         if (
             sale.points_used
             or sale.coupon

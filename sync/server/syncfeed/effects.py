@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -25,6 +26,7 @@ from sync.protocol.events import (
     SaleCompleted,
     SaleVoided,
     StockAdjusted,
+    TypedPayload,
 )
 from sync.protocol.flags import FlagReason, flag
 from sync.server.auth.service import Caller
@@ -68,10 +70,20 @@ def _customer_id(session: Session, member_no: str | None) -> int | None:
 
 
 def apply_effects(
-    session: Session, caller: Caller, rules: StoreRules, event: Event, flags: list[str]
+    session: Session,
+    caller: Caller,
+    rules: StoreRules,
+    event: Event,
+    flags: list[str],
+    *,
+    payload: TypedPayload | ValidationError,
 ) -> None:
-    """Do what ``event`` records, inside the caller's savepoint; each claim that differed adds to ``flags``."""
-    payload = event.typed_payload()
+    """Do what ``event`` records, inside the caller's savepoint; each claim that differed adds to ``flags``.
+
+    ``payload`` is the event's payload validated once per push (``ingest``), or why it is invalid.
+    """
+    if isinstance(payload, ValidationError):
+        raise payload
     store = caller.store_code
     assert store is not None
     if isinstance(payload, SaleCompleted):

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from posapp.domain.errors import DomainError
 from posapp.domain.tax import TaxPolicy
-from sync.protocol.events import Event
+from sync.protocol.events import Event, TypedPayload
 from sync.protocol.flags import ordered
 from sync.protocol.messages import EventResult, EventStatus
 from sync.server.auth.service import Caller
@@ -61,10 +61,12 @@ def apply_batch(
         )
     }
     rules = store_rules(session, caller.store_id)
+    # Each unseen event's payload is validated against its kind's schema here, once: both paths use it.
+    typed = {i: _typed(e) for i, e in enumerate(events) if e.id not in seen}
     candidates = {
         index: (event, sale)
         for index, event, sale in bulk.fast_candidates(
-            caller, terminal_code, [(i, e) for i, e in enumerate(events) if e.id not in seen]
+            caller, terminal_code, [(i, events[i], payload) for i, payload in typed.items()]
         )
     }
     results: list[EventResult] = []
@@ -92,9 +94,17 @@ def apply_batch(
         elif event.id in answered and (previous := _stored(session, event.id)) is not None:
             results.append(_replay_answer(session, caller, event, previous))  # the same id twice in a batch
         else:
-            results.append(_apply_one(session, caller, rules, terminal_code, event))
+            results.append(_apply_one(session, caller, rules, terminal_code, event, typed[index]))
         answered.add(event.id)
     return results
+
+
+def _typed(event: Event) -> TypedPayload | ValidationError:
+    """The event's payload as its kind's model, or why it is not one (the careful path refuses it so)."""
+    try:
+        return event.typed_payload()
+    except ValidationError as error:
+        return error
 
 
 def _stored(session: Session, event_id: str) -> ReceivedEvent | None:
@@ -115,14 +125,19 @@ def _replay_answer(session: Session, caller: Caller, event: Event, previous: Rec
 
 
 def _apply_one(
-    session: Session, caller: Caller, rules: StoreRules, terminal_code: str, event: Event
+    session: Session,
+    caller: Caller,
+    rules: StoreRules,
+    terminal_code: str,
+    event: Event,
+    payload: TypedPayload | ValidationError,
 ) -> EventResult:
     flags: list[str] = []
     try:
         with session.begin_nested():
             if event.store_code != caller.store_code or event.terminal_code != terminal_code:
                 raise EventRefused("the event belongs to another store or terminal")
-            apply_effects(session, caller, rules, event, flags)
+            apply_effects(session, caller, rules, event, flags, payload=payload)
             flags = ordered(flags)
             session.add(_received(caller, event, EventStatus.APPLIED, "", flags))
             session.flush()
