@@ -71,8 +71,14 @@ class Tender:
             or not 0 < self.amount <= MAX_AMOUNT
         ):
             raise InvalidTender(f"a tender must be 1..{MAX_AMOUNT} yen", value=self.amount)
-        if self.reference and _CARD_NUMBER.search(self.reference):
-            raise InvalidTender("a card number must never be recorded; keep the approval code", value="****")
+        check_reference(self.reference)
+
+
+def check_reference(reference: str | None) -> None:
+    """Refuse a tender reference holding a card number (the POS keeps the approval code at most); the
+    wire model (``sync.protocol.tenders.Payment``) checks references with this rule too."""
+    if reference and _CARD_NUMBER.search(reference):
+        raise InvalidTender("a card number must never be recorded; keep the approval code", value="****")
 
 
 @dataclass(frozen=True, slots=True)

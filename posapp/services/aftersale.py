@@ -24,7 +24,8 @@ from posapp.services.records import receipt_no as format_receipt_no
 from posapp.store.models import Customer, PaymentRow, Sale, SaleLine
 from posapp.store.settings import TerminalSettings
 from posapp.store.stock import move_stock
-from sync.protocol.events import Payment, RateLine, ReturnCompleted, SaleVoided, SoldLine
+from sync.protocol.events import RateLine, ReturnCompleted, SaleVoided, SoldLine
+from sync.protocol.tenders import Refund
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -309,7 +310,7 @@ def _return_event(ret: Sale, original: Sale, *, approved_by: str) -> ReturnCompl
         ],
         by_rate=[RateLine(rate=r["rate"], taxable=r["taxable"], tax=r["tax"]) for r in ret.by_rate],
         total=ret.total,
-        refunds=[Payment(kind=p.kind, amount=p.amount, reference=p.reference) for p in ret.payments],
+        refunds=[Refund(kind=TenderKind(p.kind), amount=p.amount, reference=p.reference) for p in ret.payments],
         points_restored=ret.points_used, points_taken_back=ret.points_earned,
     )  # fmt: skip
 

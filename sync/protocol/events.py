@@ -30,7 +30,8 @@ from pydantic import (
 )
 
 from posapp.domain.errors import DomainError
-from posapp.domain.tender import check_tender_count
+from posapp.domain.tender import Tender, check_tender_count, settle
+from sync.protocol.tenders import Payment, Refund
 
 INT32_MAX = 2**31 - 1
 JSON_INT_LIMIT = 2**63
@@ -63,6 +64,8 @@ Moment = Annotated[AwareDatetime, AfterValidator(_storable_moment)]
 """A time with its zone (naive times are refused: the server stores UTC), between 1970 and 2200."""
 Yen = Annotated[int, Field(ge=-(10**10), le=10**10)]
 """Money: far beyond any till, and within the ``bigint`` columns that store it."""
+Amount = Annotated[int, Field(ge=0, le=10**10)]
+"""Money that is never negative: prices, line and receipt amounts, discounts, taxes, refunds, change."""
 Count = Annotated[int, Field(ge=0, le=10**9)]
 Code = Annotated[str, StringConstraints(min_length=1, max_length=40), AfterValidator(_no_nul)]
 Text = Annotated[str, StringConstraints(max_length=200), AfterValidator(_no_nul)]
@@ -98,9 +101,9 @@ class SoldLine(_Payload):
     sku: Code
     name: Text
     quantity: Annotated[int, Field(ge=1, le=9_999)]
-    unit_price: Yen
-    discount: Yen = 0
-    amount: Yen
+    unit_price: Amount
+    discount: Amount = 0
+    amount: Amount
     tax_class: Code
     rate: Annotated[int, Field(ge=0, le=100)]
     price_overridden: bool = False
@@ -110,16 +113,8 @@ class RateLine(_Payload):
     """Taxable amount and tax of one rate, rounded once per receipt."""
 
     rate: Annotated[int, Field(ge=0, le=100)]
-    taxable: Yen
-    tax: Yen
-
-
-class Payment(_Payload):
-    """A tender: kind and amount, with a reference for cashless (never a card number)."""
-
-    kind: Code
-    amount: Yen
-    reference: Text | None = None
+    taxable: Amount
+    tax: Amount
 
 
 class SaleApproval(_Payload):
@@ -151,13 +146,14 @@ class SaleCompleted(_Payload):
     eat_in: bool = False
     lines: list[SoldLine] = Field(min_length=1, max_length=1_000)
     by_rate: list[RateLine]
-    subtotal: Yen
-    discount: Yen
-    points_discount: Yen = 0
-    total: Yen
+    subtotal: Amount
+    discount: Amount
+    points_discount: Amount = 0
+    total: Amount
     payments: list[Payment] = Field(max_length=20)
     """None exactly when nothing is due (``posapp.domain.tender.check_tender_count``)."""
-    change: Yen = 0
+    change: Amount = 0
+    """Given back from cash only: what was tendered less the total (``posapp.domain.tender.settle``)."""
     points_used: Count = 0
     points_earned: Count = 0
     offline_points: bool = False
@@ -170,8 +166,12 @@ class SaleCompleted(_Payload):
     def _paid_by_a_tender_unless_nothing_is_due(self) -> SaleCompleted:
         try:
             check_tender_count(self.total, len(self.payments))
+            paid = settle(self.total, [Tender(p.kind, p.amount) for p in self.payments])
         except DomainError as error:
             raise ValueError(f"payments: {error}") from error
+        if paid.remaining or paid.change != self.change:
+            raise ValueError(f"payments do not add up to the total: ¥{paid.tendered} tendered, "
+                             f"¥{self.change} change, ¥{self.total} due")  # fmt: skip
         return self
 
 
@@ -185,7 +185,7 @@ class SaleVoided(_Payload):
     voided_at: Moment
     clerk_code: Code
     approved_by: Code
-    total: Yen
+    total: Amount
     points_used: Count = 0
     points_earned: Count = 0
 
@@ -203,10 +203,16 @@ class ReturnCompleted(_Payload):
     member_no: MemberNo | None = None
     lines: list[SoldLine] = Field(min_length=1, max_length=1_000)
     by_rate: list[RateLine]
-    total: Yen
-    refunds: list[Payment] = Field(min_length=1, max_length=20)
+    total: Amount
+    refunds: list[Refund] = Field(min_length=1, max_length=20)
     points_restored: Count = 0
     points_taken_back: Count = 0
+
+    @model_validator(mode="after")
+    def _refunds_add_up(self) -> ReturnCompleted:
+        if (refunded := sum(refund.amount for refund in self.refunds)) != self.total:
+            raise ValueError(f"refunds add up to ¥{refunded}, not the total ¥{self.total}")
+        return self
 
 
 class CashMoved(_Payload):
@@ -227,12 +233,20 @@ class DayClosed(_Payload):
     closed_at: Moment
     business_day: date
     clerk_code: Code
-    gross_sales: Yen
+    gross_sales: Amount
     net_sales: Yen
+    """Net of returns and voids: below zero on a day of more refunds than sales."""
     expected_cash: Yen
-    counted_cash: Yen
+    """float + cash sales − cash refunds + paid in − paid out: below zero if refunds outran the drawer."""
+    counted_cash: Amount
     over_short: Yen
-    next_float: Yen
+    next_float: Amount
+
+    @model_validator(mode="after")
+    def _over_short_is_counted_less_expected(self) -> DayClosed:
+        if self.over_short != self.counted_cash - self.expected_cash:
+            raise ValueError("over_short must be counted_cash − expected_cash")
+        return self
 
 
 class MemberRegistered(_Payload):
@@ -255,6 +269,14 @@ class StockAdjusted(_Payload):
     reason: Annotated[str, StringConstraints(pattern="^(received|counted|damaged|lost)$")]
     clerk_code: Code
     at: Moment
+
+    @model_validator(mode="after")
+    def _moves_stock(self) -> StockAdjusted:
+        if self.delta == 0 or (self.reason == "received" and self.delta < 0):
+            raise ValueError(
+                "delta: an adjustment moves at least one unit; goods received are a positive delta"
+            )
+        return self
 
 
 class ContactRecorded(_Payload):

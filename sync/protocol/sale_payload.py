@@ -8,7 +8,8 @@ from datetime import date, datetime
 
 from posapp.domain.cart import Cart
 from posapp.domain.tender import Settlement
-from sync.protocol.events import CouponUse, Payment, RateLine, SaleApproval, SaleCompleted, SoldLine
+from sync.protocol.events import CouponUse, RateLine, SaleApproval, SaleCompleted, SoldLine
+from sync.protocol.tenders import Payment
 
 
 def sale_completed(  # noqa: PLR0913 - keyword-only, one per fact the event carries
@@ -58,9 +59,7 @@ def sale_completed(  # noqa: PLR0913 - keyword-only, one per fact the event carr
         discount=totals.basket_discount + sum(line.discount_amount for line in cart.lines),
         points_discount=totals.points_discount,
         total=totals.amount_due,
-        payments=[
-            Payment(kind=t.kind.value, amount=t.amount, reference=t.reference) for t in settlement.tenders
-        ],
+        payments=[Payment(kind=t.kind, amount=t.amount, reference=t.reference) for t in settlement.tenders],
         change=settlement.change,
         points_used=cart.points_used,
         points_earned=points_earned,

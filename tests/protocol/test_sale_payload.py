@@ -89,5 +89,5 @@ def test_a_sale_with_something_due_still_needs_a_payment() -> None:
     assert wire["total"] == 89 and wire["payments"]
     with pytest.raises(ValidationError, match="89 yen due and nothing tendered"):
         SaleCompleted.model_validate({**wire, "payments": [], "change": 0})
-    with pytest.raises(ValidationError, match="nothing tendered"):  # a refund claimed as a sale
-        SaleCompleted.model_validate({**wire, "total": -5, "payments": [], "change": 0})
+    with pytest.raises(ValidationError, match="total\n  Input should be greater than or equal to 0"):
+        SaleCompleted.model_validate({**wire, "total": -5, "payments": [], "change": 0})  # a refund as a sale

@@ -146,7 +146,7 @@ def test_more_than_was_sold_cannot_be_returned(api: Api) -> None:
     refused_everywhere(api, device, other, "STD was not sold")
     inflated = till.return_(sale, {"PEN": 1})
     inflated["payload"]["lines"][0]["amount"] = 20_000
-    inflated["payload"]["total"] = 20_000
+    inflated["payload"]["total"] = inflated["payload"]["refunds"][0]["amount"] = 20_000
     refused_everywhere(api, device, inflated, "¥20000 refunded, ¥200 left to refund")
     assert results(api, device, [till.return_(sale, {"TEA": 1})])[0]["status"] == "applied"
     refused_everywhere(api, device, till.return_(sale, {"TEA": 2}), "2 returned, 1 left to return")
