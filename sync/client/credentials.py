@@ -64,3 +64,17 @@ def load_token(
 ) -> str | None:
     """The stored device token, or ``None``."""
     return _backend(data_dir, plain_file).get_password(SERVICE, f"{server_url}|{device_id}")
+
+
+def delete_token(
+    *, server_url: str, device_id: str, data_dir: Path | None = None, plain_file: bool = False
+) -> bool:
+    """Forget the device token for ``server_url`` (a reset); False when there was none to forget.
+
+    Any other keyring failure (``NoKeyring``, ``keyring.errors.KeyringError``) is raised for the caller,
+    who decides whether it may stop what it is doing."""
+    try:
+        _backend(data_dir, plain_file).delete_password(SERVICE, f"{server_url}|{device_id}")
+    except keyring.errors.PasswordDeleteError:
+        return False
+    return True
