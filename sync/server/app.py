@@ -22,6 +22,7 @@ from sync.server.auth.router import device_router
 from sync.server.auth.throttle import PairingThrottle
 from sync.server.bodies import BodyLimits, BodyRules
 from sync.server.config import Settings, load_settings
+from sync.server.db.loop_reads import LoopReads
 from sync.server.db.migrate import upgrade
 from sync.server.db.session import make_engine, make_session_factory
 from sync.server.deps import Database
@@ -61,7 +62,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # As many request threads as pooled connections (pool_size + as many overflow); the admission
         # limit below keeps fewer requests than that inside, so none can wait on another for ever.
         anyio.to_thread.current_default_thread_limiter().total_tokens = 2 * settings.pool_size
+        if loop_reads is not None:
+            await loop_reads.open()
         yield
+        if loop_reads is not None:
+            await loop_reads.close()
         engine.dispose()
 
     app = FastAPI(title="OmniPOS central server", version=API_VERSION, lifespan=lifespan)
@@ -72,7 +77,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     reads = (
         None if settings.is_sqlite else sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"))
     )
-    app.state.database = Database(app.state.session_factory, reads)
+    # Hot look-ups on PostgreSQL run on the event loop over a pool of their own (db/loop_reads.py).
+    loop_reads = None if settings.is_sqlite else LoopReads(engine, size=loop_pool_size(settings.pool_size))
+    app.state.database = Database(app.state.session_factory, reads, loop_reads)
     app.state.token_cache = TokenCache()  # per app, so per worker process
     forget_on_revocation(app.state.session_factory, app.state.token_cache)
     app.state.pairing_throttle = PairingThrottle()  # its counts live in the database: shared
@@ -93,6 +100,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimits, rules=body_rules(settings))
     _add_problem_schema(app)
     return app
+
+
+def loop_pool_size(pool_size: int) -> int:
+    """Connections of the event loop's look-up pool: half the sync pool (each holds one only for a statement)."""
+    return max(2, pool_size // 2)
 
 
 def admission_limit(pool_size: int) -> int:

@@ -15,6 +15,8 @@ from sync.protocol.messages import PENDING_HEADER, read_cursor
 from sync.server.auth.cache import TokenCache
 from sync.server.auth.service import Caller, authenticate, note_device_contact
 from sync.server.config import Settings
+from sync.server.db.loop_reads import LoopReads
+from sync.server.db.query import Query, Row
 from sync.server.problems import Forbidden, ProblemError
 from sync.server.security import hash_token
 
@@ -53,9 +55,15 @@ class Database:
     it wants kept, as routers do with ``SessionDep``.
     """
 
-    def __init__(self, factory: sessionmaker[Session], reads: sessionmaker[Session] | None = None) -> None:
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        reads: sessionmaker[Session] | None = None,
+        loop: LoopReads | None = None,
+    ) -> None:
         self.factory = factory
         self.reads = reads or factory
+        self.loop = loop
 
     async def run(self, work: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
         """``work(session, *args, **kwargs)`` on a worker thread with a session of its own."""
@@ -69,6 +77,26 @@ class Database:
         then sees what was committed when it started: right for a look-up of one thing.
         """
         return await _in_thread(self.reads, lambda session: work(session, *args, **kwargs))
+
+    @property
+    def on_loop(self) -> bool:
+        """Whether look-ups run on the event loop (PostgreSQL, once the app has started)."""
+        return self.loop is not None and self.loop.opened
+
+    async def fetch_all(self, query: Query, **params: Any) -> list[Row]:
+        """The rows of one look-up: on PostgreSQL on the event loop (``db.loop_reads``), no thread hop
+        and no session; on SQLite, or before the app has started, the same statement on a thread."""
+        if self.loop is not None and self.loop.opened:
+            return await self.loop.fetch_all(query, params)
+        return await _in_thread(
+            self.reads,
+            lambda session: [dict(row) for row in session.execute(query.statement, params).mappings()],
+        )
+
+    async def fetch_one(self, query: Query, **params: Any) -> Row | None:
+        """The first row of one look-up (see ``fetch_all``), or ``None``."""
+        rows = await self.fetch_all(query, **params)
+        return rows[0] if rows else None
 
 
 async def _in_thread(factory: sessionmaker[Session], job: Callable[[Session], T]) -> T:

@@ -122,6 +122,8 @@ def log_config(level: str = "info") -> dict[str, Any]:
             # turns its own off with ``access_log=False``, but a worker applying this configuration
             # after it (``app.create_app_from_env``) turned it back on: two lines per request.
             "uvicorn.access": {"handlers": [], "propagate": False},
+            # The look-ups' async pool (db/loop_reads.py) logs every connection it hands out at INFO.
+            "psycopg.pool": {"handlers": [], "propagate": True, "level": "WARNING"},
         },
     }
 

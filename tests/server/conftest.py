@@ -60,6 +60,7 @@ class Api:
     admin_token: str
     _device_tokens: dict[str, str] = field(default_factory=dict)
     _channel_key: str | None = None
+    backend: str = "sqlite"
 
     @property
     def admin(self) -> dict[str, str]:
@@ -149,7 +150,7 @@ def api(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Api]:
         token = auth_service.create_admin_token(session, label="tests")
         session.commit()
     with TestClient(app) as client:
-        yield Api(client=client, admin_token=token)
+        yield Api(client=client, admin_token=token, backend=request.param)
 
 
 def _url_for(request: pytest.FixtureRequest, tmp_path: Path) -> str:

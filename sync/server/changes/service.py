@@ -47,11 +47,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Text, cast, func, insert, or_, select, text
+from sqlalchemy import BigInteger, ColumnElement, Text, cast, func, insert, literal_column, or_, select, text
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from sync.server.changes.models import ChangeLog, ServerEpoch
 from sync.server.db.base import utcnow
+from sync.server.db.query import Query
 
 ANNOUNCE_TAG = 0x0C1A_0000
 """Advisory locks with the two-integer key ``(ANNOUNCE_TAG + h >> 32, low 32 bits of h)`` are change-log
@@ -273,6 +274,25 @@ def start_new_epoch(session: Session) -> str:
         row.epoch = epoch
     session.flush()
     return epoch
+
+
+@dataclass(frozen=True, slots=True)
+class FeedHead:
+    """The epoch (``None`` before its first use), the newest change's id and the last id handed out."""
+
+    epoch: str | None
+    newest: int
+    handed_out: int
+
+
+FEED_HEAD = Query.of(
+    select(
+        _EPOCH.scalar_subquery().label("epoch"),
+        func.coalesce(_NEWEST_ID.scalar_subquery(), 0).label("newest"),
+        literal_column(f"(SELECT {_HANDED_OUT} FROM change_log_id_seq)", BigInteger).label("handed_out"),
+    )
+)
+"""PostgreSQL only (the sequence): what a pull with nothing new needs, in one statement on the event loop."""
 
 
 def epoch_and_latest(session: Session) -> tuple[str, int]:

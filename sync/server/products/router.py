@@ -7,9 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from sync.server.db.query import Query
 from sync.server.deps import AdminDep, DatabaseDep, SessionDep
 from sync.server.problems import PROBLEM_MEDIA_TYPE, PROBLEM_RESPONSES, NotFound, ProblemError
 from sync.server.products import schedule, service
@@ -135,19 +135,16 @@ async def get_product(
     sku: Annotated[str, Path(min_length=1, max_length=64)], db: DatabaseDep, admin: AdminDep
 ) -> ProductOut:
     """One product by SKU (404 if unknown)."""
-    return await db.read(product_by_sku, sku)
-
-
-_PRODUCT_BY_SKU = select(
-    Product.sku, Product.jan, Product.name, Product.name_kana, Product.price, Product.tax_class,
-    Product.category, Product.active, Product.updated_at,
-).where(Product.sku == bindparam("sku"))  # fmt: skip
-"""Built once: its compiled form is found by the statement itself, and the row is a tuple, not an ORM object."""
-
-
-def product_by_sku(session: Session, sku: str) -> ProductOut:
-    """The product as the API shows it, or 404."""
-    row = session.execute(_PRODUCT_BY_SKU, {"sku": sku}).first()
+    row = await db.fetch_one(PRODUCT_BY_SKU, sku=sku)
     if row is None:
         raise NotFound(f"no product {sku}")
-    return ProductOut.model_validate(row._asdict())
+    return ProductOut.model_validate(row)
+
+
+PRODUCT_BY_SKU = Query.of(
+    select(
+        Product.sku, Product.jan, Product.name, Product.name_kana, Product.price, Product.tax_class,
+        Product.category, Product.active, Product.updated_at,
+    ).where(Product.sku == bindparam("sku"))
+)  # fmt: skip
+"""Compiled once; the row is a dict of the columns, not an ORM object."""

@@ -131,6 +131,31 @@ def pull_page_json(
     position = rows[-1][0] if rows else parsed[1]
     has_more = len(rows) == limit  # of the rows read: the cursor moves past the members left out
     rows = without_unserved_members(session, rows, store_code=store_code, member_days=member_days)
+    remaining = None
+    if count:  # once per catalog download, for its progress bar
+        remaining = changes_service.count_changes(
+            session, after=parsed[1], store_code=store_code,
+            only=members_served(store_code, member_days=member_days),
+        )  # fmt: skip
+    return _page_json(rows, epoch=epoch, position=position, has_more=has_more, remaining=remaining)
+
+
+def idle_page_json(head: changes_service.FeedHead, cursor: str) -> bytes | None:
+    """The empty page ``pull_page_json`` answers a caught-up ``cursor`` with, from the feed's head alone
+    (one statement, ``changes.FEED_HEAD``); ``None`` when there may be something to read or resync."""
+    parsed = read_cursor(cursor) if cursor else None
+    if head.epoch is None or parsed is None or parsed[0] != head.epoch:
+        return None
+    after = parsed[1]
+    # As read_changes_raw: nothing handed out beyond the cursor, so the safe bound is at most the cursor.
+    if after > head.newest or head.handed_out > after:
+        return None
+    return _page_json([], epoch=head.epoch, position=after, has_more=False, remaining=None)
+
+
+def _page_json(
+    rows: list[tuple[int, str, str, str]], *, epoch: str, position: int, has_more: bool, remaining: int | None
+) -> bytes:
     changes = ",".join(
         f'{{"version":{version},"entity":{json.dumps(entity)},"key":{json.dumps(key)},"payload":{payload}}}'
         for version, entity, key, payload in rows
@@ -142,9 +167,6 @@ def pull_page_json(
         "resync": False,
         "server_time": utcnow().isoformat(),
     }
-    if count:  # once per catalog download, for its progress bar
-        envelope["remaining"] = changes_service.count_changes(
-            session, after=parsed[1], store_code=store_code,
-            only=members_served(store_code, member_days=member_days),
-        )  # fmt: skip
+    if remaining is not None:
+        envelope["remaining"] = remaining
     return ('{"changes":[' + changes + "]," + json.dumps(envelope)[1:]).encode()

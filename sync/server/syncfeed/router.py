@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from sync.protocol import PROTOCOL_VERSION
 from sync.protocol.messages import MAX_PULL_LIMIT, PullReply, PushReply, PushRequest
 from sync.server.auth.service import Caller
+from sync.server.changes import service as changes
 from sync.server.deps import DatabaseDep, DeviceDep, DeviceOrAdminDep, SessionDep, SettingsDep
 from sync.server.problems import ProblemError
 from sync.server.syncfeed import feed, ingest, screen
@@ -65,6 +66,10 @@ async def pull(
 ) -> Response:
     """A page of the store's and the chain's changes; ``resync`` when the cursor cannot be trusted."""
     assert caller.store_code is not None
+    if db.on_loop and not count:  # the terminals' idle poll: one statement on the event loop, no thread
+        head = await db.fetch_one(changes.FEED_HEAD)
+        if head is not None and (page := feed.idle_page_json(changes.FeedHead(**head), cursor)) is not None:
+            return Response(content=page, media_type="application/json")
     # A pull only reads (the epoch row, made on first use, is the one exception, and commits itself on
     # an autocommit connection): no BEGIN/COMMIT round trips. Each statement still reads under its own
     # READ COMMITTED snapshot, which is what changes.safe_bound's proof needs.

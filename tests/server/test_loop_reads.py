@@ -1,0 +1,104 @@
+"""Look-ups on the event loop (db/loop_reads.py): the same answers as the thread path, without its hop.
+
+On PostgreSQL the product look-up and a pull with nothing new run their one statement over the async
+pool; these tests compare each with the same request served on a thread (the path SQLite always takes),
+and check that the pool replaces a connection that died while idle.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from sync.server.changes.service import FEED_HEAD
+from sync.server.db import session as db_session
+from sync.server.db.loop_reads import APPLICATION_NAME
+from sync.server.deps import Database
+from sync.server.products.router import PRODUCT_BY_SKU
+from tests.server.conftest import Api, product
+
+pytestmark = pytest.mark.parametrize("api", ["pg"], indirect=True)
+
+
+def _database(api: Api) -> Database:
+    database: Database = api.client.app.state.database  # type: ignore[attr-defined]
+    return database
+
+
+def _on_thread(api: Api, path: str, headers: dict[str, str]) -> Any:
+    """``path`` answered with the event-loop pool switched off, as SQLite answers it."""
+    loop = _database(api).loop
+    assert loop is not None and loop.opened
+    loop.opened = False
+    try:
+        return api.client.get(path, headers=headers)
+    finally:
+        loop.opened = True
+
+
+def test_a_product_looked_up_on_the_loop_is_the_one_the_thread_path_gives(api: Api) -> None:
+    api.products(product("A1", 138, "reduced", jan="4901234567894"), product("B2", 1000, name_kana=""))
+    for sku in ("A1", "B2", "NOPE"):
+        on_loop = api.client.get(f"/v1/admin/products/{sku}", headers=api.admin)
+        on_thread = _on_thread(api, f"/v1/admin/products/{sku}", api.admin)
+        assert (on_loop.status_code, on_loop.json()) == (on_thread.status_code, on_thread.json())
+    assert (
+        api.client.get("/v1/admin/products/A1", headers=api.admin).json()["updated_at"].endswith("Z")
+    )  # UTC, as every time of the API
+
+
+def test_the_loop_rows_are_the_rows_core_gives(api: Api) -> None:
+    api.products(product("A1", 138, "reduced"))
+    with api.session() as session:
+        for query, params in ((PRODUCT_BY_SKU, {"sku": "A1"}), (FEED_HEAD, {})):
+            core = [dict(row) for row in session.execute(query.statement, params).mappings()]
+            fetch = functools.partial(_database(api).fetch_all, query, **params)
+            assert api.client.portal.call(fetch) == core  # type: ignore[union-attr]
+
+
+def test_an_idle_pull_on_the_loop_answers_as_the_full_pull_does(api: Api) -> None:
+    api.products(product("A1", 138))
+    device = api.device()
+    cursor = ""
+    while True:
+        page = api.client.get("/v1/sync/pull", params={"cursor": cursor}, headers=device).json()
+        cursor = page["cursor"]
+        if not page["has_more"]:
+            break
+    for asked in (
+        cursor,
+        cursor.replace(cursor[:4], "0000"),
+        cursor.rpartition(":")[0] + ":999999",
+        "garbage",
+    ):
+        path = f"/v1/sync/pull?cursor={asked}"
+        on_loop, on_thread = api.client.get(path, headers=device), _on_thread(api, path, device)
+        assert on_loop.status_code == on_thread.status_code == 200
+        loop_page, thread_page = on_loop.json(), on_thread.json()
+        loop_page.pop("server_time"), thread_page.pop("server_time")
+        assert loop_page == thread_page, asked
+    api.products(product("A1", 150))  # something new: the loop's head sees it and the full pull serves it
+    changed = api.client.get("/v1/sync/pull", params={"cursor": cursor}, headers=device).json()
+    assert [change["key"] for change in changed["changes"]] == ["A1"]
+
+
+def test_a_pooled_connection_that_died_while_idle_is_replaced(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    api.products(product("A1", 138))
+    assert api.client.get("/v1/admin/products/A1", headers=api.admin).status_code == 200
+    monkeypatch.setattr(db_session, "IDLE_PING_SECONDS", 0.0)  # every returned connection now counts as idle
+    with api.session() as session:
+        killed = session.scalar(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = :name"
+            ),
+            {"name": APPLICATION_NAME},
+        )
+        session.commit()
+    assert killed >= 1
+    answer = api.client.get("/v1/admin/products/A1", headers=api.admin)
+    assert answer.status_code == 200 and answer.json()["sku"] == "A1"
