@@ -83,7 +83,7 @@ class Database:
         """Whether look-ups run on the event loop (PostgreSQL, once the app has started)."""
         return self.loop is not None and self.loop.opened
 
-    async def fetch_all(self, query: Query, **params: Any) -> list[Row]:
+    async def fetch_all(self, query: Query, /, **params: Any) -> list[Row]:
         """The rows of one look-up: on PostgreSQL on the event loop (``db.loop_reads``), no thread hop
         and no session; on SQLite, or before the app has started, the same statement on a thread."""
         if self.loop is not None and self.loop.opened:
@@ -93,7 +93,7 @@ class Database:
             lambda session: [dict(row) for row in session.execute(query.statement, params).mappings()],
         )
 
-    async def fetch_one(self, query: Query, **params: Any) -> Row | None:
+    async def fetch_one(self, query: Query, /, **params: Any) -> Row | None:
         """The first row of one look-up (see ``fetch_all``), or ``None``."""
         rows = await self.fetch_all(query, **params)
         return rows[0] if rows else None

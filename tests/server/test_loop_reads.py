@@ -102,3 +102,36 @@ def test_a_pooled_connection_that_died_while_idle_is_replaced(
     assert killed >= 1
     answer = api.client.get("/v1/admin/products/A1", headers=api.admin)
     assert answer.status_code == 200 and answer.json()["sku"] == "A1"
+
+
+def _access_log(api: Api) -> list[tuple[Any, ...]]:
+    with api.session() as session:
+        return [
+            tuple(row)
+            for row in session.execute(
+                text(
+                    "SELECT customer_id, caller_kind, caller_id, store_code, action, query "
+                    "FROM customer_access_log ORDER BY id"
+                )
+            )
+        ]
+
+
+def test_a_customer_search_on_the_loop_answers_and_logs_as_the_thread_path(api: Api) -> None:
+    device = api.device()
+    api.customer(member_no="10000001", phone="03-1234-5678", email="taro@example.jp")
+    other = api.customer(name="山田花子", name_kana="ヤマダハナコ", member_no="10000002")
+    api.give_points(other["id"], 120)
+    for q in ("10000001", "０３１２３４５６７８", "山田", "TARO@example.jp", "ヤマダ", "nobody", "10%_"):
+        before = _access_log(api)
+        on_loop = api.client.get("/v1/customers", params={"q": q}, headers=device)
+        logged_on_loop = _access_log(api)[len(before) :]
+        on_thread = _on_thread(api, f"/v1/customers?q={q}", device)
+        logged_on_thread = _access_log(api)[len(before) + len(logged_on_loop) :]
+        assert on_loop.status_code == on_thread.status_code == 200, q
+        assert on_loop.json() == on_thread.json(), q
+        assert logged_on_loop == logged_on_thread, q
+    assert [c["points_balance"] for c in api.client.get("/v1/customers?q=ヤマダ", headers=device).json()] == [
+        0,
+        120,
+    ]

@@ -6,7 +6,7 @@ import unicodedata
 import uuid
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from sync.server.changes.service import record_change
@@ -114,24 +114,41 @@ def register(
 def search(session: Session, *, q: str) -> list[Customer]:
     """Customers whose member number, phone or email is ``q``, or whose name or kana contains it
     (never an erased member)."""
-    text = unicodedata.normalize("NFKC", q).strip()
-    pattern = f"%{text.replace('%', '').replace('_', '')}%"
-    conditions = [
-        Customer.member_no == text,
-        Customer.email == text.lower(),
-        Customer.name.ilike(pattern),
-        Customer.name_kana.ilike(pattern),
-    ]
-    phone = normalise_phone(text)
-    if phone and len(phone) >= 6:
-        conditions.append(Customer.phone == phone)
+    terms = search_terms(q)
     query = (
         select(Customer)
-        .where(Customer.merged_into_id.is_(None), Customer.erased_at.is_(None), or_(*conditions))
+        .where(search_condition(phone=terms["phone"] is not None))
         .order_by(Customer.id)
         .limit(SEARCH_LIMIT)
     )
-    return list(session.scalars(query))
+    return list(session.scalars(query, {name: value for name, value in terms.items() if value is not None}))
+
+
+def search_terms(q: str) -> dict[str, str | None]:
+    """The parameters of ``search_condition`` for the text a clerk typed or scanned."""
+    text = unicodedata.normalize("NFKC", q).strip()
+    phone = normalise_phone(text)
+    return {
+        "text": text,
+        "email": text.lower(),
+        "pattern": f"%{text.replace('%', '').replace('_', '')}%",
+        "phone": phone if phone and len(phone) >= 6 else None,
+    }
+
+
+def search_condition(*, phone: bool) -> ColumnElement[bool]:
+    """Which customers a search finds, with the bound parameters of ``search_terms`` (``phone``: whether
+    the text is also a phone number). Shared by the thread path and the one-statement look-up
+    (``customers.lookup``)."""
+    conditions = [
+        Customer.member_no == bindparam("text"),
+        Customer.email == bindparam("email"),
+        Customer.name.ilike(bindparam("pattern")),
+        Customer.name_kana.ilike(bindparam("pattern")),
+    ]
+    if phone:
+        conditions.append(Customer.phone == bindparam("phone"))
+    return and_(Customer.merged_into_id.is_(None), Customer.erased_at.is_(None), or_(*conditions))
 
 
 def page_extras(session: Session, customers: list[Customer]) -> tuple[dict[int, int], dict[int, str]]:
