@@ -134,7 +134,7 @@ def _judged_prefix(
         if sale.member_no and (customer is None or customer.merged_into_id is not None):
             break
         try:
-            verdict = figures.judge_sale(
+            verdict = figures.judge_plain_sale(
                 sale, tax=rules.tax, member=customer is not None, managers=rules.managers
             )
         except (DomainError, ValueError):

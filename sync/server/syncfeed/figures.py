@@ -15,10 +15,19 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from posapp.domain.cart import Cart, CartLine, CartTotals, Discount
+from posapp.domain.cart import MAX_QUANTITY, Cart, CartLine, CartTotals, Discount
+from posapp.domain.money import MAX_AMOUNT
 from posapp.domain.points import points_returned, returned_goods_value
 from posapp.domain.proration import prorate
-from posapp.domain.tax import RateTotal, TaxClass, TaxPolicy, rate_totals
+from posapp.domain.tax import (
+    REDUCED_RATE,
+    STANDARD_RATE,
+    RateTotal,
+    TaxClass,
+    TaxPolicy,
+    rate_totals,
+    split_across_rates,
+)
 from sync.protocol.events import ReturnCompleted, SaleCompleted, SaleVoided, SoldLine
 from sync.protocol.flags import FlagReason, flag
 from sync.server.points import policy
@@ -87,18 +96,95 @@ def judge_sale(
     ``managers`` are the codes of the store's managers: an approval by anyone else does not count.
     """
     cart = sale_cart(sale, tax)
-    totals = cart.totals()
+    rates = [line.rate(eat_in=sale.eat_in) for line in cart.lines]
+    return _verdict(sale, cart.totals(), rates, member, managers, approval_percent)
+
+
+def judge_plain_sale(
+    sale: SaleCompleted,
+    *,
+    tax: TaxPolicy,
+    member: bool,
+    managers: Collection[str],
+    approval_percent: int = policy.APPROVAL_DISCOUNT_PERCENT,
+) -> SaleFigures:
+    """``judge_sale``, cheaper for the bulk path: the same figures and flags (raising the same way).
+
+    A sale whose lines the domain's cart takes as they are (every check it makes passes) is totalled
+    here in plain integers, with the domain's own per-rate rounding and discount split; anything else
+    goes through the cart. ``tests/server/test_judge_plain.py`` pins the two to each other.
+    """
+    plain = plain_totals(sale, tax)
+    if plain is None:
+        return judge_sale(sale, tax=tax, member=member, managers=managers, approval_percent=approval_percent)
+    totals, rates = plain
+    return _verdict(sale, totals, rates, member, managers, approval_percent)
+
+
+def plain_totals(sale: SaleCompleted, tax: TaxPolicy) -> tuple[CartTotals, list[int]] | None:
+    """What ``sale_cart(sale, tax).totals()`` gives, and each line's rate, when no check of the cart
+    can fail; ``None`` otherwise (the cart then says why, or totals a case this does not cover)."""
+    reduced = REDUCED_RATE if not sale.eat_in else STANDARD_RATE
+    amounts: list[int] = []
+    rates: list[int] = []
+    by_rate: dict[int, int] = {}
+    items = line_discounts = 0
+    for line in sale.lines:
+        quantity, price, discount = line.quantity, line.unit_price, line.discount
+        if line.tax_class == "standard":
+            rate = STANDARD_RATE
+        elif line.tax_class == "reduced":
+            rate = reduced
+        else:
+            return None
+        gross = price * quantity
+        if not (1 <= quantity <= MAX_QUANTITY and 0 <= price <= MAX_AMOUNT and 0 <= discount <= gross):
+            return None
+        amount = gross - discount
+        amounts.append(amount)
+        rates.append(rate)
+        by_rate[rate] = by_rate.get(rate, 0) + amount
+        items += quantity
+        line_discounts += discount
+    subtotal = sum(by_rate.values())
+    basket = sale.discount - line_discounts
+    if not 0 <= basket <= subtotal or sale.points_used > subtotal - basket:
+        return None
+    off = basket + sale.points_used
+    if off:
+        shares = split_across_rates(off, by_rate)
+        by_rate = {rate: by_rate[rate] - shares.get(rate, 0) for rate in by_rate}
+    per_rate = rate_totals(by_rate, tax)
+    totals = CartTotals(
+        by_rate=per_rate, subtotal=subtotal, basket_discount=basket, points_discount=sale.points_used,
+        amount_due=sum(rate.gross for rate in per_rate), item_count=items, line_amounts=tuple(amounts),
+    )  # fmt: skip
+    return totals, rates
+
+
+def _verdict(
+    sale: SaleCompleted,
+    totals: CartTotals,
+    rates: list[int],
+    member: bool,
+    managers: Collection[str],
+    approval_percent: int,
+) -> SaleFigures:
+    """The figures of ``sale`` from the server's ``totals`` (and each line's rate), flagging each claim
+    that differs."""
     flags: list[str] = []
-    items = [
-        {"sku": line.sku, "name": line.name, "quantity": line.quantity, "unit_price": line.unit_price,
-         "amount": amount, "rate": line.rate(eat_in=sale.eat_in)}
-        for line, amount in zip(cart.lines, totals.line_amounts, strict=True)
-    ]  # fmt: skip
-    claimed_lines = [(line.amount, line.rate) for line in sale.lines]
-    if (
-        claimed_lines != [(item["amount"], item["rate"]) for item in items]
-        or sale.subtotal != totals.subtotal
-    ):
+    items: list[dict[str, Any]] = []
+    lines_differ = sale.subtotal != totals.subtotal
+    overridden = line_needs = False
+    line_discounts = 0
+    for line, amount, rate in zip(sale.lines, totals.line_amounts, rates, strict=True):  # one pass: it is hot
+        items.append({"sku": line.sku, "name": line.name, "quantity": line.quantity,
+                      "unit_price": line.unit_price, "amount": amount, "rate": rate})  # fmt: skip
+        lines_differ = lines_differ or line.amount != amount or line.rate != rate
+        overridden = overridden or line.price_overridden
+        line_needs = line_needs or line.discount * 100 > line.unit_price * line.quantity * approval_percent
+        line_discounts += line.discount
+    if lines_differ:
         flags.append(flag(FlagReason.LINE_AMOUNTS_DIFFER))
     if sale.total != totals.amount_due or sale.points_discount != totals.points_discount:
         flags.append(flag(FlagReason.TOTAL_DIFFERS))
@@ -109,14 +195,11 @@ def judge_sale(
     if sale.points_earned != earned:
         flags.append(flag(FlagReason.POINTS_EARNED_DIFFER))
     approved = {a.action for a in sale.approvals if a.manager_code in managers}
-    if any(line.price_overridden for line in sale.lines) and "price_override" not in approved:
+    if overridden and "price_override" not in approved:
         flags.append(flag(FlagReason.OVERRIDE_UNAPPROVED))
-    line_needs = any(
-        line.discount * 100 > line.unit_price * line.quantity * approval_percent for line in sale.lines
-    )
     # A coupon's part needs no manager: HQ's campaign set it and ingest checks it against the coupon.
     coupon = sale.coupon.discount if sale.coupon else 0
-    basket_needs = (basket_discount(sale) - coupon) * 100 > totals.subtotal * approval_percent
+    basket_needs = (sale.discount - line_discounts - coupon) * 100 > totals.subtotal * approval_percent
     if (line_needs and "line_discount" not in approved) or (
         basket_needs and "basket_discount" not in approved
     ):
