@@ -38,7 +38,7 @@ def test_each_sale_is_validated_once_on_either_path(api: Api, monkeypatch: pytes
     spending = till.sale(Line("STD", 1_000), member=member["member_no"], points_used=50)  # careful path
     unknown = till.sale(Line("TEA", 138), Line("GONE", 500))  # the bulk path stops at it
     unpaid: dict[str, Any] = till.sale(Line("STD", 1_000))
-    unpaid["payload"]["payments"] = [{"kind": "cash", "amount": 10}]  # refused by the careful path
+    unpaid["payload"]["payments"] = [{"kind": "cash", "amount": 10}]  # refused: it does not add up
     after = till.sale(Line("TEA", 138))  # the bulk path again
     void = till.void(plain)
     pushed = [plain, spending, unknown, unpaid, after, void]
