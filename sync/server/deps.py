@@ -131,10 +131,10 @@ class Unauthorized(ProblemError):
         super().__init__(401, "a valid bearer token is required", slug="unauthorized")
 
 
-async def get_caller(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-) -> Caller:
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+
+
+async def get_caller(request: Request, credentials: Credentials) -> Caller:
     """The authenticated caller, or 401. A terminal's contact is noted for the HQ device list.
 
     A token seen in the last few seconds is answered from the worker's token cache (``auth.cache``)
@@ -192,7 +192,10 @@ CallerDep = Annotated[Caller, Depends(get_caller)]
 def _require(kind: str, *also: str):  # type: ignore[no-untyped-def]
     allowed = {kind, *also}
 
-    async def dependency(caller: CallerDep) -> Caller:  # a check on the event loop: no threadpool hop
+    # The caller and the check of its kind in one dependency, on the event loop: each level of
+    # dependencies FastAPI solves costs a look-up a few per cent of its CPU (bench/REQUESTS.md).
+    async def dependency(request: Request, credentials: Credentials) -> Caller:
+        caller = await get_caller(request, credentials)
         if caller.kind not in allowed:
             raise Forbidden(f"this needs a {' or '.join(sorted(allowed))} token")
         return caller
