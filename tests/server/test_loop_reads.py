@@ -135,3 +135,24 @@ def test_a_customer_search_on_the_loop_answers_and_logs_as_the_thread_path(api: 
         0,
         120,
     ]
+
+
+def test_stock_looked_up_on_the_loop_is_what_the_thread_path_gives(api: Api) -> None:
+    api.products(product("A1", 138), product("B2", 200))
+    api.store("S002", "新宿店")
+    moved = api.client.post(
+        "/v1/admin/stock",
+        json={"location": "S002", "sku": "A1", "delta": 7, "reason": "receive"},
+        headers=api.admin,
+    )
+    assert moved.status_code == 201, moved.text
+    device = api.device()
+    for sku in ("A1", "B2", "NOPE"):
+        on_loop = api.client.get(f"/v1/stock/{sku}", headers=device)
+        on_thread = _on_thread(api, f"/v1/stock/{sku}", device)
+        assert (on_loop.status_code, on_loop.json()) == (on_thread.status_code, on_thread.json()), sku
+    levels = {
+        level["location"]: level["quantity"]
+        for level in api.client.get("/v1/stock/A1", headers=device).json()["levels"]
+    }
+    assert levels["S002"] == 7 and levels["S001"] == 0

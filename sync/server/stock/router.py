@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path
-from sqlalchemy.orm import Session
 
 from sync.server.deps import AdminDep, DatabaseDep, DeviceOrAdminDep, SessionDep
 from sync.server.problems import PROBLEM_RESPONSES
@@ -33,11 +32,7 @@ async def get_stock(
     sku: Annotated[str, Path(min_length=1, max_length=64)], db: DatabaseDep, caller: DeviceOrAdminDep
 ) -> StockOut:
     """The level of a product at every location with the time of its last change."""
-    return await db.read(_stock, sku)
-
-
-def _stock(session: Session, sku: str) -> StockOut:
-    levels = service.levels(session, sku=sku)
+    levels = service.levels_from(sku, await db.fetch_all(service.LEVELS, sku=sku))
     return StockOut(
         sku=sku,
         levels=tuple(

@@ -5,14 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, true
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from sync.server.changes.service import record_change
 from sync.server.db.base import utcnow
+from sync.server.db.query import Query, Row
+from sync.server.problems import NotFound
 from sync.server.products import service as products_service
+from sync.server.products.models import Product
 from sync.server.stock.models import StockLevel, StockMovement
 from sync.server.stores import service as stores_service
 from sync.server.stores.models import Store
@@ -71,15 +74,29 @@ def move(
     return movement
 
 
+LEVELS = Query.of(
+    select(Store.code, StockLevel.quantity, StockLevel.updated_at)
+    .select_from(Product)
+    .outerjoin(Store, true())
+    .outerjoin(StockLevel, (StockLevel.location_id == Store.id) & (StockLevel.product_id == Product.id))
+    .where(Product.sku == bindparam("sku"))
+    .order_by(Store.kind.desc(), Store.code)
+)
+"""One row per location for a known SKU (one with no location when there is none yet), none for an
+unknown one: the product's check and its levels in one statement, run on the event loop on PostgreSQL."""
+
+
+def levels_from(sku: str, rows: list[Row]) -> list[Level]:
+    """The levels of ``sku`` (stores first, online last; 0 where it never moved) from ``LEVELS``'s rows."""
+    if not rows:
+        raise NotFound(f"no product {sku}")
+    return [
+        Level(location=row["code"], quantity=row["quantity"] or 0, updated_at=row["updated_at"])
+        for row in rows
+        if row["code"] is not None
+    ]
+
+
 def levels(session: Session, *, sku: str) -> list[Level]:
     """The level of ``sku`` at every location (0 where it never moved), stores first, online last."""
-    product = products_service.get_product(session, sku)
-    rows = session.execute(
-        select(Store.code, Store.kind, StockLevel.quantity, StockLevel.updated_at)
-        .outerjoin(StockLevel, (StockLevel.location_id == Store.id) & (StockLevel.product_id == product.id))
-        .order_by(Store.kind.desc(), Store.code)
-    )
-    return [
-        Level(location=code, quantity=quantity or 0, updated_at=updated_at)
-        for code, _kind, quantity, updated_at in rows
-    ]
+    return levels_from(sku, [dict(row) for row in session.execute(LEVELS.statement, {"sku": sku}).mappings()])
