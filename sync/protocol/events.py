@@ -344,6 +344,11 @@ def _plain_json(payload: dict[str, Any], info: ValidationInfo) -> dict[str, Any]
     return payload
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), check_circular=False)
+"""``json.dumps(payload, sort_keys=True, separators=(",", ":"))``, byte for byte, made once: dumps builds
+an encoder per call. No circular check: a payload parsed from JSON cannot refer to itself."""
+
+
 class Event(BaseModel):
     """The envelope the outbox stores and the push request carries."""
 
@@ -363,7 +368,7 @@ class Event(BaseModel):
 
     def canonical_payload(self) -> str:
         """The payload as JSON text with sorted keys and no spaces: what ``payload_hash`` hashes."""
-        return json.dumps(self.payload, sort_keys=True, separators=(",", ":"))
+        return _CANONICAL.encode(self.payload)
 
     def payload_hash(self, canonical_payload: str | None = None) -> str:
         """A stable hash of what the event says, to tell a resend from a different event with the same id.

@@ -175,7 +175,7 @@ def _store_batch(
         _bulk_insert(
             session,
             ReceivedEvent,
-            [_received(caller, event, flags[index], now) for index, event, *_ in batch],
+            [received_row(caller, event, flags[index], now) for index, event, *_ in batch],
         )
     return flags
 
@@ -188,7 +188,7 @@ class Written:
     text: str
 
 
-def _received(caller: Caller, event: Event, flags: list[str], now: datetime) -> dict[str, Any]:
+def received_row(caller: Caller, event: Event, flags: list[str], now: datetime) -> dict[str, Any]:
     """The event's ``received_events`` row; its payload written once, for the hash and for the column."""
     canonical = event.canonical_payload()
     row = rows.received_row(
