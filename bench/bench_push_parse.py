@@ -55,10 +55,12 @@ def main() -> None:
     tax, managers, now = TaxPolicy(), frozenset[str](), utcnow()
     judged = [figures.judge_plain_sale(s, tax=tax, member=True, managers=managers) for s in typed]
 
-    def rows_of(event: Event, sale: SaleCompleted, verdict: figures.SaleFigures) -> None:
-        rows.sale_row(caller, sale, verdict, 1, now)
-        rows.rate_rows(sale.sale_id, verdict.by_rate)
-        bulk.received_row(caller, event, list(verdict.flags), now)
+    def rows_of(event: Event, sale: SaleCompleted, verdict: figures.SaleFigures) -> tuple[Any, ...]:
+        return (
+            rows.sale_row(caller, sale, verdict, 1, now),
+            rows.rate_rows(sale.sale_id, verdict.by_rate),
+            bulk.received_row(caller, event, list(verdict.flags), now),
+        )
 
     stages: list[tuple[str, Callable[[], Any]]] = [
         ("parse and screen the body (screen.screen)", lambda: screen(body)),

@@ -15,9 +15,10 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from operator import itemgetter
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, String, any_, bindparam, insert, select, text, update
+from sqlalchemy import JSON, ColumnElement, String, any_, bindparam, insert, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import QueryableAttribute, Session
@@ -220,6 +221,9 @@ def _bulk_insert(session: Session, model: Any, rows: list[dict[str, Any]]) -> No
         return Jsonb(value) if isinstance(value, dict | list) else value
 
     columns = list(rows[0])
+    # Only the JSON columns need a wrapper; the rest go to COPY as they are, read in one C call a row.
+    json_at = [i for i, c in enumerate(columns) if isinstance(model.__table__.c[c].type, JSON)]
+    values_of = itemgetter(*columns)
     raw = session.connection().connection.driver_connection
     assert raw is not None
     with (
@@ -227,7 +231,10 @@ def _bulk_insert(session: Session, model: Any, rows: list[dict[str, Any]]) -> No
         cursor.copy(f"COPY {model.__tablename__} ({', '.join(columns)}) FROM STDIN") as copy,
     ):
         for row in rows:
-            copy.write_row([cell(row[c]) for c in columns])
+            values = list(values_of(row)) if len(columns) > 1 else [row[columns[0]]]
+            for i in json_at:
+                values[i] = cell(values[i])
+            copy.write_row(values)
 
 
 def _move_stock(
