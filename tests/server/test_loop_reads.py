@@ -156,3 +156,28 @@ def test_stock_looked_up_on_the_loop_is_what_the_thread_path_gives(api: Api) -> 
         for level in api.client.get("/v1/stock/A1", headers=device).json()["levels"]
     }
     assert levels["S002"] == 7 and levels["S001"] == 0
+
+
+def test_a_profile_on_the_loop_follows_merges_and_logs_as_the_thread_path(api: Api) -> None:
+    device = api.device()
+    first = api.customer(member_no="10000001")
+    second = api.customer(member_no="10000002", name="山田次郎")
+    third = api.customer(member_no="10000003", name="山田三郎")
+    api.give_points(second["id"], 40)
+    for source, target in ((first, second), (second, third)):  # first → second → third
+        merged = api.client.post(
+            "/v1/admin/customers/merge",
+            json={"survivor_id": target["id"], "duplicate_id": source["id"]},
+            headers=api.admin,
+        )
+        assert merged.status_code == 200, merged.text
+    for customer_id in (first["id"], second["id"], third["id"], 999_999):
+        before = _access_log(api)
+        on_loop = api.client.get(f"/v1/customers/{customer_id}", headers=device)
+        logged_on_loop = _access_log(api)[len(before) :]
+        on_thread = _on_thread(api, f"/v1/customers/{customer_id}", device)
+        logged_on_thread = _access_log(api)[len(before) + len(logged_on_loop) :]
+        assert (on_loop.status_code, on_loop.json()) == (on_thread.status_code, on_thread.json()), customer_id
+        assert logged_on_loop == logged_on_thread, customer_id
+    survivor = api.client.get(f"/v1/customers/{first['id']}", headers=device).json()
+    assert survivor["id"] == third["id"] and survivor["points_balance"] == 40

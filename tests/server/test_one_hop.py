@@ -1,6 +1,6 @@
 """An authenticated read costs one threadpool hop: the caller, the kind check and the session's
 bookkeeping run on the event loop, the database work in one thread (bench/REQUESTS.md). On PostgreSQL
-the product and stock look-ups, the customer search and the idle pull take none: their one statement runs on the event loop
+the product and stock look-ups, the customer search and profile, and the idle pull take none: their one statement runs on the event loop
 (db/loop_reads.py).
 
 Before: the session's open and close, the caller, the kind check, the endpoint and FastAPI's check of
@@ -32,7 +32,13 @@ def hops(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
-ON_THE_LOOP_ON_PG = {"/v1/admin/products/A1", "/v1/stock/A1", "/v1/sync/pull?cursor=", "/v1/customers?q="}
+ON_THE_LOOP_ON_PG = {
+    "/v1/admin/products/A1",
+    "/v1/stock/A1",
+    "/v1/sync/pull?cursor=",
+    "/v1/customers?q=",
+    "/v1/customers/",
+}
 
 
 def test_warm_authenticated_reads_take_one_hop(api: Api, hops: list[str]) -> None:

@@ -28,11 +28,20 @@ def normalise_phone(phone: str | None) -> str | None:
     return digits or None
 
 
+MAX_MERGE_HOPS = 10
+"""Merge redirects followed to find a survivor (a chain is never this long; a cycle must not hang)."""
+
+
 def get_customer(session: Session, customer_id: int, *, follow_merge: bool = True) -> Customer:
     """The customer with ``customer_id`` (or the survivor it was merged into), or 404."""
     customer = session.get(Customer, customer_id)
     seen = 0
-    while follow_merge and customer is not None and customer.merged_into_id is not None and seen < 10:
+    while (
+        follow_merge
+        and customer is not None
+        and customer.merged_into_id is not None
+        and seen < MAX_MERGE_HOPS
+    ):
         customer = session.get(Customer, customer.merged_into_id)
         seen += 1
     if customer is None:
