@@ -23,12 +23,18 @@ _STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "co
 """Record attributes that are not ``extra`` fields; uvicorn's ``color_message`` repeats the message with
 ANSI colour codes, which have no place in a JSON line."""
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
+"""Made once: ``json.dumps`` with any option builds a new encoder per line (one per request)."""
 SQL_KEPT = 400
 """Characters of a failed statement's SQL text kept in the log (a bulk insert's can be huge)."""
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 _PHONE = re.compile(r"(?<!\d)\+?\d[\d\- ]{8,}\d(?!\d)")
 _QUOTED_VALUE = re.compile(r"""(:\s*|=\s*)("[^"]*"|'[^']*'|\([^)]*\))""")
+
+
+def _plain(message: str) -> str:
+    return _ANSI.sub("", message) if "\x1b" in message else message
 
 
 def scrub(text: str) -> str:
@@ -81,12 +87,12 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname.lower(),
             "logger": record.name,
             "pid": record.process or os.getpid(),
-            "message": _ANSI.sub("", record.getMessage()),
+            "message": _plain(record.getMessage()),
         }
         entry.update({key: value for key, value in record.__dict__.items() if key not in _STANDARD})
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False, default=str)
+        return _ENCODER.encode(entry)
 
     def formatException(
         self, ei: tuple[type[BaseException], BaseException, TracebackType | None] | tuple[None, None, None]
