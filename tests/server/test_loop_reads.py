@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+import anyio.to_thread
 import pytest
 from sqlalchemy import text
 
@@ -94,7 +95,8 @@ def test_a_pooled_connection_that_died_while_idle_is_replaced(
     with api.session() as session:
         killed = session.scalar(
             text(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = :name"
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE application_name = :name AND datname = current_database()"  # this test's pool only
             ),
             {"name": APPLICATION_NAME},
         )
@@ -181,3 +183,30 @@ def test_a_profile_on_the_loop_follows_merges_and_logs_as_the_thread_path(api: A
         assert logged_on_loop == logged_on_thread, customer_id
     survivor = api.client.get(f"/v1/customers/{first['id']}", headers=device).json()
     assert survivor["id"] == third["id"] and survivor["points_balance"] == 40
+
+
+def test_a_terminal_idle_while_other_stores_write_pulls_on_the_loop(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    api.products(product("A1", 138))
+    api.store("S002", "新宿店")
+    device = api.device("S001")
+    cursor = ""
+    while True:
+        page = api.client.get("/v1/sync/pull", params={"cursor": cursor}, headers=device).json()
+        cursor = page["cursor"]
+        if not page["has_more"]:
+            break
+    moved = {"location": "S002", "sku": "A1", "delta": 3, "reason": "receive"}
+    assert api.client.post("/v1/admin/stock", json=moved, headers=api.admin).status_code == 201
+    cursor = api.client.get("/v1/sync/pull", params={"cursor": cursor}, headers=device).json()["cursor"]
+    hops: list[object] = []
+    real = anyio.to_thread.run_sync
+
+    async def counted(function: Any, *args: Any, **kwargs: Any) -> Any:
+        hops.append(function)
+        return await real(function, *args, **kwargs)
+
+    monkeypatch.setattr(anyio.to_thread, "run_sync", counted)
+    page = api.client.get("/v1/sync/pull", params={"cursor": cursor}, headers=device).json()
+    assert page["changes"] == [] and page["cursor"] == cursor and hops == []

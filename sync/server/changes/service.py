@@ -218,9 +218,11 @@ def read_changes_raw(
     limit: int,
     store_code: str | None,
     only: ColumnElement[bool] | None = None,
-) -> list[tuple[int, str, str, str]]:
+) -> tuple[list[tuple[int, str, str, str]], int | None]:
     """Like ``read_changes``, with each payload as its stored JSON text (for serving pull pages);
-    ``only`` narrows the rows further (a store's feed leaves out members it does not serve)."""
+    ``only`` narrows the rows further (a store's feed leaves out members it does not serve). Also the
+    safe bound the rows were read up to (``None``: no bound, SQLite): every row up to it that will
+    ever commit is either among them or not for this reader."""
     query = (
         select(ChangeLog.id, ChangeLog.entity, ChangeLog.key, cast(ChangeLog.payload, Text))
         .where(ChangeLog.id > after)
@@ -236,9 +238,9 @@ def read_changes_raw(
     bound = safe_bound(session, after=after)
     if bound is not None:
         if bound <= after:
-            return []
+            return [], bound
         query = query.where(ChangeLog.id <= bound)
-    return [(row[0], row[1], row[2], row[3]) for row in session.execute(query)]
+    return [(row[0], row[1], row[2], row[3]) for row in session.execute(query)], bound
 
 
 def count_changes(

@@ -127,9 +127,11 @@ def pull_page_json(
         return (
             pull_page(session, cursor=cursor, limit=limit, store_code=store_code).model_dump_json().encode()
         )
-    rows = changes_service.read_changes_raw(session, after=parsed[1], limit=limit, store_code=store_code)
-    position = rows[-1][0] if rows else parsed[1]
+    rows, bound = changes_service.read_changes_raw(
+        session, after=parsed[1], limit=limit, store_code=store_code
+    )
     has_more = len(rows) == limit  # of the rows read: the cursor moves past the members left out
+    position = rows[-1][0] if has_more else read_through(parsed[1], rows, bound=bound, latest=latest)
     rows = without_unserved_members(session, rows, store_code=store_code, member_days=member_days)
     remaining = None
     if count:  # once per catalog download, for its progress bar
@@ -138,6 +140,17 @@ def pull_page_json(
             only=members_served(store_code, member_days=member_days),
         )  # fmt: skip
     return _page_json(rows, epoch=epoch, position=position, has_more=has_more, remaining=remaining)
+
+
+def read_through(after: int, rows: list[tuple[int, str, str, str]], *, bound: int | None, latest: int) -> int:
+    """Where a page that read every row for this store up to the safe ``bound`` leaves the cursor: past
+    the other stores' rows too, so the next pull neither scans them again nor misses a later one.
+
+    At most ``latest`` (the newest id when the page began): a cursor beyond the newest change means a
+    restored server (resync), and the sequence also hands out ids that a rolled-back writer never used.
+    """
+    read = latest if bound is None else min(bound, latest)
+    return max(after, read, rows[-1][0] if rows else after)
 
 
 def idle_page_json(head: changes_service.FeedHead, cursor: str) -> bytes | None:
