@@ -114,14 +114,18 @@ def pull_page_json(
     store_code: str,
     count: bool = False,
     member_days: int = DEFAULT_MEMBER_DAYS,
+    head: changes_service.FeedHead | None = None,
 ) -> bytes:
     """The same page as ``pull_page``, as the JSON the wire carries, built without decoding payloads.
 
     Payloads are stored as JSON already; passing their text through (instead of parsing 5,000 of
     them into Python and serialising them again) is most of what a large catalog download costs
-    the server.
+    the server. ``head``: the epoch and newest id already read (on the event loop, ``FEED_HEAD``).
     """
-    epoch, latest = changes_service.epoch_and_latest(session)
+    if head is not None and head.epoch is not None:
+        epoch, latest = head.epoch, head.newest
+    else:
+        epoch, latest = changes_service.epoch_and_latest(session)
     parsed = read_cursor(cursor) if cursor else (epoch, 0)
     if parsed is None or parsed[0] != epoch or parsed[1] > latest:
         return (

@@ -66,16 +66,20 @@ async def pull(
 ) -> Response:
     """A page of the store's and the chain's changes; ``resync`` when the cursor cannot be trusted."""
     assert caller.store_code is not None
-    if db.on_loop and not count:  # the terminals' idle poll: one statement on the event loop, no thread
-        head = await db.fetch_one(changes.FEED_HEAD)
-        if head is not None and (page := feed.idle_page_json(changes.FeedHead(**head), cursor)) is not None:
+    head = None
+    # On PostgreSQL the feed's head comes first, in one statement on the event loop: a poll with nothing
+    # new ends there, any other pull uses it instead of reading the epoch and newest id again.
+    if db.on_loop:
+        row = await db.fetch_one(changes.FEED_HEAD)  # a select without FROM: always one row
+        head = changes.FeedHead(**row) if row is not None else None
+        if head is not None and not count and (page := feed.idle_page_json(head, cursor)) is not None:
             return Response(content=page, media_type="application/json")
     # A pull only reads (the epoch row, made on first use, is the one exception, and commits itself on
     # an autocommit connection): no BEGIN/COMMIT round trips. Each statement still reads under its own
     # READ COMMITTED snapshot, which is what changes.safe_bound's proof needs.
     return await db.read(
         _pull_page, cursor=cursor, limit=limit, store_code=caller.store_code, count=count,
-        member_days=settings.feed_member_days,
+        member_days=settings.feed_member_days, head=head,
     )  # fmt: skip
 
 
