@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import anyio.to_thread
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
@@ -164,3 +165,29 @@ def _url_for(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     truncate_all(engine)
     engine.dispose()
     return url
+
+
+def pull_to_end(api: Api, device: dict[str, str], cursor: str = "") -> tuple[str, list[str]]:
+    """Pull pages until the feed has no more (never a resync); the last cursor and every key served."""
+    keys: list[str] = []
+    while True:
+        page = api.client.get("/v1/sync/pull", params={"cursor": cursor}, headers=device).json()
+        assert not page["resync"], page
+        keys += [change["key"] for change in page["changes"]]
+        cursor = page["cursor"]
+        if not page["has_more"]:
+            return cursor, keys
+
+
+@pytest.fixture
+def hops(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The functions handed to the threadpool (Starlette's and FastAPI's hops all go through anyio)."""
+    seen: list[str] = []
+    run_sync = anyio.to_thread.run_sync
+
+    async def counted(function: Any, *args: Any, **kwargs: Any) -> Any:
+        seen.append(getattr(function, "__qualname__", repr(function)))
+        return await run_sync(function, *args, **kwargs)
+
+    monkeypatch.setattr(anyio.to_thread, "run_sync", counted)
+    return seen

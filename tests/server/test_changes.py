@@ -18,7 +18,7 @@ from sync.server.changes.service import (
     write_pending,
 )
 from sync.server.db.session import make_engine, make_session_factory
-from tests.server.conftest import Api, product, truncate_all
+from tests.server.conftest import Api, product, pull_to_end, truncate_all
 
 
 def test_writes_of_cached_data_reach_the_feed(api: Api) -> None:
@@ -231,41 +231,30 @@ def test_the_sequence_hands_ids_out_one_at_a_time(pg_sessions: sessionmaker[Sess
     assert cache == 1
 
 
-def _pull_to_end(api: Api, device: dict[str, str], cursor: str = "") -> tuple[str, list[str]]:
-    keys: list[str] = []
-    while True:
-        page = api.client.get("/v1/sync/pull", params={"cursor": cursor}, headers=device).json()
-        assert not page["resync"], page
-        keys += [change["key"] for change in page["changes"]]
-        cursor = page["cursor"]
-        if not page["has_more"]:
-            return cursor, keys
-
-
 def test_an_empty_page_moves_the_cursor_past_other_stores_changes(api: Api) -> None:
     api.products(product("A1", 138))
     api.store("S002", "新宿店")
     device = api.device("S001")
-    cursor, _ = _pull_to_end(api, device)
+    cursor, _ = pull_to_end(api, device)
     for delta in (3, 4):  # changes only S002's terminals receive
         moved = {"location": "S002", "sku": "A1", "delta": delta, "reason": "receive"}
         assert api.client.post("/v1/admin/stock", json=moved, headers=api.admin).status_code == 201
     with api.session() as session:
         newest = session.execute(text("SELECT max(id) FROM change_log")).scalar_one()
-    after, keys = _pull_to_end(api, device, cursor)
+    after, keys = pull_to_end(api, device, cursor)
     assert keys == [] and int(after.rpartition(":")[2]) == newest  # was left at the old position
     moved = {"location": "S001", "sku": "A1", "delta": 5, "reason": "receive"}
     assert api.client.post("/v1/admin/stock", json=moved, headers=api.admin).status_code == 201
-    assert _pull_to_end(api, device, after)[1] == ["S001:A1"]  # nothing of its own is skipped
+    assert pull_to_end(api, device, after)[1] == ["S001:A1"]  # nothing of its own is skipped
 
 
 def test_a_rolled_back_writer_never_sends_a_terminal_to_resync(api: Api) -> None:
     device = api.device("S001")
-    cursor, _ = _pull_to_end(api, device)
+    cursor, _ = pull_to_end(api, device)
     with api.session() as session:
         record_change(session, entity="product", key="never", store_code=None, payload={})
         write_pending(session)  # takes ids from the sequence, then rolls back
         session.rollback()
     for _ in range(2):
-        cursor, keys = _pull_to_end(api, device, cursor)  # asserts no resync
+        cursor, keys = pull_to_end(api, device, cursor)  # asserts no resync
         assert keys == []

@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-import anyio.to_thread
 import pytest
 from sqlalchemy import text
 
@@ -19,7 +18,7 @@ from sync.server.db import session as db_session
 from sync.server.db.loop_reads import APPLICATION_NAME
 from sync.server.deps import Database
 from sync.server.products.router import PRODUCT_BY_SKU
-from tests.server.conftest import Api, product
+from tests.server.conftest import Api, product, pull_to_end
 
 pytestmark = pytest.mark.parametrize("api", ["pg"], indirect=True)
 
@@ -63,12 +62,7 @@ def test_the_loop_rows_are_the_rows_core_gives(api: Api) -> None:
 def test_an_idle_pull_on_the_loop_answers_as_the_full_pull_does(api: Api) -> None:
     api.products(product("A1", 138))
     device = api.device()
-    cursor = ""
-    while True:
-        page = api.client.get("/v1/sync/pull", params={"cursor": cursor}, headers=device).json()
-        cursor = page["cursor"]
-        if not page["has_more"]:
-            break
+    cursor, _ = pull_to_end(api, device)
     for asked in (
         cursor,
         cursor.replace(cursor[:4], "0000"),
@@ -185,28 +179,14 @@ def test_a_profile_on_the_loop_follows_merges_and_logs_as_the_thread_path(api: A
     assert survivor["id"] == third["id"] and survivor["points_balance"] == 40
 
 
-def test_a_terminal_idle_while_other_stores_write_pulls_on_the_loop(
-    api: Api, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_terminal_idle_while_other_stores_write_pulls_on_the_loop(api: Api, hops: list[str]) -> None:
     api.products(product("A1", 138))
     api.store("S002", "新宿店")
     device = api.device("S001")
-    cursor = ""
-    while True:
-        page = api.client.get("/v1/sync/pull", params={"cursor": cursor}, headers=device).json()
-        cursor = page["cursor"]
-        if not page["has_more"]:
-            break
+    cursor, _ = pull_to_end(api, device)
     moved = {"location": "S002", "sku": "A1", "delta": 3, "reason": "receive"}
     assert api.client.post("/v1/admin/stock", json=moved, headers=api.admin).status_code == 201
     cursor = api.client.get("/v1/sync/pull", params={"cursor": cursor}, headers=device).json()["cursor"]
-    hops: list[object] = []
-    real = anyio.to_thread.run_sync
-
-    async def counted(function: Any, *args: Any, **kwargs: Any) -> Any:
-        hops.append(function)
-        return await real(function, *args, **kwargs)
-
-    monkeypatch.setattr(anyio.to_thread, "run_sync", counted)
+    hops.clear()
     page = api.client.get("/v1/sync/pull", params={"cursor": cursor}, headers=device).json()
     assert page["changes"] == [] and page["cursor"] == cursor and hops == []

@@ -9,28 +9,8 @@ its answer were a hop each (six for an admin product read), each one a wait for 
 
 from __future__ import annotations
 
-from typing import Any
-
-import anyio.to_thread
-import pytest
-
 from tests.server.conftest import Api, product
 from tests.server.terminal_events import Line, Till
-
-
-@pytest.fixture
-def hops(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The functions handed to the threadpool (Starlette's and FastAPI's hops all go through anyio)."""
-    seen: list[str] = []
-    run_sync = anyio.to_thread.run_sync
-
-    async def counted(function: Any, *args: Any, **kwargs: Any) -> Any:
-        seen.append(getattr(function, "__qualname__", repr(function)))
-        return await run_sync(function, *args, **kwargs)
-
-    monkeypatch.setattr(anyio.to_thread, "run_sync", counted)
-    return seen
-
 
 ON_THE_LOOP_ON_PG = {
     "/v1/admin/products/A1",

@@ -71,11 +71,6 @@ class LoopReads:
         async with self._pool.connection() as connection:
             return [query.row(values) for values in await _fetch(connection, query, params)]
 
-    async def fetch_one(self, query: Query, params: Mapping[str, Any]) -> Row | None:
-        """The first row ``query`` answers for ``params``, or ``None``."""
-        rows = await self.fetch_all(query, params)
-        return rows[0] if rows else None
-
 
 async def _fetch(connection: AsyncConnection[Any], query: Query, params: Mapping[str, Any]) -> list[Any]:
     cursor = await connection.execute(query.sql, query.parameters(params))
