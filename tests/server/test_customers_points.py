@@ -25,6 +25,20 @@ def test_register_search_and_get(api: Api) -> None:
     assert api.client.get("/v1/customers/999999", headers=api.device()).status_code == 404
 
 
+def test_a_number_finds_members_by_number_not_digits_inside_names(api: Api) -> None:
+    named = api.customer(name="山田1010", name_kana="ヤマダ", member_no="555000111")
+    numbered = api.customer(name="佐藤", name_kana="サトウ", member_no="1010")
+
+    def found(q: str) -> list[int]:
+        answer = api.client.get("/v1/customers", params={"q": q}, headers=api.device())
+        assert answer.status_code == 200, answer.text
+        return [c["id"] for c in answer.json()]
+
+    assert found("1010") == found("１０１０") == [numbered["id"]]  # a scanned or typed number
+    assert found("555000111") == [named["id"]]
+    assert found("山田1010") == found("田1") == [named["id"]]  # text with a non-digit still searches names
+
+
 def test_register_refusals(api: Api) -> None:
     first = api.customer(member_no="1234567890")
     dup = api.client.post(

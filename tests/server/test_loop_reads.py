@@ -116,9 +116,19 @@ def _access_log(api: Api) -> list[tuple[Any, ...]]:
 def test_a_customer_search_on_the_loop_answers_and_logs_as_the_thread_path(api: Api) -> None:
     device = api.device()
     api.customer(member_no="10000001", phone="03-1234-5678", email="taro@example.jp")
-    other = api.customer(name="山田花子", name_kana="ヤマダハナコ", member_no="10000002")
+    other = api.customer(name="山田花子2", name_kana="ヤマダハナコ", member_no="10000002")
     api.give_points(other["id"], 120)
-    for q in ("10000001", "０３１２３４５６７８", "山田", "TARO@example.jp", "ヤマダ", "nobody", "10%_"):
+    for q in (
+        "10000001",
+        "０３１２３４５６７８",
+        "山田",
+        "TARO@example.jp",
+        "ヤマダ",
+        "nobody",
+        "10%_",
+        "2",
+        "子2",
+    ):
         before = _access_log(api)
         on_loop = api.client.get("/v1/customers", params={"q": q}, headers=device)
         logged_on_loop = _access_log(api)[len(before) :]

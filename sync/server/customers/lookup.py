@@ -54,10 +54,10 @@ def _answer_and_log(found: CTE, action: AccessAction) -> Select[Any]:
     )  # fmt: skip
 
 
-def _search_and_log(*, phone: bool) -> Select[Any]:
+def _search_and_log(*, phone: bool, names: bool) -> Select[Any]:
     found = (
         select(*_PROFILE_COLUMNS)
-        .where(search_condition(phone=phone))
+        .where(search_condition(phone=phone, names=names))
         .order_by(Customer.id)
         .limit(SEARCH_LIMIT)
         .cte("found")
@@ -86,8 +86,12 @@ def _profile_and_log() -> Select[Any]:
 PROFILE = Query.of(_profile_and_log())
 
 
-SEARCH = {phone: Query.of(_search_and_log(phone=phone)) for phone in (False, True)}
-"""By whether the text is also a phone number (the one condition that comes and goes)."""
+SEARCH = {
+    (phone, names): Query.of(_search_and_log(phone=phone, names=names))
+    for phone in (False, True)
+    for names in (False, True)
+}
+"""By whether the text is also a phone number and whether names are searched (``search_terms``)."""
 
 
 def search_query(q: str, caller: Caller) -> tuple[Query, dict[str, Any]]:
@@ -98,7 +102,7 @@ def search_query(q: str, caller: Caller) -> tuple[Query, dict[str, Any]]:
         **_looker(caller),
         "query": q[:QUERY_KEPT],
     }
-    return SEARCH[terms["phone"] is not None], params
+    return SEARCH[terms["phone"] is not None, terms["pattern"] is not None], params
 
 
 def _looker(caller: Caller) -> dict[str, Any]:
