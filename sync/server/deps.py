@@ -1,8 +1,10 @@
-"""FastAPI dependencies as type aliases: a session per request and the three kinds of caller."""
+"""FastAPI dependencies as type aliases: a session per request, the three kinds of caller, and a caller
+with the database for the ``async def`` endpoints of the hot look-ups."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from typing import Annotated, Any, Concatenate, ParamSpec, TypeVar
 
 import anyio
@@ -107,12 +109,6 @@ async def _in_thread(factory: sessionmaker[Session], job: Callable[[Session], T]
     return await run_in_threadpool(in_session)
 
 
-async def get_database(request: Request) -> Database:
-    """The app's ``Database``."""
-    database: Database = request.app.state.database
-    return database
-
-
 async def get_settings(request: Request) -> Settings:
     """The app's settings."""
     settings: Settings = request.app.state.settings
@@ -121,7 +117,6 @@ async def get_settings(request: Request) -> Settings:
 
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-DatabaseDep = Annotated[Database, Depends(get_database)]
 
 
 class Unauthorized(ProblemError):
@@ -205,9 +200,31 @@ class CallerOf(HTTPBearer):
         return caller
 
 
+@dataclass(frozen=True, slots=True)
+class Authorised:
+    """An authenticated caller with the app's ``Database`` and settings."""
+
+    caller: Caller
+    db: Database
+    settings: Settings
+
+
+class AuthorisedBy(CallerOf):
+    """``CallerOf`` that also hands over the app's ``Database`` and settings: one dependency for the
+    endpoints that work through ``Database`` (the hot look-ups, push and pull) where the caller, the
+    database and the settings were up to three to solve."""
+
+    async def __call__(self, request: Request) -> Authorised:  # type: ignore[override] # the caller with the database
+        state = request.app.state
+        return Authorised(await super().__call__(request), state.database, state.settings)
+
+
 CallerDep = Annotated[Caller, Depends(CallerOf())]
 AdminDep = Annotated[Caller, Depends(CallerOf("admin"))]
 DeviceDep = Annotated[Caller, Depends(CallerOf("device"))]
 ChannelDep = Annotated[Caller, Depends(CallerOf("channel"))]
 DeviceOrAdminDep = Annotated[Caller, Depends(CallerOf("device", "admin"))]
 DeviceOrChannelDep = Annotated[Caller, Depends(CallerOf("device", "channel"))]
+AdminDb = Annotated[Authorised, Depends(AuthorisedBy("admin"))]
+DeviceDb = Annotated[Authorised, Depends(AuthorisedBy("device"))]
+DeviceOrAdminDb = Annotated[Authorised, Depends(AuthorisedBy("device", "admin"))]

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sync.protocol.contacts import ContactOut
+from sync.server.answers import json_answer
 from sync.server.auth.service import Caller
 from sync.server.channel.models import OnlineOrder
 from sync.server.customers import lookup, privacy, service
@@ -35,7 +36,7 @@ from sync.server.customers.schemas import (
     SearchQuery,
 )
 from sync.server.db.base import utcnow
-from sync.server.deps import AdminDep, DatabaseDep, DeviceDep, DeviceOrAdminDep, SessionDep
+from sync.server.deps import AdminDep, DeviceDep, DeviceOrAdminDb, DeviceOrAdminDep, SessionDep
 from sync.server.points.models import PointsEntry
 from sync.server.problems import PROBLEM_RESPONSES, Forbidden, NotFound
 from sync.server.sales.models import StoreSale
@@ -71,14 +72,13 @@ def profiles(session: Session, customers: list[Customer]) -> list[CustomerOut]:
 
 
 @router.get("", response_model=list[CustomerOut])
-async def search_customers(
-    q: Annotated[SearchQuery, Query()], db: DatabaseDep, caller: DeviceOrAdminDep
-) -> list[CustomerOut]:
+async def search_customers(q: Annotated[SearchQuery, Query()], auth: DeviceOrAdminDb) -> Response:
     """Find customers by member number, phone, email, name or kana (at most 50)."""
+    db = auth.db
     if db.on_loop:  # one statement on the event loop: the search, the answer's extras and the access log
-        query, params = lookup.search_query(q, caller)
-        return lookup.found(await db.fetch_all(query, **params))
-    return await db.run(_search, q, caller)
+        query, params = lookup.search_query(q, auth.caller)
+        return json_answer(lookup.found(await db.fetch_all(query, **params)))
+    return json_answer(await db.run(_search, q, auth.caller))
 
 
 def _search(session: Session, q: str, caller: Caller) -> list[CustomerOut]:
@@ -108,15 +108,16 @@ def register_customer(body: CustomerIn, session: SessionDep, device: DeviceDep) 
 
 
 @router.get("/{customer_id}", response_model=CustomerOut)
-async def get_customer(customer_id: CustomerId, db: DatabaseDep, caller: DeviceOrAdminDep) -> CustomerOut:
+async def get_customer(customer_id: CustomerId, auth: DeviceOrAdminDb) -> Response:
     """A customer's profile and points balance (a merged id answers with the survivor)."""
+    db = auth.db
     if db.on_loop:  # one statement on the event loop: the merges followed, the profile, the access log
-        query, params = lookup.profile_query(customer_id, caller)
+        query, params = lookup.profile_query(customer_id, auth.caller)
         answer = lookup.found(await db.fetch_all(query, **params))
         if not answer:
             raise NotFound(f"no customer {customer_id}")
-        return answer[0]
-    return await db.run(_profile, customer_id, caller)
+        return json_answer(answer[0])
+    return json_answer(await db.run(_profile, customer_id, auth.caller))
 
 
 def _profile(session: Session, customer_id: int, caller: Caller) -> CustomerOut:

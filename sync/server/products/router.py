@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy import bindparam, select
 from starlette.concurrency import run_in_threadpool
 
+from sync.server.answers import json_answer
 from sync.server.db.query import Query
-from sync.server.deps import AdminDep, DatabaseDep, SessionDep
+from sync.server.deps import AdminDb, AdminDep, SessionDep
 from sync.server.problems import PROBLEM_MEDIA_TYPE, PROBLEM_RESPONSES, NotFound, ProblemError
 from sync.server.products import schedule, service
 from sync.server.products.csv_import import parse_products_csv
@@ -42,6 +43,32 @@ _CSV_BODY: dict[str, Any] = {
         },
     }
 }
+
+
+# The look-ups first: routes are tried in order (a GET of /price-changes before /{sku}, which would take
+# it), and every route tried before the one that answers costs a look-up a few per cent.
+@router.get("/price-changes", response_model=list[PriceChangeOut])
+def pending_price_changes(session: SessionDep, admin: AdminDep) -> list[PriceChangeOut]:
+    """Scheduled price changes still to come, soonest first."""
+    return [price_change_out(change, product.sku) for change, product in schedule.pending(session)]
+
+
+@router.get("/{sku}", response_model=ProductOut)
+async def get_product(sku: Annotated[str, Path(min_length=1, max_length=64)], auth: AdminDb) -> Response:
+    """One product by SKU (404 if unknown)."""
+    row = await auth.db.fetch_one(PRODUCT_BY_SKU, sku=sku)
+    if row is None:
+        raise NotFound(f"no product {sku}")
+    return json_answer(ProductOut.model_validate(row))
+
+
+PRODUCT_BY_SKU = Query.of(
+    select(
+        Product.sku, Product.jan, Product.name, Product.name_kana, Product.price, Product.tax_class,
+        Product.category, Product.active, Product.updated_at,
+    ).where(Product.sku == bindparam("sku"))
+)  # fmt: skip
+"""Compiled once; the row is a dict of the columns, not an ORM object."""
 
 
 @router.post("", response_model=UpsertResult)
@@ -99,12 +126,6 @@ def price_change_out(change: PriceChange, sku: str) -> PriceChangeOut:
     )  # fmt: skip
 
 
-@router.get("/price-changes", response_model=list[PriceChangeOut])
-def pending_price_changes(session: SessionDep, admin: AdminDep) -> list[PriceChangeOut]:
-    """Scheduled price changes still to come, soonest first."""
-    return [price_change_out(change, product.sku) for change, product in schedule.pending(session)]
-
-
 @router.post("/price-changes/{change_id}/cancel", response_model=PriceChangeOut)
 def cancel_price_change(
     change_id: Annotated[int, Path(ge=1, le=2**31 - 1)], session: SessionDep, admin: AdminDep
@@ -128,23 +149,3 @@ def schedule_price_change(
     )
     session.commit()
     return price_change_out(change, sku)
-
-
-@router.get("/{sku}", response_model=ProductOut)
-async def get_product(
-    sku: Annotated[str, Path(min_length=1, max_length=64)], db: DatabaseDep, admin: AdminDep
-) -> ProductOut:
-    """One product by SKU (404 if unknown)."""
-    row = await db.fetch_one(PRODUCT_BY_SKU, sku=sku)
-    if row is None:
-        raise NotFound(f"no product {sku}")
-    return ProductOut.model_validate(row)
-
-
-PRODUCT_BY_SKU = Query.of(
-    select(
-        Product.sku, Product.jan, Product.name, Product.name_kana, Product.price, Product.tax_class,
-        Product.category, Product.active, Product.updated_at,
-    ).where(Product.sku == bindparam("sku"))
-)  # fmt: skip
-"""Compiled once; the row is a dict of the columns, not an ORM object."""

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Response
 
-from sync.server.deps import AdminDep, DatabaseDep, DeviceOrAdminDep, SessionDep
+from sync.server.answers import json_answer
+from sync.server.deps import AdminDep, DeviceOrAdminDb, SessionDep
 from sync.server.problems import PROBLEM_RESPONSES
 from sync.server.stock import service
 from sync.server.stock.schemas import LevelOut, MoveIn, MoveOut, StockOut
@@ -29,14 +30,16 @@ def move_stock(body: MoveIn, session: SessionDep, admin: AdminDep) -> MoveOut:
 
 @router.get("/{sku}", response_model=StockOut)
 async def get_stock(
-    sku: Annotated[str, Path(min_length=1, max_length=64)], db: DatabaseDep, caller: DeviceOrAdminDep
-) -> StockOut:
+    sku: Annotated[str, Path(min_length=1, max_length=64)], auth: DeviceOrAdminDb
+) -> Response:
     """The level of a product at every location with the time of its last change."""
-    levels = service.levels_from(sku, await db.fetch_all(service.LEVELS, sku=sku))
-    return StockOut(
-        sku=sku,
-        levels=tuple(
-            LevelOut(location=level.location, quantity=level.quantity, updated_at=level.updated_at)
-            for level in levels
-        ),
+    levels = service.levels_from(sku, await auth.db.fetch_all(service.LEVELS, sku=sku))
+    return json_answer(
+        StockOut(
+            sku=sku,
+            levels=tuple(
+                LevelOut(location=level.location, quantity=level.quantity, updated_at=level.updated_at)
+                for level in levels
+            ),
+        )
     )

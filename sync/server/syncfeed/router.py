@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from sync.protocol import PROTOCOL_VERSION
 from sync.protocol.messages import MAX_PULL_LIMIT, PullReply, PushReply, PushRequest
+from sync.server.answers import json_answer
 from sync.server.auth.service import Caller
 from sync.server.changes import service as changes
-from sync.server.deps import DatabaseDep, DeviceDep, DeviceOrAdminDep, SessionDep, SettingsDep
+from sync.server.deps import DeviceDb, DeviceOrAdminDep, SessionDep
 from sync.server.problems import ProblemError
 from sync.server.syncfeed import feed, ingest, screen
 from sync.server.syncfeed.models import DeadLetter
@@ -37,13 +38,13 @@ class UnsupportedProtocol(ProblemError):
         "requestBody": {"content": {"application/json": {"schema": PushRequest.model_json_schema()}}}
     },
 )
-async def push(request: Request, caller: DeviceDep, db: DatabaseDep) -> PushReply:
+async def push(request: Request, auth: DeviceDb) -> Response:
     """Apply a batch in one transaction with a savepoint per event; resends answer "duplicate"."""
     # The body arrives inflated and bounded (bodies.py). Parsing a large batch is CPU work and the
     # batch is database work: both run in one hop on a thread, not on the event loop that every other
     # request of this worker needs. An invalid event is refused alone (screen.py), not the whole batch.
     raw = await request.body()
-    return await db.run(_push, raw, caller)
+    return json_answer(await auth.db.run(_push, raw, auth.caller))
 
 
 def _push(session: Session, raw: bytes, caller: Caller) -> PushReply:
@@ -57,14 +58,13 @@ def _push(session: Session, raw: bytes, caller: Caller) -> PushReply:
 
 @router.get("/pull", response_model=PullReply, summary="Changes of cached data after a cursor")
 async def pull(
-    caller: DeviceDep,
-    settings: SettingsDep,
-    db: DatabaseDep,
+    auth: DeviceDb,
     cursor: Annotated[str, Query(max_length=100)] = "",
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = 5_000,
     count: Annotated[bool, Query(description="also say how many changes are left (`remaining`)")] = False,
 ) -> Response:
     """A page of the store's and the chain's changes; ``resync`` when the cursor cannot be trusted."""
+    caller, db = auth.caller, auth.db
     assert caller.store_code is not None
     head = None
     # On PostgreSQL the feed's head comes first, in one statement on the event loop: a poll with nothing
@@ -79,7 +79,7 @@ async def pull(
     # READ COMMITTED snapshot, which is what changes.safe_bound's proof needs.
     return await db.read(
         _pull_page, cursor=cursor, limit=limit, store_code=caller.store_code, count=count,
-        member_days=settings.feed_member_days, head=head,
+        member_days=auth.settings.feed_member_days, head=head,
     )  # fmt: skip
 
 
