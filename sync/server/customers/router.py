@@ -73,7 +73,8 @@ def profiles(session: Session, customers: list[Customer]) -> list[CustomerOut]:
 
 @router.get("", response_model=list[CustomerOut])
 async def search_customers(q: Annotated[SearchQuery, Query()], auth: DeviceOrAdminDb) -> Response:
-    """Find customers by member number, phone, email, name or kana (at most 50)."""
+    """Find customers by member number, phone, email, name or kana (at most 50); text of digits only is
+    a member or phone number, not looked for inside names."""
     db = auth.db
     if db.on_loop:  # one statement on the event loop: the search, the answer's extras and the access log
         query, params = lookup.search_query(q, auth.caller)
