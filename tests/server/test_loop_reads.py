@@ -53,7 +53,11 @@ def test_a_product_looked_up_on_the_loop_is_the_one_the_thread_path_gives(api: A
 def test_the_loop_rows_are_the_rows_core_gives(api: Api) -> None:
     api.products(product("A1", 138, "reduced"))
     with api.session() as session:
-        for query, params in ((PRODUCT_BY_SKU, {"sku": "A1"}), (FEED_HEAD, {})):
+        for query, params in (
+            (PRODUCT_BY_SKU, {"sku": "A1"}),
+            (FEED_HEAD, {"store_code": "S001", "after": 0}),
+            (FEED_HEAD, {"store_code": "S002", "after": 10**6}),
+        ):
             core = [dict(row) for row in session.execute(query.statement, params).mappings()]
             fetch = functools.partial(_database(api).fetch_all, query, **params)
             assert api.client.portal.call(fetch) == core  # type: ignore[union-attr]
@@ -200,3 +204,38 @@ def test_a_terminal_idle_while_other_stores_write_pulls_on_the_loop(api: Api, ho
     hops.clear()
     page = api.client.get("/v1/sync/pull", params={"cursor": cursor}, headers=device).json()
     assert page["changes"] == [] and page["cursor"] == cursor and hops == []
+
+
+def test_a_terminal_behind_other_stores_changes_is_answered_on_the_loop_until_its_own_come(
+    api: Api, hops: list[str]
+) -> None:
+    api.products(product("A1", 138))
+    api.store("S002", "新宿店")
+    device = api.device("S001")
+    cursor, _ = pull_to_end(api, device)
+
+    def pull(after: str) -> dict[str, Any]:
+        answer = api.client.get("/v1/sync/pull", params={"cursor": after}, headers=device)
+        assert answer.status_code == 200, answer.text
+        page: dict[str, Any] = answer.json()
+        return page
+
+    def move(store: str, delta: int) -> None:
+        moved = {"location": store, "sku": "A1", "delta": delta, "reason": "receive"}
+        assert api.client.post("/v1/admin/stock", json=moved, headers=api.admin).status_code == 201
+
+    move("S002", 3)  # another store's change after the cursor: nothing for this terminal
+    hops.clear()
+    page = pull(cursor)
+    assert (page["changes"], page["cursor"], page["resync"], hops) == ([], cursor, False, [])
+
+    move("S001", 5)  # its own store's: read on a thread, and the cursor moves past the other store's too
+    page = pull(cursor)
+    assert [(c["entity"], c["key"], c["payload"]["location"]) for c in page["changes"]] == [
+        ("stock", "S001:A1", "S001")
+    ]
+    assert page["cursor"] != cursor and hops
+    cursor = page["cursor"]
+
+    api.products(product("A1", 150))  # a chain-wide change after the cursor is not missed either
+    assert [c["key"] for c in pull(cursor)["changes"]] == ["A1"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String
+from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sync.server.db.base import Base, BigId, JsonDoc, UTCDateTime, utcnow
@@ -16,11 +16,14 @@ class ChangeLog(Base):
     it only up to a bound no later commit can go below (``changes.service``)."""
 
     __tablename__ = "change_log"
+    # A store's rows after a cursor (and the chain's, store_code NULL) in id order: the idle pull's
+    # "anything for me?" (``FEED_HEAD``), a terminal's feed lag, and the pull's read itself.
+    __table_args__ = (Index("ix_change_log_store_code_id", "store_code", "id"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     entity: Mapped[str] = mapped_column(String(32))
     key: Mapped[str] = mapped_column(String(128))
-    store_code: Mapped[str | None] = mapped_column(String(16), index=True)
+    store_code: Mapped[str | None] = mapped_column(String(16))
     payload: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

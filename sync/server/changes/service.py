@@ -47,7 +47,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Text, cast, func, insert, literal_column, or_, select, text
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Text,
+    bindparam,
+    cast,
+    exists,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from sync.server.changes.models import ChangeLog, ServerEpoch
@@ -280,11 +293,13 @@ def start_new_epoch(session: Session) -> str:
 
 @dataclass(frozen=True, slots=True)
 class FeedHead:
-    """The epoch (``None`` before its first use), the newest change's id and the last id handed out."""
+    """The epoch (``None`` before its first use), the newest change's id, the last id handed out, and
+    whether a change for the store or the whole chain committed after the cursor (``mine``)."""
 
     epoch: str | None
     newest: int
     handed_out: int
+    mine: bool
 
 
 FEED_HEAD = Query.of(
@@ -292,9 +307,17 @@ FEED_HEAD = Query.of(
         _EPOCH.scalar_subquery().label("epoch"),
         func.coalesce(_NEWEST_ID.scalar_subquery(), 0).label("newest"),
         literal_column(f"(SELECT {_HANDED_OUT} FROM change_log_id_seq)", BigInteger).label("handed_out"),
+        or_(
+            exists().where(
+                ChangeLog.store_code == bindparam("store_code"), ChangeLog.id > bindparam("after")
+            ),
+            exists().where(ChangeLog.store_code.is_(None), ChangeLog.id > bindparam("after")),
+        ).label("mine"),
     )
 )
-"""PostgreSQL only (the sequence): what a pull with nothing new needs, in one statement on the event loop."""
+"""PostgreSQL only (the sequence): what a pull with nothing new needs, in one statement on the event loop
+(parameters: the puller's ``store_code`` and the cursor's position ``after``; two probes of the
+change log's (store_code, id) index)."""
 
 
 def epoch_and_latest(session: Session) -> tuple[str, int]:

@@ -70,7 +70,9 @@ async def pull(
     # On PostgreSQL the feed's head comes first, in one statement on the event loop: a poll with nothing
     # new ends there, any other pull uses it instead of reading the epoch and newest id again.
     if db.on_loop:
-        row = await db.fetch_one(changes.FEED_HEAD)  # a select without FROM: always one row
+        row = await db.fetch_one(  # a select without FROM: always one row
+            changes.FEED_HEAD, store_code=caller.store_code, after=feed.cursor_position(cursor)
+        )
         head = changes.FeedHead(**row) if row is not None else None
         if head is not None and not count and (page := feed.idle_page_json(head, cursor)) is not None:
             return Response(content=page, media_type="application/json")
