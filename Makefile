@@ -7,7 +7,7 @@ PYTEST_ARGS ?=
 # Only the source folders that exist are linted, so an empty checkout of a folder never fails CI.
 LINT_PATHS := $(wildcard posapp sync tests bench scripts)
 
-.PHONY: help setup check test lint typecheck pytest demo demo-terminal screenshots dist bench clean constraints translations lupdate
+.PHONY: help setup check test lint typecheck pytest demo demo-terminal screenshots dist bench bench-tools clean constraints translations lupdate
 
 help:
 	@echo "make demo       - set up, start the demo server and open a POS window paired to it"
@@ -79,10 +79,20 @@ dist: $(STAMP)
 	env -u DISPLAY PYTHONTZPATH=/nonexistent ./dist/posapp/posapp --self-check
 	du -sh dist/posapp
 
-bench: $(STAMP)
+# wrk drives bench_requests.py (installed on Debian as root, else the command is printed); PouchDB 9 is
+# bench_sync.py's reference, installed from bench/pouchdb's lock file when npm is there.
+bench-tools:
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+		&& apt-get update -qq && apt-get install -y -qq --no-install-recommends wrk; } \
+		|| { echo "bench_requests.py needs wrk: sudo apt-get install -y wrk"; exit 1; }
+	@if command -v npm >/dev/null; then npm ci --prefix bench/pouchdb --silent --no-audit --no-fund; \
+		else echo "no npm: bench_sync.py will not measure PouchDB beside the push"; fi
+
+bench: $(STAMP) bench-tools
 	$(BIN)/python bench/bench_terminal.py --products 1000000
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_footprint.py --products 1000000
 	$(BIN)/python bench/bench_sync.py
+	$(BIN)/python bench/bench_requests.py
 	$(BIN)/python bench/load_test.py
 
 # After a deliberate upgrade (pip install -U ... in the venv, suite green): write the new pins.
