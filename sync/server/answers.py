@@ -16,13 +16,13 @@ from pydantic import BaseModel, TypeAdapter
 from starlette.responses import Response
 
 
-def json_answer(answer: BaseModel | Sequence[BaseModel], *, status_code: int = 200) -> Response:
+def json_answer(answer: BaseModel | Sequence[BaseModel]) -> Response:
     """``answer`` (a model, or a list of models of one type) as a JSON response."""
     if isinstance(answer, BaseModel):
         body = answer.__pydantic_serializer__.to_json(answer)
     else:
         body = _list_of(type(answer[0])).dump_json(list(answer)) if answer else b"[]"
-    return Response(body, status_code=status_code, media_type="application/json")
+    return Response(body, media_type="application/json")
 
 
 @cache

@@ -50,6 +50,7 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
+    SQLColumnExpression,
     Text,
     bindparam,
     cast,
@@ -191,6 +192,14 @@ def install_change_log_writer(factory: sessionmaker[Session]) -> None:
     event.listen(factory, "after_soft_rollback", _forget_rolled_back)
 
 
+def feed_ranges(store_code: str | SQLColumnExpression[str] | None) -> tuple[ColumnElement[bool], ...]:
+    """The change-log rows of a reader's feed, as ranges of the (store_code, id) index: the chain's
+    (store_code NULL) and, for a store, its own. Pages, counts, the idle pull's check and the
+    terminals' feed lag all read a feed through these."""
+    chain = ChangeLog.store_code.is_(None)
+    return (chain,) if store_code is None else (chain, ChangeLog.store_code == store_code)
+
+
 def read_changes(
     session: Session,
     *,
@@ -210,10 +219,7 @@ def read_changes(
         .order_by(ChangeLog.id)
         .limit(limit)
     )  # fmt: skip
-    if store_code is None:
-        query = query.where(ChangeLog.store_code.is_(None))
-    else:
-        query = query.where(or_(ChangeLog.store_code.is_(None), ChangeLog.store_code == store_code))
+    query = query.where(or_(*feed_ranges(store_code)))
     if only is not None:
         query = query.where(only)
     bound = safe_bound(session, after=after)
@@ -242,10 +248,7 @@ def read_changes_raw(
         .order_by(ChangeLog.id)
         .limit(limit)
     )
-    if store_code is None:
-        query = query.where(ChangeLog.store_code.is_(None))
-    else:
-        query = query.where(or_(ChangeLog.store_code.is_(None), ChangeLog.store_code == store_code))
+    query = query.where(or_(*feed_ranges(store_code)))
     if only is not None:
         query = query.where(only)
     bound = safe_bound(session, after=after)
@@ -263,10 +266,7 @@ def count_changes(
     query = select(func.count()).select_from(ChangeLog).where(ChangeLog.id > after)
     if only is not None:
         query = query.where(only)
-    if store_code is None:
-        query = query.where(ChangeLog.store_code.is_(None))
-    else:
-        query = query.where(or_(ChangeLog.store_code.is_(None), ChangeLog.store_code == store_code))
+    query = query.where(or_(*feed_ranges(store_code)))
     return int(session.scalar(query) or 0)
 
 
@@ -308,10 +308,10 @@ FEED_HEAD = Query.of(
         func.coalesce(_NEWEST_ID.scalar_subquery(), 0).label("newest"),
         literal_column(f"(SELECT {_HANDED_OUT} FROM change_log_id_seq)", BigInteger).label("handed_out"),
         or_(
-            exists().where(
-                ChangeLog.store_code == bindparam("store_code"), ChangeLog.id > bindparam("after")
-            ),
-            exists().where(ChangeLog.store_code.is_(None), ChangeLog.id > bindparam("after")),
+            *(
+                exists().where(rows, ChangeLog.id > bindparam("after"))
+                for rows in feed_ranges(bindparam("store_code"))
+            )
         ).label("mine"),
     )
 )

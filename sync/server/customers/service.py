@@ -151,7 +151,7 @@ def search_terms(q: str) -> dict[str, str | None]:
     }
 
 
-def search_condition(*, phone: bool, names: bool = True) -> ColumnElement[bool]:
+def search_condition(*, phone: bool, names: bool) -> ColumnElement[bool]:
     """Which customers a search finds, with the bound parameters of ``search_terms`` (``phone``: whether
     the text is also a phone number; ``names``: whether names are searched too). Shared by the thread
     path and the one-statement look-up (``customers.lookup``)."""

@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import timedelta
 
-from sqlalchemy import ColumnElement, ScalarSelect, Text, cast, func, select
+from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from sync.protocol.flags import FlagReason, reason_of
 from sync.server.auth.models import Device
 from sync.server.changes.models import ChangeLog
-from sync.server.changes.service import latest_change_id
+from sync.server.changes.service import feed_ranges, latest_change_id
 from sync.server.db.base import utcnow
 from sync.server.operations.models import Resolution
 from sync.server.operations.schemas import (
@@ -190,29 +190,31 @@ def feed_lag(session: Session) -> tuple[int, float | None, int]:
     latest = latest_change_id(session)
     after_position = ChangeLog.id > Device.feed_position
 
-    def first_after_position(of_store: ColumnElement[bool]) -> ScalarSelect[int]:
-        # ORDER BY … LIMIT 1, not min(): PostgreSQL walks the index for "store_code IS NULL" only so
-        return (
-            select(ChangeLog.id)
-            .where(of_store, after_position)
-            .order_by(ChangeLog.id)
-            .limit(1)
-            .scalar_subquery()
-        )
-
+    # ORDER BY … LIMIT 1, not min(): PostgreSQL walks the index for "store_code IS NULL" only so
     firsts = session.execute(
-        select(first_after_position(ChangeLog.store_code == Store.code), first_after_position(ChangeLog.store_code.is_(None)))
+        select(
+            *(
+                select(ChangeLog.id)
+                .where(rows, after_position)
+                .order_by(ChangeLog.id)
+                .limit(1)
+                .scalar_subquery()
+                for rows in feed_ranges(Store.code)
+            )
+        )
         .select_from(Device)
         .join(Store, Store.id == Device.store_id)
-        .where(Device.revoked_at.is_(None), Device.last_seen_at >= utcnow() - ACTIVE, Device.feed_position.is_not(None))
-    ).all()  # fmt: skip
+        .where(
+            Device.revoked_at.is_(None),
+            Device.last_seen_at >= utcnow() - ACTIVE,
+            Device.feed_position.is_not(None),
+        )
+    ).all()
     oldest = [min((i for i in first if i is not None), default=None) for first in firsts]
     pending = {i for i in oldest if i is not None}
-    written = (
-        {i: at for i, at in session.execute(select(ChangeLog.id, ChangeLog.created_at).where(ChangeLog.id.in_(pending)))}
-        if pending
-        else {}
-    )  # fmt: skip
+    times = select(ChangeLog.id, ChangeLog.created_at).where(ChangeLog.id.in_(pending))
+    # None behind: no second round trip.
+    written = {i: at for i, at in session.execute(times)} if pending else {}
     now = utcnow()
     lags = [0.0 if first is None else max(0.0, (now - written[first]).total_seconds()) for first in oldest]
     return latest, (max(lags) if lags else None), sum(1 for lag in lags if lag > 0)

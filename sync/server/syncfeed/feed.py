@@ -157,22 +157,16 @@ def read_through(after: int, rows: list[tuple[int, str, str, str]], *, bound: in
     return max(after, read, rows[-1][0] if rows else after)
 
 
-def cursor_position(cursor: str) -> int:
-    """The change id a well-formed ``cursor`` stands at (0 for any other: it is read in full, or resynced)."""
-    parsed = read_cursor(cursor) if cursor else None
-    return parsed[1] if parsed is not None else 0
-
-
-def idle_page_json(head: changes_service.FeedHead, cursor: str) -> bytes | None:
+def idle_page_json(head: changes_service.FeedHead, parsed: tuple[str, int] | None) -> bytes | None:
     """The empty page ``pull_page_json`` answers a caught-up ``cursor`` with, from the feed's head alone
-    (one statement, ``changes.FEED_HEAD``); ``None`` when there may be something to read or resync.
+    (one statement, ``changes.FEED_HEAD``), ``parsed`` being the cursor as ``read_cursor`` reads it;
+    ``None`` when there may be something to read or resync.
 
     Caught up: nothing was handed out beyond the cursor, or nothing for this store or the chain has
     committed beyond it (``head.mine``: other stores are writing). The answer keeps the cursor where it
     is, which is always safe: a change still being committed beyond it is read by a later pull, and a
     page that reads rows moves the cursor past the other stores' rows (``pull_page_json``).
     """
-    parsed = read_cursor(cursor) if cursor else None
     if head.epoch is None or parsed is None or parsed[0] != head.epoch:
         return None
     after = parsed[1]

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sync.protocol import PROTOCOL_VERSION
-from sync.protocol.messages import MAX_PULL_LIMIT, PullReply, PushReply, PushRequest
+from sync.protocol.messages import MAX_PULL_LIMIT, PullReply, PushReply, PushRequest, read_cursor
 from sync.server.answers import json_answer
 from sync.server.auth.service import Caller
 from sync.server.changes import service as changes
@@ -70,11 +70,13 @@ async def pull(
     # On PostgreSQL the feed's head comes first, in one statement on the event loop: a poll with nothing
     # new ends there, any other pull uses it instead of reading the epoch and newest id again.
     if db.on_loop:
-        row = await db.fetch_one(  # a select without FROM: always one row
-            changes.FEED_HEAD, store_code=caller.store_code, after=feed.cursor_position(cursor)
-        )
+        parsed = read_cursor(cursor) if cursor else None
+        after = parsed[1] if parsed is not None else 0  # any other cursor is read in full, or resynced
+        row = await db.fetch_one(
+            changes.FEED_HEAD, store_code=caller.store_code, after=after
+        )  # always one row
         head = changes.FeedHead(**row) if row is not None else None
-        if head is not None and not count and (page := feed.idle_page_json(head, cursor)) is not None:
+        if head is not None and not count and (page := feed.idle_page_json(head, parsed)) is not None:
             return Response(content=page, media_type="application/json")
     # A pull only reads (the epoch row, made on first use, is the one exception, and commits itself on
     # an autocommit connection): no BEGIN/COMMIT round trips. Each statement still reads under its own
