@@ -1,5 +1,7 @@
 """Admission control: at most N requests of a worker are inside the app at once; the rest wait outside.
 
+The gateway (``gateway.py``) takes a place for every request but health checks, once its body is in.
+
 A request on a sync endpoint holds its database connection across several threadpool steps (the
 endpoint, FastAPI's check of its answer, the session's close); the hot endpoints do their database
 work in one step (``deps.Database``), but the rest still hold and wait. When more requests are inside than
@@ -19,41 +21,33 @@ sum (docs/deploy.md, "Several instances").
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
-from sync.server.problems import problem_response
-
-Scope = dict[str, Any]
 UNGATED = frozenset({"/healthz"})
+"""Paths never queued: a monitor must see a busy worker as alive."""
 
 
-class AdmissionLimit:
-    """Pure ASGI middleware; ``limit`` requests inside at once, others queue for up to ``queue_timeout`` s."""
+class Gate:
+    """At most ``limit`` requests inside at once; the others wait in turn for up to ``queue_timeout`` s."""
 
-    def __init__(self, app: Any, *, limit: int, queue_timeout: float = 20.0) -> None:
-        self.app = app
+    def __init__(self, limit: int, queue_timeout: float = 20.0) -> None:
         self.limit = limit
         self.queue_timeout = queue_timeout
-        self._gate: asyncio.Semaphore | None = None
+        self._places: asyncio.Semaphore | None = None
 
-    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or scope.get("path") in UNGATED:
-            await self.app(scope, receive, send)
-            return
-        if self._gate is None:  # made on the worker's own event loop
-            self._gate = asyncio.Semaphore(self.limit)
+    async def enter(self) -> bool:
+        """Take a place, waiting in turn; ``False`` when none came free in time (answer 503 then)."""
+        if self._places is None:  # made on the worker's own event loop
+            self._places = asyncio.Semaphore(self.limit)
         try:
-            if self._gate.locked():  # full, or others queue before this one: wait in turn, for so long
-                await asyncio.wait_for(self._gate.acquire(), timeout=self.queue_timeout)
+            if self._places.locked():  # full, or others queue before this one: wait in turn, for so long
+                await asyncio.wait_for(self._places.acquire(), timeout=self.queue_timeout)
             else:  # a free place: taken at once, without a timer task for every request
-                await self._gate.acquire()
+                await self._places.acquire()
         except TimeoutError:
-            busy = problem_response(
-                503, "the server is busy; try again shortly", slug="busy", headers={"Retry-After": "2"}
-            )
-            await busy(scope, receive, send)
-            return
-        try:
-            await self.app(scope, receive, send)
-        finally:
-            self._gate.release()
+            return False
+        return True
+
+    def leave(self) -> None:
+        """Give back the place ``enter`` took."""
+        assert self._places is not None
+        self._places.release()

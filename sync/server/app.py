@@ -8,25 +8,23 @@ from contextlib import asynccontextmanager
 
 import anyio.to_thread
 from fastapi import FastAPI
-from fastapi.middleware.gzip import GZipMiddleware
 from pydantic import BaseModel, Field
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
 from posapp.version import software_version
 from sync.protocol import PROTOCOL_VERSION
-from sync.server.access_log import AccessLog
-from sync.server.admission import AdmissionLimit
 from sync.server.auth.cache import TokenCache, forget_on_revocation
 from sync.server.auth.router import admin_router as auth_admin_router
 from sync.server.auth.router import device_router
 from sync.server.auth.throttle import PairingThrottle
-from sync.server.bodies import BodyLimits, BodyRules
+from sync.server.bodies import BodyRules
 from sync.server.config import Settings, load_settings
 from sync.server.db.loop_reads import LoopReads
 from sync.server.db.migrate import upgrade
 from sync.server.db.session import make_engine, make_session_factory
 from sync.server.deps import Database
+from sync.server.gateway import Gateway
 from sync.server.hq.router import mount_hq
 from sync.server.jobs import install_minutely
 from sync.server.points.holds import release_expired_holds
@@ -35,7 +33,6 @@ from sync.server.products.router import router as products_router
 from sync.server.products.schedule import apply_due as apply_due_prices
 from sync.server.reports.days import refresh as refresh_sales_days
 from sync.server.stores.router import router as stores_router
-from sync.server.versions import ProtocolCheck
 
 API_VERSION = "1.0.0"
 
@@ -85,20 +82,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     forget_on_revocation(app.state.session_factory, app.state.token_cache)
     app.state.pairing_throttle = PairingThrottle()  # its counts live in the database: shared
     install_problem_handlers(app)
-    # Pull pages are large JSON documents: gzip cuts them several-fold, which is what a slow store line needs.
-    app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=5)
     for router in _routers():
         app.include_router(router)
     mount_hq(app)
     install_minutely(app, apply_due_prices, refresh_sales_days, release_expired_holds)
-    app.add_middleware(ProtocolCheck)
-    app.add_middleware(AccessLog)
     _install_health(app)
-    # Outermost: requests beyond the limit wait on the event loop, holding no thread and no connection.
-    app.add_middleware(AdmissionLimit, limit=admission_limit(settings.pool_size))
-    # Outside admission: a request is admitted only once its body is in, bounded and inflated, so a
-    # slow or hostile body never holds a slot (bodies.py).
-    app.add_middleware(BodyLimits, rules=body_rules(settings))
+    # Bodies bounded, then admission (requests beyond the limit wait on the event loop, holding no
+    # thread and no connection), gzip and the access log: one layer (gateway.py).
+    app.add_middleware(Gateway, rules=body_rules(settings), limit=admission_limit(settings.pool_size))
     _add_problem_schema(app)
     return app
 

@@ -5,7 +5,7 @@ What a hostile or broken client could do before (issue 15): a 141 KiB gzip push 
 waited; a 400 MB body was read whole before it was refused; 16 sockets trickling a body held every
 admission slot (``admission.py``), so real requests waited 20 s and got 503.
 
-``BodyLimits`` is the outermost middleware:
+``BodyReader`` is the first step of the server's one ASGI layer (``gateway.py``):
 
 - the raw body is refused (413) from ``Content-Length`` before a byte is read, or as soon as the
   bytes streamed past the limit;
@@ -29,8 +29,6 @@ from typing import Any
 
 import anyio.to_thread
 from anyio import CapacityLimiter
-
-from sync.server.problems import problem_response
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -96,61 +94,47 @@ def prepare(data: bytes, *, gzipped: bool, is_json: bool, rules: BodyRules) -> b
     return data
 
 
-class BodyLimits:
-    """Pure ASGI middleware: read the whole body within limits and a deadline, then call the app."""
+class BodyReader:
+    """Reads a request's whole body within the limits and a deadline; the gateway's first step."""
 
-    def __init__(self, app: Any, *, rules: BodyRules) -> None:
-        self.app = app
+    def __init__(self, rules: BodyRules) -> None:
         self.rules = rules
         self._limiter: CapacityLimiter | None = None
 
-    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        headers = {key.lower(): value for key, value in scope["headers"]}
-        length_header = headers.get(b"content-length")
-        if length_header is None and b"transfer-encoding" not in headers:
-            await self.app(scope, receive, send)  # no body
-            return
-        encoding = headers.get(b"content-encoding", b"").strip().lower()
-        try:
-            if encoding not in (b"", b"identity", b"gzip"):
-                raise BodyRefused(415, "the only content encoding accepted is gzip", "media-type")
-            if length_header is not None:
-                declared = int(length_header)  # uvicorn has checked it is a number
-                if declared > self.rules.max_bytes:
-                    raise too_large(f"the request body is larger than {self.rules.max_bytes:,} bytes")
-            raw = await self._read(receive)
-            if raw is None:
-                return  # the client went away
-            content_type = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
-            is_json = content_type == b"application/json" or content_type.endswith(b"+json")
-            gzipped = encoding == b"gzip"
-            if not gzipped and len(raw) <= INLINE_BYTES:
-                body = prepare(raw, gzipped=False, is_json=is_json, rules=self.rules)
-            else:
-                if self._limiter is None:
-                    self._limiter = CapacityLimiter(INFLATE_THREADS)
-                body = await anyio.to_thread.run_sync(
-                    lambda: prepare(raw, gzipped=gzipped, is_json=is_json, rules=self.rules),
-                    limiter=self._limiter,
-                )
-        except BodyRefused as refused:
-            # The rest of the body is never read: the connection cannot be reused, so close it.
-            answer = problem_response(
-                refused.status, refused.detail, slug=refused.slug, headers={"Connection": "close"}
+    async def bounded(
+        self, scope: Scope, receive: Any, *, encoding: bytes, length: bytes | None, content_type: bytes
+    ) -> tuple[Scope, Any] | None:
+        """The scope and ``receive`` the app will see (the body inflated and replayed), or ``None`` if
+        the client went away; raises ``BodyRefused``. ``encoding``, ``length`` and ``content_type``
+        are the request's headers, lower case, as sent (``length`` ``None`` when not sent)."""
+        encoding = encoding.strip()
+        if encoding not in (b"", b"identity", b"gzip"):
+            raise BodyRefused(415, "the only content encoding accepted is gzip", "media-type")
+        if length is not None and int(length) > self.rules.max_bytes:  # uvicorn has checked it is a number
+            raise too_large(f"the request body is larger than {self.rules.max_bytes:,} bytes")
+        raw = await self._read(receive)
+        if raw is None:
+            return None
+        media_type = content_type.split(b";")[0].strip()
+        is_json = media_type == b"application/json" or media_type.endswith(b"+json")
+        gzipped = encoding == b"gzip"
+        if not gzipped and len(raw) <= INLINE_BYTES:
+            body = prepare(raw, gzipped=False, is_json=is_json, rules=self.rules)
+        else:
+            if self._limiter is None:
+                self._limiter = CapacityLimiter(INFLATE_THREADS)
+            body = await anyio.to_thread.run_sync(
+                lambda: prepare(raw, gzipped=gzipped, is_json=is_json, rules=self.rules),
+                limiter=self._limiter,
             )
-            await answer(scope, receive, send)
-            return
-        if encoding == b"gzip":
+        if gzipped:
             kept = [
                 (k, v)
                 for k, v in scope["headers"]
                 if k.lower() not in (b"content-encoding", b"content-length")
             ]
             scope = {**scope, "headers": [*kept, (b"content-length", str(len(body)).encode())]}
-        await self.app(scope, _replay(body, receive), send)
+        return scope, _replay(body, receive)
 
     async def _read(self, receive: Any) -> bytes | None:
         """The whole body, or ``None`` if the client disconnected; raises ``BodyRefused``."""

@@ -1,4 +1,4 @@
-"""The access log and the protocol header as plain ASGI middleware: same lines, same headers, no extra task."""
+"""The access log and the protocol header, written by the server's one plain ASGI layer (the gateway)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from starlette.middleware.base import BaseHTTPMiddleware
 
 from sync.protocol import PROTOCOL_VERSION
 from sync.protocol.messages import PROTOCOL_HEADER
-from tests.server.conftest import Api
+from sync.server.gateway import Gateway
+from tests.server.conftest import Api, product
 
 
 def access_lines(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
@@ -45,6 +46,34 @@ def test_a_terminal_speaking_another_protocol_gets_426_with_both_headers(
     assert answer.headers.get_list("x-request-id") == [access_lines(caplog)[-1].request_id]  # type: ignore[attr-defined]
 
 
-def test_no_middleware_runs_the_app_in_a_task_of_its_own(api: Api) -> None:
+def test_a_body_refused_before_the_app_is_logged_and_answered_with_both_headers(
+    api: Api, caplog: pytest.LogCaptureFixture
+) -> None:
+    device = api.device()
+    caplog.set_level(logging.INFO, logger="sync.server.access")
+    answer = api.client.post(
+        "/v1/sync/push",
+        content=b"{}",
+        headers={**device, "Content-Encoding": "br", "X-Request-ID": "till-7-0002"},
+    )
+    assert answer.status_code == 415 and answer.json()["type"].endswith("/media-type")
+    assert answer.headers["x-request-id"] == "till-7-0002"
+    assert answer.headers[PROTOCOL_HEADER] == str(PROTOCOL_VERSION)
+    assert [(r.request_id, r.path, r.status) for r in access_lines(caplog)] == [  # type: ignore[attr-defined]
+        ("till-7-0002", "/v1/sync/push", 415)
+    ]
+
+
+def test_gzip_only_for_a_client_that_accepts_it(api: Api) -> None:
+    api.products(*(product(f"49{n:011d}", 100 + n) for n in range(40)))  # a page of several kB
+    asked = {**api.device(), "Accept-Encoding": "gzip"}
+    page = api.client.get("/v1/sync/pull", headers=asked)
+    assert page.headers["content-encoding"] == "gzip" and page.json()["changes"]
+    plain = api.client.get("/v1/sync/pull", headers={**api.device(), "Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.json()["changes"] == page.json()["changes"]
+
+
+def test_one_layer_of_ours_and_none_runs_the_app_in_a_task_of_its_own(api: Api) -> None:
     stack = api.client.app.user_middleware  # type: ignore[attr-defined]
-    assert stack and not [m for m in stack if issubclass(m.cls, BaseHTTPMiddleware)]
+    assert [m.cls for m in stack] == [Gateway]
+    assert not [m for m in stack if issubclass(m.cls, BaseHTTPMiddleware)]

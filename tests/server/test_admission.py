@@ -1,14 +1,18 @@
-"""Admission control: the worker lets a bounded number of requests in; the rest queue, then get 503."""
+"""Admission control: the worker lets a bounded number of requests in; the rest queue, then get 503.
+
+Driven through the gateway, the one ASGI layer the server puts around its app."""
 
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any
 
 import httpx
 
-from sync.server.admission import AdmissionLimit
-from sync.server.app import admission_limit
+from sync.server.app import admission_limit, body_rules
+from sync.server.config import load_settings
+from sync.server.gateway import Gateway
 
 
 def slow_app(inside: list[int], peak: list[int]) -> Any:
@@ -26,7 +30,8 @@ def slow_app(inside: list[int], peak: list[int]) -> Any:
 def run(limit: int, queue_timeout: float, paths: list[str]) -> tuple[list[httpx.Response], int]:
     inside: list[int] = []
     peak = [0]
-    gated = AdmissionLimit(slow_app(inside, peak), limit=limit, queue_timeout=queue_timeout)
+    rules = body_rules(load_settings())
+    gated = Gateway(slow_app(inside, peak), rules=rules, limit=limit, queue_timeout=queue_timeout)
 
     async def main() -> list[httpx.Response]:
         transport = httpx.ASGITransport(app=gated)  # type: ignore[arg-type]  # a plain ASGI app, typed by Starlette
@@ -48,6 +53,7 @@ def test_a_request_that_waits_too_long_gets_503_with_retry_after() -> None:
     assert statuses.count(200) >= 1 and statuses.count(503) >= 1
     busy = next(a for a in answers if a.status_code == 503)
     assert busy.headers["retry-after"] == "2" and busy.json()["type"].endswith("/busy")
+    assert re.fullmatch(r"[0-9a-f]{32}", busy.headers["x-request-id"])  # followed in the log like any answer
 
 
 def test_health_checks_are_not_queued() -> None:
