@@ -9,7 +9,7 @@
    which leaves answers under ``gzip_minimum`` bytes as they are).
 
 Every answer, a refusal of steps 2–4 included, carries ``X-Request-ID`` and the server's protocol
-version, and is logged once (``access_log.py``). These were four middleware layers, each with its
+version, and is logged once (``access_log.py``, in batches). These were four middleware layers, each with its
 own pass over the headers and its own wrapper around ``send``: about a sixth of a look-up's CPU
 (bench/REQUESTS.md). Plain ASGI, not Starlette's ``BaseHTTPMiddleware``, which runs the app in a task
 of its own and streams the answer through memory channels.
@@ -24,7 +24,7 @@ from typing import Any
 from fastapi.middleware.gzip import GZipMiddleware
 
 from sync.server import versions
-from sync.server.access_log import REQUEST_ID, log_request, new_request_id
+from sync.server.access_log import REQUEST_ID, AccessLog, new_request_id
 from sync.server.admission import UNGATED, Gate
 from sync.server.bodies import BodyReader, BodyRefused, BodyRules
 from sync.server.problems import problem_response
@@ -87,10 +87,15 @@ class Gateway:
         self.gzipping = GZipMiddleware(app, minimum_size=gzip_minimum, compresslevel=5)
         self.bodies = BodyReader(rules)
         self.gate = Gate(limit, queue_timeout)
+        self.access_log = AccessLog()
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
-            await self.app(scope, receive, send)
+            try:
+                await self.app(scope, receive, send)
+            finally:
+                if scope["type"] == "lifespan":  # the worker is stopping: the last lines are written
+                    self.access_log.flush()
             return
         started = time.perf_counter()
         asked = read_headers(scope["headers"])
@@ -112,7 +117,7 @@ class Gateway:
             status = 500 if status == CLIENT_CLOSED else status  # left to the server's error handler
             raise
         finally:
-            log_request(request_id, scope["method"], scope["path"], status, started)
+            self.access_log.record(request_id, scope["method"], scope["path"], status, started)
 
     async def _serve(self, scope: Scope, receive: Any, send: Any, asked: Asked) -> None:
         if asked.has_body:
