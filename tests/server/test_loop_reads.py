@@ -11,11 +11,12 @@ import functools
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import String, column, text
 
 from sync.server.changes.service import FEED_HEAD
 from sync.server.db import session as db_session
 from sync.server.db.loop_reads import APPLICATION_NAME
+from sync.server.db.query import Query
 from sync.server.deps import Database
 from sync.server.products.router import PRODUCT_BY_SKU
 from tests.server.conftest import Api, product, pull_to_end
@@ -239,3 +240,14 @@ def test_a_terminal_behind_other_stores_changes_is_answered_on_the_loop_until_it
 
     api.products(product("A1", 150))  # a chain-wide change after the cursor is not missed either
     assert [c["key"] for c in pull(cursor)["changes"]] == ["A1"]
+
+
+def test_the_loop_pool_alone_commits_without_waiting_for_the_disk(api: Api) -> None:
+    """Its only writes are access-log rows (docs/security.md says what a database crash can cost);
+    every other write of the server is flushed to disk before it is answered."""
+    loop = _database(api).loop
+    assert loop is not None
+    setting = Query.of(text("SHOW synchronous_commit").columns(column("synchronous_commit", String)))
+    assert api.client.portal.call(loop.fetch_all, setting, {}) == [{"synchronous_commit": "off"}]  # type: ignore[union-attr]
+    with api.session() as session:
+        assert session.scalar(text("SHOW synchronous_commit")) == "on"
