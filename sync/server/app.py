@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -159,14 +160,23 @@ def _routers() -> list:  # type: ignore[type-arg]
 
 
 def _install_health(app: FastAPI) -> None:
+    # Health checks that arrive while one is being answered share its answer: anyone may ask, no
+    # admission place is taken (a monitor must see a busy worker), and each answer costs a few ms of
+    # database work (the dead letters and the feed lag), so a flood of them is one check at a time.
+    in_flight: asyncio.Future[Health] | None = None
+
     @app.get("/healthz", response_model=Health, tags=["ops"])
     async def healthz() -> Health:
         """Whether the server is up and its database answers."""
-        database: Database = app.state.database
-        return await database.read(_health, app.state.engine.dialect.name)
+        nonlocal in_flight
+        if in_flight is None or in_flight.done():
+            database: Database = app.state.database
+            in_flight = asyncio.ensure_future(database.read(health_report, app.state.engine.dialect.name))
+        return await asyncio.shield(in_flight)  # one caller leaving does not cancel the others' answer
 
 
-def _health(session: Session, database: str) -> Health:
+def health_report(session: Session, database: str) -> Health:
+    """The answer of ``/healthz``, asked of the database now."""
     from sync.server.operations.service import feed_lag, open_dead_letters
 
     session.execute(text("SELECT 1"))
