@@ -34,6 +34,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from statistics import median
 
 import httpx
 
@@ -282,18 +283,21 @@ def run(args: argparse.Namespace) -> list[Row]:
         bodies = work / "push.jsonl"
         push_bodies(args.database, bodies, count=args.push_bodies, store_code=paired["store_code"],
                     terminal_code=paired["terminal_code"])  # fmt: skip
+        pulled: dict[str, object] = {
+            "path": "/v1/sync/pull?cursor=",
+            "headers": device,
+        }  # caught up each round
         plan: list[tuple[str, Served, dict[str, object]]] = [
             ("bare FastAPI sync endpoint", bare, {"path": "/bare", "headers": {}}),
             ("bare FastAPI + one PostgreSQL look-up (async psycopg pool)", bare, {"path": f"/bare-query/{sku}", "headers": {}}),
             ("`GET /healthz` (no token)", server, {"path": "/healthz", "headers": {}}),
-            ("device `GET /v1/sync/pull` (nothing new)", server, {"path": "/v1/sync/pull?cursor=", "headers": device}),
+            ("device `GET /v1/sync/pull` (nothing new)", server, pulled),
             ("device `GET /v1/customers?q=<member no>`", server, {"path": f"/v1/customers?q={member_no}", "headers": device}),
             ("admin `GET /v1/admin/products/{sku}`", server, {"path": f"/v1/admin/products/{sku}", "headers": admin}),
             ("device `POST /v1/sync/push` (one new sale)", server, {
                 "method": "POST", "path": "/v1/sync/push", "body_file": bodies,
                 "headers": {**device, "Content-Type": "application/json"}}),
         ]  # fmt: skip
-        pulled = plan[3][2]
         for _, served, request in plan:  # each row's request works at all
             if request.get("method") != "POST":
                 answer = httpx.get(served.url + str(request["path"]), headers=request["headers"], timeout=30)  # type: ignore[arg-type]
@@ -313,12 +317,6 @@ def run(args: argparse.Namespace) -> list[Row]:
         bare.stop()
         shutil.rmtree(work, ignore_errors=True)
     return rows
-
-
-def median(values: list[float]) -> float:
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def shares(rows: list[Row]) -> dict[str, list[float]]:
