@@ -9,9 +9,9 @@
    which leaves answers under ``gzip_minimum`` bytes as they are).
 
 Every answer, a refusal of steps 2–4 included, carries ``X-Request-ID`` and the server's protocol
-version, and is logged once (``access_log.py``, in batches). These were four middleware layers, each with its
-own pass over the headers and its own wrapper around ``send``: about a sixth of a look-up's CPU
-(bench/REQUESTS.md). Plain ASGI, not Starlette's ``BaseHTTPMiddleware``, which runs the app in a task
+version, and is logged once (``access_log.py``, in batches). These were four middleware layers and
+Starlette's gzip, each with its own pass over the headers and its own wrapper around ``send``: about a
+sixth of a look-up's CPU (bench/REQUESTS.md). Plain ASGI, not Starlette's ``BaseHTTPMiddleware``, which runs the app in a task
 of its own and streams the answer through memory channels.
 """
 

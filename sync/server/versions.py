@@ -20,7 +20,8 @@ OURS = str(PROTOCOL_VERSION).encode("latin-1")
 
 
 def refusal(spoken: bytes | None) -> Response | None:
-    """The 426 for a terminal that names another protocol version than ours; ``None`` to go on."""
+    """The 426 for a terminal that names another protocol version than ours; ``None`` to go on.
+    (The gateway puts our version on every answer, this one included.)"""
     if spoken is None:
         return None
     said = spoken.decode("latin-1").strip()
@@ -32,5 +33,4 @@ def refusal(spoken: bytes | None) -> Response | None:
         f"this terminal speaks sync protocol {said[:10]}, the server {PROTOCOL_VERSION}: "
         + ("update the terminal" if older else "update the server"),
         slug="protocol-version",
-        headers={PROTOCOL_HEADER: str(PROTOCOL_VERSION)},
     )
