@@ -49,7 +49,11 @@ def test_two_workers_both_log_json_lines_with_request_ids_and_no_colours(tmp_pat
                 assert session.get(url + "/healthz", headers={"X-Request-ID": request_id}, timeout=10).ok
 
         def lines() -> list[dict[str, object]]:
-            return [json.loads(line) for line in log_path.read_text(encoding="utf-8").splitlines() if line]
+            # Read while the workers write: a line is only whole once its newline is there (a write that
+            # crosses a page boundary can be seen half done), so the unfinished tail is left for later.
+            written = log_path.read_text(encoding="utf-8")
+            whole = written[: written.rfind("\n") + 1]
+            return [json.loads(line) for line in whole.splitlines() if line]
 
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and len({e.get("request_id") for e in lines()} & set(ids)) < len(
@@ -60,6 +64,7 @@ def test_two_workers_both_log_json_lines_with_request_ids_and_no_colours(tmp_pat
         process.terminate()
         process.wait(20)
     text = log_path.read_text(encoding="utf-8")
+    assert text.endswith("\n"), "every line written whole once the workers have stopped"
     assert "\x1b" not in text and "\\u001b" not in text  # raw, or escaped inside a JSON string
     entries = lines()  # every line is JSON (json.loads raises otherwise)
     started = {e["pid"] for e in entries if str(e["message"]).startswith("Started server process")}
