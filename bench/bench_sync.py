@@ -84,6 +84,8 @@ class Result:
     note: str = ""
     server_cpu: float | None = None
     """CPU seconds of the server's processes (user + system) during the operation, when measured."""
+    database_cpu: float | None = None
+    """CPU seconds of the PostgreSQL processes during the operation, when they run on this machine."""
 
     @property
     def per_second(self) -> float:
@@ -204,15 +206,7 @@ class BenchServer:
 
     def cpu_seconds(self) -> float:
         """User + system CPU seconds of the server process and its worker processes so far (from /proc)."""
-        pids = [self.process.pid]
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == self.process.pid:
-                pids.append(int(stat.parent.name))
-        return sum(_cpu_of(pid) for pid in pids)
+        return sum(cpu for pid, parent, _, cpu in _processes() if self.process.pid in (pid, parent))
 
     def stop(self) -> None:
         """Stop the server process."""
@@ -221,12 +215,23 @@ class BenchServer:
         self.engine.dispose()
 
 
-def _cpu_of(pid: int) -> float:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def _processes() -> Iterator[tuple[int, int, str, float]]:
+    """Every process this user can see: pid, parent pid, name, user + system CPU seconds so far."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            head, tail = stat.read_text().rsplit(")", 1)
+        except OSError:
+            continue
+        fields = tail.split()
+        cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        yield int(stat.parent.name), int(fields[1]), head.split("(", 1)[1], cpu
+
+
+def database_cpu_seconds() -> float | None:
+    """CPU seconds of every PostgreSQL process on this machine so far (backends, WAL writer, checkpointer);
+    ``None`` when none is visible (a database on another machine)."""
+    seconds = [cpu for _, _, name, cpu in _processes() if name in ("postgres", "postmaster")]
+    return sum(seconds) if seconds else None
 
 
 class WireMeter:
@@ -303,22 +308,31 @@ def bench_push(
         selling = sell(terminal, sales, seed=int(rtt_ms) + 1)
         before = meter.requests, meter.sent, meter.received
         with profiled(f"push-{sales}-{rtt_ms:g}ms", server=server, folder=profile):
-            cpu_before = server.cpu_seconds()
+            cpu_before, database_before = server.cpu_seconds(), database_cpu_seconds()
             start = time.perf_counter()
             pushed, rejected = agent.push_all()
             seconds = time.perf_counter() - start
-            server_cpu = server.cpu_seconds() - cpu_before
+            server_cpu, database_after = server.cpu_seconds() - cpu_before, database_cpu_seconds()
         pending = terminal.status().pending_events
         code = terminal.require_configured().terminal_code
     finally:
         terminal.close()
     held = server.store_sales(code)
+    database_cpu = (
+        database_after - database_before
+        if database_before is not None and database_after is not None
+        else None
+    )
     if (pushed, rejected, pending, held) != (sales, 0, 0, sales):
         raise AssertionError(f"push: pushed={pushed} rejected={rejected} pending={pending} on server={held}")
     return Result("push", f"push {sales:,} queued sales", rtt_ms, sales, seconds, meter.requests - before[0],
                   meter.sent - before[1], meter.received - before[2],
-                  f"server process CPU {server_cpu:.2f} s; selling them through the Terminal API took {selling:.1f} s",
-                  server_cpu)  # fmt: skip
+                  f"server process CPU {server_cpu:.2f} s; {_database_note(database_cpu)}selling them through the "
+                  f"Terminal API took {selling:.1f} s", server_cpu, database_cpu)  # fmt: skip
+
+
+def _database_note(seconds: float | None) -> str:
+    return "" if seconds is None else f"PostgreSQL CPU {seconds:.2f} s; "
 
 
 def pouchdb_push(docs: int) -> Result:

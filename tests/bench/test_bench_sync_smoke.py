@@ -21,6 +21,11 @@ def test_sync_benchmark_reports_push_and_pull(pg_url: str, tmp_path: Path) -> No
     assert kinds == [("push", 50, 0.0), ("reference", 50, 0.0), ("pull", 500, 0.0)]
     ours = [r for r in results if r.kind != "reference"]
     assert all(r.seconds > 0 and r.per_second > 0 and r.pages > 0 and r.bytes_received > 0 for r in ours)
+    push = results[0]
+    assert push.server_cpu is not None and push.server_cpu > 0
+    # The database's own CPU beside the server's, when PostgreSQL runs on this machine (as in CI).
+    assert push.database_cpu is None or push.database_cpu >= 0
+    assert (f"PostgreSQL CPU {push.database_cpu:.2f} s" in push.note) == (push.database_cpu is not None)
     table = bench_sync.markdown(results)
     assert "| push 50 queued sales | 0 ms | 50 |" in table
     assert "| initial pull of 500 products | 0 ms | 500 |" in table
