@@ -19,7 +19,7 @@ from operator import itemgetter
 from typing import Any, Protocol
 
 from sqlalchemy import JSON, ColumnElement, String, any_, bindparam, insert, select, text, update
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import QueryableAttribute, Session
 
@@ -213,16 +213,21 @@ def _bulk_insert(session: Session, model: Any, rows: list[dict[str, Any]]) -> No
             [{k: v.value if isinstance(v, Written) else v for k, v in row.items()} for row in rows],
         )
         return
-    from psycopg.types.json import Jsonb
+    from psycopg.types.json import Json, Jsonb
 
-    def cell(value: Any) -> Any:
+    def cell(value: Any, wrapper: type[Json | Jsonb]) -> Any:
         if isinstance(value, Written):
-            return Jsonb(value.text, dumps=_as_written)
-        return Jsonb(value) if isinstance(value, dict | list) else value
+            return wrapper(value.text, dumps=_as_written)
+        return wrapper(value) if isinstance(value, dict | list) else value
 
     columns = list(rows[0])
     # Only the JSON columns need a wrapper; the rest go to COPY as they are, read in one C call a row.
-    json_at = [i for i, c in enumerate(columns) if isinstance(model.__table__.c[c].type, JSON)]
+    dialect = session.get_bind().dialect
+    json_at = [
+        (i, Jsonb if isinstance(column.type.dialect_impl(dialect), JSONB) else Json)
+        for i, column in enumerate(model.__table__.c[c] for c in columns)
+        if isinstance(column.type, JSON)
+    ]
     values_of = itemgetter(*columns)
     raw = session.connection().connection.driver_connection
     assert raw is not None
@@ -232,8 +237,8 @@ def _bulk_insert(session: Session, model: Any, rows: list[dict[str, Any]]) -> No
     ):
         for row in rows:
             values = list(values_of(row)) if len(columns) > 1 else [row[columns[0]]]
-            for i in json_at:
-                values[i] = cell(values[i])
+            for i, wrapper in json_at:
+                values[i] = cell(values[i], wrapper)
             copy.write_row(values)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sync.server.db.base import Base, JsonDoc, UTCDateTime, utcnow
@@ -25,7 +25,8 @@ class ReceivedEvent(Base):
     seq: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(30))
     payload_hash: Mapped[str] = mapped_column(String(64))
-    payload: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    """As stored (``json``, not ``jsonb``): kept, hashed and read whole, never queried inside but by an erasure."""
     status: Mapped[str] = mapped_column(String(10))
     detail: Mapped[str] = mapped_column(String(500), default="")
     flags: Mapped[list[str]] = mapped_column(JsonDoc, default=list)
