@@ -86,20 +86,27 @@ def digits_only(text: str) -> str:
 
 
 def find_customers(session: Session, query: str, *, limit: int = 30) -> list[CustomerInfo]:
-    """Members matching a member number, a phone number, or part of a name or its kana."""
+    """Members matching a member number, a phone number, or part of a name or its kana.
+
+    Text of digits only (a scanned card, a typed number or phone, hyphens and spaces allowed) is a
+    number and is not looked for inside names, as on the server (``search_terms`` there). What a clerk
+    types is matched literally: ``%`` and ``_`` are characters, not wildcards.
+    """
     needle = fold_text(query)
     if not needle:
         return []
-    kana = to_katakana(needle)
-    conditions: list[ColumnElement[bool]] = [
-        Customer.name.like(f"%{needle}%"),
-        Customer.name_kana.like(f"%{kana}%"),
-        func.replace(Customer.name_kana, " ", "").like(f"%{kana.replace(' ', '')}%"),
-    ]
     digits = digits_only(query)
+    conditions: list[ColumnElement[bool]]
     if digits and len(digits) == len(needle.replace("-", "").replace(" ", "")):
-        conditions += [func.ltrim(Customer.member_no, "0") == member_key(digits)]
-        if len(digits) >= 4:
-            conditions.append(Customer.phone.like(f"%{digits}%"))
+        conditions = [func.ltrim(Customer.member_no, "0") == member_key(digits)]
+        if len(digits) >= 4:  # the last four digits of a phone, as a customer says them
+            conditions.append(Customer.phone.contains(digits))
+    else:
+        kana = to_katakana(needle)
+        conditions = [
+            Customer.name.contains(needle, autoescape=True),
+            Customer.name_kana.contains(kana, autoescape=True),
+            func.replace(Customer.name_kana, " ", "").contains(kana.replace(" ", ""), autoescape=True),
+        ]
     rows = session.scalars(select(Customer).where(or_(*conditions)).order_by(Customer.name_kana).limit(limit))
     return [info(session, row) for row in rows]
