@@ -7,6 +7,7 @@ its age, so the counter never waits on the network.
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,6 +23,8 @@ from posapp.services.records import pending_event_count
 from posapp.store.models import StockLevel, SyncState
 from sync.client.errors import ServerRefused, ServerUnavailable, check_server_url
 from sync.protocol.live import StockLevels
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from posapp.services.counter import Counter
@@ -106,12 +109,32 @@ def pair(
         data_dir=counter.data_dir,
         plain_file=plain_file,
     )
+    _forget_previous_token(counter, now_paired=(url, pairing.device_id), plain_file=plain_file)
     return {
         "server_url": url,
         "device_id": pairing.device_id,
         "store_code": pairing.store_code,
         "terminal_code": (terminal_code or "").strip() or pairing.terminal_code,
     }
+
+
+def _forget_previous_token(counter: Counter, *, now_paired: tuple[str, str], plain_file: bool) -> None:
+    """Delete the token of the pairing this one replaces: a device token nobody will use again must not
+    stay in the keyring (it still opens the server until HQ revokes that device). Never fails the pairing."""
+    from sync.client import credentials
+
+    previous = (counter.settings.server_url or "", counter.settings.device_id or "")
+    if not all(previous) or previous == now_paired:
+        return
+    try:
+        credentials.delete_token(
+            server_url=previous[0], device_id=previous[1], data_dir=counter.data_dir, plain_file=plain_file
+        )
+    except Exception as error:  # noqa: BLE001 - any keyring failure is logged; the new pairing stands
+        logger.warning(
+            "pairing: the previous device token (%s) could not be deleted from the keyring (%s); revoke it at HQ",
+            previous[1], type(error).__name__,
+        )  # fmt: skip
 
 
 def connect(counter: Counter) -> ServerLink:

@@ -117,3 +117,24 @@ def test_plain_http_only_to_loopback(url: str) -> None:
         check_server_url(url)
     assert check_server_url("http://127.0.0.1:8765/") == "http://127.0.0.1:8765"
     assert check_server_url("https://pos.example.com") == "https://pos.example.com"
+
+
+@pytest.mark.usefixtures("file_keyring")
+def test_pairing_again_replaces_the_previous_token_in_the_keyring(server: LiveServer, tmp_path: Path) -> None:
+    terminal = paired_terminal(server, tmp_path / "t")
+    first = terminal.settings.device_id
+    code = server.call("POST", "/v1/admin/stores/S001/pairing-codes")["code"]
+    terminal.pair_with_server(
+        server_url=server.url, pairing_code=code, device_name="レジ02", terminal_code="02"
+    )
+    second = terminal.settings.device_id
+    assert second and second != first
+
+    def token_of(device_id: str) -> str | None:
+        return credentials.load_token(
+            server_url=server.url, device_id=device_id, data_dir=tmp_path / "t", plain_file=True
+        )
+
+    assert token_of(first) is None, "the replaced pairing's token must not stay in the keyring"
+    assert (token_of(second) or "").startswith("dev_")
+    terminal.close()
