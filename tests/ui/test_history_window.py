@@ -112,7 +112,7 @@ def pay_exact(qtbot: QtBot, page: SalePage) -> None:
     dialog = page.active_dialog
     assert isinstance(dialog, PayDialog)
     qtbot.keyClick(dialog.amount, Qt.Key.Key_Return)  # nothing typed: the exact amount, then complete
-    qtbot.waitUntil(lambda: page.last_sale is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: page.last_sale is not None)
 
 
 @pytest.mark.parametrize("server", ["sqlite", pytest.param("pg", marks=pytest.mark.pg)], indirect=True)

@@ -86,7 +86,7 @@ def test_pairing_from_the_first_run_page_then_a_sale_reaches_the_server(
     qtbot.keyClick(window.sign_in.pin, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.sale, timeout=10_000)
     page = window.sale
-    qtbot.waitUntil(lambda: page.header.status is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: page.header.status is not None)
 
     qtbot.keyClicks(page.input, ONIGIRI)
     qtbot.keyClick(page.input, Qt.Key.Key_Return)
@@ -96,7 +96,7 @@ def test_pairing_from_the_first_run_page_then_a_sale_reaches_the_server(
     dialog = page.active_dialog
     assert isinstance(dialog, PayDialog)
     qtbot.keyClick(dialog.amount, Qt.Key.Key_Return)  # nothing typed: the exact amount, then complete
-    qtbot.waitUntil(lambda: page.last_sale is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: page.last_sale is not None)
     assert page.last_sale is not None
     receipt_no = page.last_sale.receipt_no
     assert re.fullmatch(r"S001-02-\d{6}", receipt_no), receipt_no

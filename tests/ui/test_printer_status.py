@@ -28,8 +28,8 @@ def test_status_changes_reach_the_status_bar_and_the_attention_list(
         qtbot.keyClick(watch, Qt.Key.Key_Space)
         assert watch.isChecked()
         click(qtbot, dialog.save_button)
-        qtbot.waitUntil(lambda: window.printer_watch.setup is not None, timeout=5000)
-        qtbot.waitUntil(lambda: window.printer_watch.status is not None, timeout=5000)
+        qtbot.waitUntil(lambda: window.printer_watch.setup is not None)
+        qtbot.waitUntil(lambda: window.printer_watch.status is not None)
         assert header.printer.isHidden()  # ready: nothing to say
         dialog.reject()
         manager.reject()
